@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * A profile (INI, parsed with libinih) plus `-o key=value` overrides become
+ * a run plan. Every key, its default and its accepted values live in one
+ * table in profile.c; man/poof-profile.5.scd documents the same keys.
+ *
+ * Sections:
+ *   [run]            run-wide keys, and defaults for every writer key
+ *   [writer NAME]    a group of identical writers; any writer key
+ * With no [writer] section the plan has one group named "main" built from
+ * the [run] defaults.
+ *
+ * Overrides: `-o key=value` sets a run key, or a writer key in [run] *and*
+ * in every writer group (the command line wins over the profile);
+ * `-o writer.NAME.key=value` sets it in one group.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PLAN_MAX_GROUPS 16
+#define PLAN_NAME_MAX 64
+#define PLAN_PATH_MAX 1024
+#define PLAN_MAX_WRITERS 1024
+#define PLAN_MAX_FILES 65536
+
+enum fsync_policy {
+	FSYNC_NONE,
+	FSYNC_EVERY,	  /* fsync after every N blocks */
+	FSYNC_END,	  /* fsync at the end of every pass */
+	FSYNC_FDATASYNC,  /* fdatasync after every N blocks */
+	FSYNC_SYNC_RANGE, /* sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER) every N blocks */
+};
+
+enum write_order { ORDER_SEQUENTIAL, ORDER_RANDOM };
+
+enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
+
+enum keep_scratch { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
+
+enum cgroup_mode { CGROUP_NONE };
+
+enum scratch_fs { SCRATCH_EXT4, SCRATCH_XFS, SCRATCH_BTRFS };
+
+struct writer_group {
+	char name[PLAN_NAME_MAX];
+	uint32_t count;	     /* writer processes; key "writers" */
+	uint32_t files;	     /* files per writer; key "files" */
+	uint64_t file_size;  /* bytes, multiple of block_size; key "file-size" */
+	uint32_t block_size; /* power of two, 512..1M; key "block-size" */
+	enum engine_kind engine;
+	enum fsync_policy fsync;
+	uint32_t fsync_every; /* N for every/fdatasync/sync_file_range */
+	enum write_order order;
+	uint32_t passes; /* 0 = until the run ends */
+};
+
+struct plan {
+	char profile[PLAN_NAME_MAX];	    /* bundled name, or file name of a path */
+	char profile_path[PLAN_PATH_MAX];   /* "" for a bundled profile */
+	uint64_t duration_ns;		    /* "duration" */
+	uint64_t seed;			    /* "seed"; 0 = from the run id */
+	uint64_t kill_writers_ns;	    /* "kill-writers": mean interval, 0 = off */
+	enum cgroup_mode cgroup;	    /* "cgroup" */
+	enum scratch_fs scratch_fs;	    /* "scratch-fs" */
+	uint64_t scratch_size;		    /* "scratch-size"; 0 = sized from the writers */
+	enum keep_scratch keep_scratch;	    /* "keep-scratch" */
+	bool remount;			    /* "remount": remount the scratch fs before verifying */
+	bool strict_errors;		    /* "strict-errors" */
+	uint32_t report_losses;		    /* "report-losses": losses listed in full */
+	uint64_t stop_timeout_ns;	    /* "stop-timeout" */
+	struct writer_group groups[PLAN_MAX_GROUPS];
+	unsigned ngroups;
+};
+
+/* Where a profile or override went wrong; every field is for the message. */
+struct profile_error {
+	char file[PLAN_PATH_MAX]; /* profile path, or "-o" for the command line */
+	unsigned line;		  /* 0 when not from a file */
+	char key[PLAN_NAME_MAX * 2];
+	char message[512]; /* what was wrong and what is accepted */
+};
+
+/*
+ * Load a bundled profile by name, or a file when name_or_path contains a '/'
+ * or ends in ".ini". -ENOENT (unknown name / missing file: the message lists
+ * the bundled names), -EINVAL with *err filled for any bad content.
+ */
+int profile_load(const char *name_or_path, struct plan *ret, struct profile_error *err);
+
+/* Apply one "key=value" override; -EINVAL with *err filled. */
+int profile_override(struct plan *plan, const char *assignment, struct profile_error *err);
+
+/*
+ * Cross-key checks after all overrides (file size a multiple of block size,
+ * totals within limits). -EINVAL with *err filled.
+ */
+int plan_validate(const struct plan *plan, struct profile_error *err);
+
+/* Bundled profiles, compiled into the binary. */
+struct bundled_profile {
+	const char *name;
+	const char *text;
+};
+extern const struct bundled_profile bundled_profiles[];
+extern const unsigned n_bundled_profiles;
+
+/* Print the effective plan as an INI profile (for `poof profiles show`). */
+void plan_print(const struct plan *plan, FILE *out);
+
+const char *fsync_policy_name(enum fsync_policy p);
+const char *write_order_name(enum write_order o);
+const char *engine_kind_name(enum engine_kind e);
+const char *scratch_fs_name(enum scratch_fs fs);

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The JSON report, schema REPORT_SCHEMA_VERSION, documented in
+ * man/poof-report.5.scd. Written atomically.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "shared/clock.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+
+static inline void json_object_putp(json_object **o)
+{
+	if (*o)
+		json_object_put(*o);
+}
+#define _cleanup_json_ _cleanup_(json_object_putp)
+
+static void add_str(json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
+}
+
+static void add_u64(json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static void add_int(json_object *o, const char *key, int64_t v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+static void add_bool(json_object *o, const char *key, bool v)
+{
+	json_object_object_add(o, key, json_object_new_boolean(v));
+}
+
+static void add_seconds(json_object *o, const char *key, uint64_t ns)
+{
+	json_object_object_add(o, key, json_object_new_double((double)ns / NSEC_PER_SEC));
+}
+
+/* null for success, the errno name ("EIO") for -errno. */
+static void add_errno(json_object *o, const char *key, int err)
+{
+	add_str(o, key, err < 0 ? strerrorname_np(-err) : NULL);
+}
+
+static json_object *plan_json(const struct plan *p)
+{
+	json_object *o = json_object_new_object(), *groups = json_object_new_array();
+
+	add_str(o, "profile", p->profile);
+	add_seconds(o, "duration_s", p->duration_ns);
+	add_u64(o, "seed", p->seed);
+	add_seconds(o, "kill_writers_s", p->kill_writers_ns);
+	add_bool(o, "strict_errors", p->strict_errors);
+	for (unsigned i = 0; i < p->ngroups; i++) {
+		const struct writer_group *g = &p->groups[i];
+		json_object *j = json_object_new_object();
+
+		add_str(j, "name", g->name);
+		add_u64(j, "writers", g->count);
+		add_u64(j, "files", g->files);
+		add_u64(j, "file_size", g->file_size);
+		add_u64(j, "block_size", g->block_size);
+		add_str(j, "engine", engine_kind_name(g->engine));
+		add_str(j, "fsync", fsync_policy_name(g->fsync));
+		add_u64(j, "fsync_every", g->fsync_every);
+		add_str(j, "order", write_order_name(g->order));
+		add_u64(j, "passes", g->passes);
+		json_object_array_add(groups, j);
+	}
+	json_object_object_add(o, "writer_groups", groups);
+	return o;
+}
+
+static const char *stop_reason_name(enum stop_reason r)
+{
+	static const char *const names[] = {
+		[STOP_DURATION] = "duration",
+		[STOP_FINISHED] = "finished",
+		[STOP_SIGNAL] = "signal",
+	};
+
+	return names[r];
+}
+
+static json_object *write_phase_json(const struct supervisor_result *s)
+{
+	json_object *o = json_object_new_object();
+
+	add_str(o, "stop_reason", stop_reason_name(s->reason));
+	add_str(o, "signal", s->signal ? sigabbrev_np(s->signal) : NULL);
+	add_seconds(o, "elapsed_s", s->status.elapsed_ns);
+	add_u64(o, "bytes_acknowledged", s->status.bytes);
+	add_u64(o, "writer_kills", s->status.kills);
+	add_u64(o, "writer_deaths", s->status.deaths);
+	add_u64(o, "respawns", s->status.respawns);
+	add_u64(o, "failed_writers", s->status.failed);
+	add_u64(o, "unreaped_writers", s->unreaped);
+	return o;
+}
+
+static json_object *found_json(const struct verify_loss *l)
+{
+	json_object *o = json_object_new_object();
+
+	add_str(o, "kind", found_kind_name(l->found.kind));
+	if (l->found.kind == FOUND_BLOCK || l->found.kind == FOUND_TORN) {
+		add_u64(o, "generation", l->found.id.generation);
+		add_u64(o, "file_id", l->found.id.file_id);
+		add_u64(o, "block", l->found.id.index);
+		char id[24];
+
+		snprintf(id, sizeof(id), "%016llx", (unsigned long long)l->found.id.run_id);
+		add_str(o, "run_id", id);
+	}
+	if (l->found.kind == FOUND_TORN)
+		add_u64(o, "first_bad_byte", l->mismatch_offset);
+	return o;
+}
+
+static json_object *losses_json(const struct verify_result *v)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < v->nlosses; i++) {
+		const struct verify_loss *l = &v->losses[i];
+		json_object *o = json_object_new_object();
+
+		add_str(o, "file", l->file);
+		add_u64(o, "block", l->index);
+		add_u64(o, "offset", l->offset);
+		add_str(o, "class", verdict_class_name(l->cls));
+		add_u64(o, "expected_generation", l->expected_gen);
+		json_object_object_add(o, "found", found_json(l));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static const char *read_method_name(enum read_method m)
+{
+	static const char *const names[] = {
+		[READ_DIRECT] = "o_direct",
+		[READ_DROPPED] = "dropped_cache",
+		[READ_REMOUNTED] = "remounted",
+	};
+
+	return names[m];
+}
+
+static json_object *verify_json(const struct report *r)
+{
+	const struct verify_result *v = r->verify;
+	json_object *o = json_object_new_object(), *classes;
+
+	add_bool(o, "ran", v != NULL);
+	add_bool(o, "skipped", r->verify_skipped);
+	add_errno(o, "error", r->verify_error);
+	add_bool(o, "unsealed_ledger", r->unsealed_ledger);
+	if (!v)
+		return o;
+	add_str(o, "method", read_method_name(v->method));
+	add_u64(o, "files", v->files);
+	add_u64(o, "files_missing", v->files_missing);
+	add_u64(o, "files_direct", v->files_direct);
+	add_u64(o, "files_dropped_cache", v->files_dropped);
+	add_u64(o, "blocks", v->blocks);
+	add_u64(o, "unwritten", v->counts[CLASS_UNWRITTEN]);
+	add_u64(o, "bytes_read", v->bytes_read);
+	add_seconds(o, "elapsed_s", v->elapsed_ns);
+	classes = json_object_new_object();
+	for (unsigned c = 0; c < _CLASS_MAX; c++)
+		add_u64(classes, verdict_class_name(c), v->counts[c]);
+	json_object_object_add(o, "classes", classes);
+	add_u64(o, "losses_total", v->blocks - v->counts[CLASS_OK] - v->counts[CLASS_IN_FLIGHT]);
+	json_object_object_add(o, "losses", losses_json(v));
+	return o;
+}
+
+static const char *writer_state_name(uint32_t s)
+{
+	static const char *const names[] = {
+		[WRITER_IDLE] = "idle",	      [WRITER_RUNNING] = "running",
+		[WRITER_DONE] = "done",	      [WRITER_FAILED] = "failed",
+		[WRITER_KILLED] = "stopped",
+	};
+
+	return s < ARRAY_SIZE(names) ? names[s] : "unknown";
+}
+
+static json_object *writers_json(const struct ledger *l)
+{
+	json_object *a = json_object_new_array();
+
+	for (uint32_t i = 0; i < l->hdr->nwriters; i++) {
+		const struct ledger_writer *w = &l->writers[i];
+		json_object *o = json_object_new_object();
+
+		add_u64(o, "id", w->writer_id);
+		add_str(o, "state", writer_state_name(w->state));
+		add_u64(o, "spawns", w->spawns);
+		add_u64(o, "deaths", w->kills);
+		add_u64(o, "bytes", w->bytes);
+		add_errno(o, "error", w->error);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *file_json(const struct ledger_file *f)
+{
+	json_object *o = json_object_new_object();
+	char name[64];
+
+	verify_file_name(f->writer_id, f->file_id, name, sizeof(name));
+	add_str(o, "name", name);
+	add_u64(o, "writer", f->writer_id);
+	add_u64(o, "blocks", f->nblocks);
+	add_u64(o, "passes", f->passes_done);
+	add_u64(o, "generation", f->cur_gen);
+	add_u64(o, "writes_ok", f->writes_ok);
+	add_u64(o, "write_errors", f->write_errors);
+	add_u64(o, "short_writes", f->short_writes);
+	add_u64(o, "eintr", f->eintr);
+	add_u64(o, "enomem", f->err_enomem);
+	add_u64(o, "eio", f->err_eio);
+	add_u64(o, "enospc", f->err_enospc);
+	add_errno(o, "first_write_error", f->first_write_errno);
+	add_u64(o, "fsync_ok", f->fsync_ok);
+	add_u64(o, "fsync_errors", f->fsync_errors);
+	add_errno(o, "first_fsync_error", f->first_fsync_errno);
+	add_u64(o, "sync_file_range_ok", f->range_ok);
+	add_u64(o, "sync_file_range_errors", f->range_errors);
+	add_u64(o, "durable_generation", f->durable_gen);
+	add_u64(o, "durable_position", f->durable_pos);
+	return o;
+}
+
+static json_object *files_json(const struct ledger *l)
+{
+	json_object *a = json_object_new_array();
+
+	for (uint32_t i = 0; i < l->hdr->nfiles; i++)
+		json_object_array_add(a, file_json(&l->files[i]));
+	return a;
+}
+
+static json_object *target_json(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+
+	add_str(o, "kind", r->scratch_fs ? "scratch" : "dir");
+	add_str(o, "path", r->target);
+	add_str(o, "data_dir", r->data_dir);
+	add_str(o, "fs", r->scratch_fs);
+	add_str(o, "scratch_image_kept", r->scratch_kept);
+	add_bool(o, "shares_fs_with_run_dir", r->rundir_shares_target);
+	return o;
+}
+
+static json_object *verdict_json(const struct report *r)
+{
+	json_object *a = json_object_new_array();
+
+	if (r->fail)
+		json_object_array_add(a, json_object_new_string("FAIL"));
+	if (r->hang)
+		json_object_array_add(a, json_object_new_string("HANG"));
+	if (r->kernel)
+		json_object_array_add(a, json_object_new_string("KERNEL"));
+	if (r->ineffective)
+		json_object_array_add(a, json_object_new_string("INEFFECTIVE"));
+	return a;
+}
+
+static json_object *report_json(const struct report *r)
+{
+	json_object *o = json_object_new_object(), *tool = json_object_new_object();
+	char when[32];
+
+	add_int(o, "schema_version", REPORT_SCHEMA_VERSION);
+	add_str(tool, "name", "poof");
+	add_str(tool, "version", POOF_VERSION);
+	json_object_object_add(o, "tool", tool);
+	add_str(o, "command", r->command);
+	add_str(o, "run_id", r->run_id);
+	add_str(o, "run_dir", r->run_dir);
+	add_str(o, "started", format_realtime(r->started_ns, when, sizeof(when)));
+	add_seconds(o, "elapsed_s", r->elapsed_ns);
+	add_str(o, "verdict", report_verdict_name(r->exit_code));
+	add_int(o, "exit_code", r->exit_code);
+	json_object_object_add(o, "verdicts", verdict_json(r));
+	add_bool(o, "interrupted", r->interrupted);
+	json_object_object_add(o, "target", target_json(r));
+	if (r->plan)
+		json_object_object_add(o, "plan", plan_json(r->plan));
+	if (r->supervisor)
+		json_object_object_add(o, "write_phase", write_phase_json(r->supervisor));
+	if (r->ledger) {
+		int s = r->ledger->hdr->syncfs_result;
+
+		add_str(o, "syncfs", s == LEDGER_SYNCFS_NOT_RUN ? "not-run" :
+				     s < 0			? strerrorname_np(-s) :
+								  "ok");
+	}
+	json_object_object_add(o, "verify", verify_json(r));
+	if (r->ledger) {
+		json_object_object_add(o, "writers", writers_json(r->ledger));
+		json_object_object_add(o, "files", files_json(r->ledger));
+	}
+	return o;
+}
+
+int report_json_write(const struct report *r, const char *path)
+{
+	_cleanup_json_ json_object *o = report_json(r);
+	const char *text;
+	size_t len;
+	_cleanup_free_ char *buf = NULL;
+
+	if (!o)
+		return -ENOMEM;
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text)
+		return -ENOMEM;
+	len = strlen(text);
+	buf = malloc(len + 1);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, text, len);
+	buf[len] = '\n';
+	return write_path_atomic(path, buf, len + 1, 0644);
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Everything one run (or one re-verification) found, gathered for the
+ * report formats: one file per format (json.c, summary.c), all reading this
+ * struct. report_decide() turns it into the verdict and the exit code of
+ * SPEC section 7.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "profiles/profile.h"
+#include "stress/ledger.h"
+#include "stress/supervisor.h"
+#include "stress/verify.h"
+
+#define REPORT_SCHEMA_VERSION 1
+#define REPORT_FILE_NAME "report.json"
+
+enum exit_code {
+	EXIT_PASS = 0,
+	EXIT_FAIL = 1,
+	EXIT_HANG = 2,
+	EXIT_KERNEL = 3,
+	EXIT_INEFFECTIVE = 4,
+	EXIT_USAGE = 64,
+	EXIT_UNSUPPORTED = 69,
+	EXIT_INTERNAL = 70,
+	EXIT_INTERRUPTED = 130, /* a second SIGINT skipped verification: no verdict */
+};
+
+struct report {
+	const char *command; /* "stress" or "verify" */
+	const struct plan *plan; /* NULL for verify */
+	const struct ledger *ledger;
+	const struct supervisor_result *supervisor; /* NULL for verify */
+	const struct verify_result *verify;	   /* NULL when verification did not run */
+	int verify_error;			   /* -errno when it could not run */
+	bool verify_skipped;			   /* a second signal skipped it */
+	char run_id[32];
+	const char *run_dir;
+	const char *target;   /* --dir, or the scratch mountpoint */
+	const char *data_dir; /* target/poof-<id> */
+	const char *scratch_fs; /* NULL when --dir */
+	const char *scratch_kept; /* image path when kept, else NULL */
+	bool unsealed_ledger; /* verify used ledger.live of an interrupted run */
+	bool interrupted;
+	bool rundir_shares_target;
+	uint64_t started_ns; /* CLOCK_REALTIME */
+	uint64_t elapsed_ns;
+	/* Filled by report_decide(). */
+	int exit_code;
+	bool fail, hang, kernel, ineffective;
+};
+
+/* Set exit_code and the failure flags from what the report holds. */
+void report_decide(struct report *r);
+const char *report_verdict_name(int exit_code);
+
+/* "found generation 4", "found zeros", ...: what stood where a lost block should be. */
+void report_describe_found(const struct verify_loss *l, char *buf, unsigned len);
+
+int report_json_write(const struct report *r, const char *path);
+void report_summary_print(const struct report *r, FILE *out);

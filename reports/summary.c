@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The summary a person reads in ten seconds, at the end of a run. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "shared/macro.h"
+#include "shared/parse.h"
+
+#define SUMMARY_LOSSES 5
+
+void report_describe_found(const struct verify_loss *l, char *buf, unsigned len)
+{
+	const struct block_found *f = &l->found;
+
+	switch (f->kind) {
+	case FOUND_BLOCK:
+		if (f->id.file_id == l->file_id && f->id.index == l->index)
+			snprintf(buf, len, "found generation %u", f->id.generation);
+		else
+			snprintf(buf, len, "found block %llu of file %u (generation %u)",
+				 (unsigned long long)f->id.index, f->id.file_id,
+				 f->id.generation);
+		return;
+	case FOUND_TORN:
+		snprintf(buf, len, "found generation %u torn at byte %llu", f->id.generation,
+			 (unsigned long long)l->mismatch_offset);
+		return;
+	case FOUND_CORRUPT:
+		snprintf(buf, len, "found garbage (no valid header)");
+		return;
+	case FOUND_ZEROS:
+		snprintf(buf, len, "found zeros");
+		return;
+	case FOUND_HOLE:
+		snprintf(buf, len, "found a hole");
+		return;
+	case FOUND_SHORT:
+		snprintf(buf, len, "found the file too short");
+		return;
+	case FOUND_MISSING:
+		snprintf(buf, len, "found the file missing");
+		return;
+	case FOUND_UNREADABLE:
+		snprintf(buf, len, "the read failed");
+		return;
+	}
+	snprintf(buf, len, "found something unknown");
+}
+
+static void print_classes(const struct verify_result *v, FILE *out)
+{
+	fprintf(out, "   ");
+	for (unsigned c = 0; c < _CLASS_MAX; c++)
+		fprintf(out, " %s %llu%s", verdict_class_name(c), (unsigned long long)v->counts[c],
+			c + 1 < _CLASS_MAX ? "," : "\n");
+}
+
+static void print_losses(const struct verify_result *v, FILE *out)
+{
+	unsigned n = MIN(v->nlosses, (unsigned)SUMMARY_LOSSES);
+	uint64_t total = v->blocks - v->counts[CLASS_OK] - v->counts[CLASS_IN_FLIGHT];
+
+	if (n == 0)
+		return;
+	fprintf(out, "  first losses:\n");
+	for (unsigned i = 0; i < n; i++) {
+		const struct verify_loss *l = &v->losses[i];
+		char found[128];
+
+		report_describe_found(l, found, sizeof(found));
+		fprintf(out, "    %s block %llu (offset %llu): %s, expected generation %u, %s\n",
+			l->file, (unsigned long long)l->index, (unsigned long long)l->offset,
+			verdict_class_name(l->cls), l->expected_gen, found);
+	}
+	if (total > n)
+		fprintf(out, "    ... and %llu more (all listed up to report-losses in %s)\n",
+			(unsigned long long)(total - n), REPORT_FILE_NAME);
+}
+
+static const char *method_text(const struct verify_result *v)
+{
+	switch (v->method) {
+	case READ_REMOUNTED:
+		return "remounted, O_DIRECT";
+	case READ_DROPPED:
+		return "O_DIRECT refused for some files: their cached pages were dropped first";
+	default:
+		return "O_DIRECT";
+	}
+}
+
+static void print_write_phase(const struct report *r, FILE *out)
+{
+	const struct supervisor_status *st = &r->supervisor->status;
+	char size[32], dur[32];
+
+	fprintf(out, "  wrote %s in %s", format_size(st->bytes, size, sizeof(size)),
+		format_duration(st->elapsed_ns, dur, sizeof(dur)));
+	if (st->deaths)
+		fprintf(out, "; %u writer deaths, all respawned", st->deaths);
+	if (st->failed)
+		fprintf(out, "; %u writers stopped by errors", st->failed);
+	if (r->supervisor->unreaped)
+		fprintf(out, "; %u writers could not be killed", r->supervisor->unreaped);
+	fprintf(out, "\n");
+}
+
+static void print_syncfs(const struct report *r, FILE *out)
+{
+	int s = r->ledger ? r->ledger->hdr->syncfs_result : LEDGER_SYNCFS_NOT_RUN;
+
+	if (s == LEDGER_SYNCFS_NOT_RUN)
+		fprintf(out, "  syncfs: not run\n");
+	else if (s < 0)
+		fprintf(out, "  syncfs: failed with %s: losses count as reported\n",
+			strerrorname_np(-s));
+}
+
+static void print_verify(const struct report *r, FILE *out)
+{
+	const struct verify_result *v = r->verify;
+	char size[32], dur[32];
+
+	if (!v) {
+		if (r->verify_skipped)
+			fprintf(out, "  verification skipped (second interrupt)\n");
+		else if (r->verify_error)
+			fprintf(out, "  verification could not run: %s\n",
+				strerror(-r->verify_error));
+		return;
+	}
+	fprintf(out, "  verified %llu blocks (%s) from the media in %s, %s\n",
+		(unsigned long long)v->blocks, format_size(v->bytes_read, size, sizeof(size)),
+		format_duration(v->elapsed_ns, dur, sizeof(dur)), method_text(v));
+	if (v->files_missing)
+		fprintf(out, "  %u of %u files are missing\n", v->files_missing, v->files);
+	print_classes(v, out);
+	print_losses(v, out);
+}
+
+void report_summary_print(const struct report *r, FILE *out)
+{
+	fprintf(out, "\npoof %s %s: %s (exit %d)%s\n", r->command, r->run_id,
+		report_verdict_name(r->exit_code), r->exit_code,
+		r->interrupted ? ", interrupted" : "");
+	if (r->supervisor)
+		print_write_phase(r, out);
+	print_syncfs(r, out);
+	print_verify(r, out);
+	if (r->unsealed_ledger)
+		fprintf(out, "  the run was interrupted before its ledger was sealed: "
+			     "verified from ledger.live\n");
+	if (r->scratch_kept)
+		fprintf(out, "  scratch filesystem kept for inspection: %s\n", r->scratch_kept);
+	fprintf(out, "  run directory: %s\n", r->run_dir);
+	if (r->exit_code == EXIT_FAIL || r->verify_skipped)
+		fprintf(out, "  next: poof verify %s\n", r->run_dir);
+}

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "ledger.h"
+#include "shared/clock.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+
+#define LEDGER_MAX_SIZE (64ULL << 30)
+
+static size_t align64(size_t x)
+{
+	return ALIGN_UP(x, (size_t)64);
+}
+
+static size_t writers_offset(void)
+{
+	return LEDGER_HEADER_SIZE;
+}
+
+static size_t files_offset(uint32_t nwriters)
+{
+	return align64(writers_offset() + (size_t)nwriters * sizeof(struct ledger_writer));
+}
+
+static size_t blocks_offset(uint32_t nwriters, uint32_t nfiles)
+{
+	return align64(files_offset(nwriters) + (size_t)nfiles * sizeof(struct ledger_file));
+}
+
+size_t ledger_size(uint32_t nwriters, uint32_t nfiles, uint64_t nblocks)
+{
+	return blocks_offset(nwriters, nfiles) + nblocks * sizeof(struct ledger_block);
+}
+
+static void ledger_bind(struct ledger *l)
+{
+	uint8_t *base = l->map;
+
+	l->hdr = l->map;
+	l->writers = (void *)(base + writers_offset());
+	l->files = (void *)(base + files_offset(l->hdr->nwriters));
+	l->blocks = (void *)(base + blocks_offset(l->hdr->nwriters, l->hdr->nfiles));
+}
+
+static uint64_t header_checksum(const struct ledger_header *h)
+{
+	return XXH3_64bits(h, offsetof(struct ledger_header, header_csum));
+}
+
+static uint64_t data_checksum(const struct ledger *l)
+{
+	return XXH3_64bits((const uint8_t *)l->map + l->hdr->header_size,
+			   l->size - l->hdr->header_size);
+}
+
+/* Touch every page so the supervisor, not a writer, is charged for it. */
+static void prefault(void *map, size_t size)
+{
+	volatile uint8_t *p = map;
+	long page = sysconf(_SC_PAGESIZE);
+
+	for (size_t off = 0; off < size; off += (size_t)page)
+		p[off] = 0;
+}
+
+int ledger_create(int dirfd, const struct ledger_params *p, struct ledger **ret)
+{
+	_cleanup_ledger_ struct ledger *l = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t size = ledger_size(p->nwriters, p->nfiles, p->nblocks);
+
+	if (size > LEDGER_MAX_SIZE)
+		return -EFBIG;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	fd = openat(dirfd, LEDGER_LIVE_NAME, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		    0644);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, (off_t)size) < 0 || posix_fallocate(fd, 0, (off_t)size) != 0) {
+		int r = negative_errno();
+
+		unlinkat(dirfd, LEDGER_LIVE_NAME, 0);
+		return r;
+	}
+	l->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (l->map == MAP_FAILED) {
+		int r = -errno;
+
+		l->map = NULL;
+		unlinkat(dirfd, LEDGER_LIVE_NAME, 0);
+		return r;
+	}
+	l->size = size;
+	l->live = true;
+	prefault(l->map, size);
+	l->locked = mlock(l->map, size) == 0;
+
+	memcpy(l->map, LEDGER_MAGIC, 8);
+	l->hdr = l->map;
+	l->hdr->version = LEDGER_VERSION;
+	l->hdr->header_size = LEDGER_HEADER_SIZE;
+	l->hdr->run_id = p->run_id;
+	l->hdr->seed = p->seed;
+	l->hdr->size = size;
+	l->hdr->nblocks = p->nblocks;
+	l->hdr->nwriters = p->nwriters;
+	l->hdr->nfiles = p->nfiles;
+	l->hdr->state = LEDGER_RUNNING;
+	l->hdr->syncfs_result = LEDGER_SYNCFS_NOT_RUN;
+	l->hdr->created_ns = now_realtime_ns();
+	ledger_bind(l);
+	ledger_header_changed(l);
+	*ret = steal_pointer(&l);
+	return 0;
+}
+
+void ledger_header_changed(struct ledger *l)
+{
+	l->hdr->header_csum = header_checksum(l->hdr);
+}
+
+int ledger_seal(struct ledger *l, int dirfd)
+{
+	int r;
+
+	l->hdr->state = LEDGER_SEALED;
+	l->hdr->sealed_ns = now_realtime_ns();
+	l->hdr->data_csum = data_checksum(l);
+	ledger_header_changed(l);
+	r = write_file_atomic(dirfd, LEDGER_FILE_NAME, l->map, l->size, 0644);
+	if (r < 0) {
+		/* Keep the live copy usable: it is the only record now. */
+		l->hdr->state = LEDGER_RUNNING;
+		ledger_header_changed(l);
+		return r;
+	}
+	if (l->live)
+		unlinkat(dirfd, LEDGER_LIVE_NAME, 0);
+	return 0;
+}
+
+static int ledger_validate_header(const struct ledger_header *h, size_t file_size)
+{
+	if (memcmp(h->magic, LEDGER_MAGIC, 8) != 0)
+		return -EPROTO;
+	if (h->version != LEDGER_VERSION || h->header_size != LEDGER_HEADER_SIZE)
+		return -EPROTO;
+	if (h->state != LEDGER_RUNNING && h->state != LEDGER_SEALED)
+		return -EBADMSG;
+	if (h->header_csum != header_checksum(h))
+		return -EBADMSG;
+	if (h->size != file_size ||
+	    h->size != ledger_size(h->nwriters, h->nfiles, h->nblocks))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Files must tile the block array and belong to existing writers. */
+static int ledger_validate_tables(const struct ledger *l)
+{
+	uint64_t next = 0;
+
+	for (uint32_t i = 0; i < l->hdr->nfiles; i++) {
+		const struct ledger_file *f = &l->files[i];
+
+		if (f->first_block != next || f->writer_id >= l->hdr->nwriters ||
+		    f->file_id != i)
+			return -EBADMSG;
+		next += f->nblocks;
+	}
+	for (uint32_t i = 0; i < l->hdr->nwriters; i++) {
+		const struct ledger_writer *w = &l->writers[i];
+
+		if ((uint64_t)w->first_file + w->nfiles > l->hdr->nfiles)
+			return -EBADMSG;
+	}
+	return next == l->hdr->nblocks ? 0 : -EBADMSG;
+}
+
+static int ledger_load_name(int dirfd, const char *name, struct ledger **ret)
+{
+	_cleanup_ledger_ struct ledger *l = NULL;
+	void *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = read_file_full(dirfd, name, LEDGER_MAX_SIZE, &data, &len);
+	if (r < 0)
+		return r;
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		free(data);
+		return -ENOMEM;
+	}
+	l->map = data;
+	l->size = len;
+	if (len < LEDGER_HEADER_SIZE)
+		return -EBADMSG;
+	r = ledger_validate_header(data, len);
+	if (r < 0)
+		return r;
+	ledger_bind(l);
+	if (l->hdr->state == LEDGER_SEALED && l->hdr->data_csum != data_checksum(l))
+		return -EBADMSG;
+	r = ledger_validate_tables(l);
+	if (r < 0)
+		return r;
+	*ret = steal_pointer(&l);
+	return 0;
+}
+
+int ledger_load(int dirfd, struct ledger **ret, bool *ret_unsealed)
+{
+	int r;
+
+	r = ledger_load_name(dirfd, LEDGER_FILE_NAME, ret);
+	if (r != -ENOENT) {
+		*ret_unsealed = false;
+		return r;
+	}
+	r = ledger_load_name(dirfd, LEDGER_LIVE_NAME, ret);
+	if (r == 0 && (*ret)->hdr->state != LEDGER_RUNNING) {
+		ledger_free(*ret);
+		*ret = NULL;
+		return -EBADMSG;
+	}
+	*ret_unsealed = true;
+	return r;
+}
+
+void ledger_free(struct ledger *l)
+{
+	if (l->live) {
+		if (l->locked)
+			munlock(l->map, l->size);
+		munmap(l->map, l->size);
+	} else {
+		free(l->map);
+	}
+	free(l);
+}
+
+void ledger_write_failed(struct ledger_file *f, int error)
+{
+	f->write_errors++;
+	if (!f->first_write_errno)
+		f->first_write_errno = error;
+	f->last_write_errno = error;
+	switch (error) {
+	case -ENOMEM:
+		f->err_enomem++;
+		break;
+	case -EIO:
+		f->err_eio++;
+		break;
+	case -ENOSPC:
+	case -EDQUOT:
+		f->err_enospc++;
+		break;
+	default:
+		f->err_other++;
+	}
+}
+
+void ledger_sync_result(struct ledger_file *f, enum sync_kind kind, int result, uint32_t gen,
+			uint32_t pos, uint64_t now_ns)
+{
+	f->last_sync_ns = now_ns;
+	if (kind == SYNC_RANGE) {
+		if (result < 0) {
+			f->range_errors++;
+			if (!f->first_range_errno)
+				f->first_range_errno = result;
+		} else {
+			f->range_ok++;
+		}
+		return;
+	}
+	if (result < 0) {
+		f->fsync_errors++;
+		if (!f->first_fsync_errno)
+			f->first_fsync_errno = result;
+		f->last_fsync_errno = result;
+		return;
+	}
+	f->fsync_ok++;
+	/* Store pos before gen so a reader never sees a new gen with an old, larger pos. */
+	if (gen != f->durable_gen)
+		__atomic_store_n(&f->durable_pos, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->durable_gen, gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&f->durable_pos, pos, __ATOMIC_RELEASE);
+}
+
+bool ledger_covered(const struct ledger_file *f, uint32_t acked, uint32_t pos)
+{
+	if (acked == 0)
+		return false;
+	return acked < f->durable_gen || (acked == f->durable_gen && pos < f->durable_pos);
+}
+
+bool ledger_file_error_reported(const struct ledger_file *f)
+{
+	return f->fsync_errors > 0 || f->range_errors > 0 || f->err_eio > 0;
+}

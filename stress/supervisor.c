@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "shared/clock.h"
+#include "shared/macro.h"
+#include "shared/random.h"
+#include "supervisor.h"
+#include "writer.h"
+
+#define TICK_NS (100 * NSEC_PER_MSEC)
+#define PROGRESS_NS NSEC_PER_SEC
+
+struct supervisor {
+	const struct supervisor_config *cfg;
+	struct ledger *ledger;
+	int sigfd;
+	int timerfd;
+	uint64_t start_ns;
+	uint64_t next_kill_ns;
+	uint64_t next_progress_ns;
+	uint64_t rng;
+	bool stopping;
+	struct supervisor_result res;
+};
+
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+int supervisor_block_signals(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	return sigprocmask(SIG_BLOCK, &set, NULL) < 0 ? -errno : 0;
+}
+
+int supervisor_pending_stop_signal(void)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	stop_signals(&set);
+	sig = sigtimedwait(&set, NULL, &zero);
+	return sig > 0 ? sig : 0;
+}
+
+static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
+{
+	const struct plan *plan = s->cfg->plan;
+	const struct ledger_writer *lw = &s->ledger->writers[id];
+	struct writer_ctx ctx = {
+		.ledger = s->ledger,
+		.writer_id = id,
+		.group = &plan->groups[lw->group],
+		.data_dirfd = s->cfg->data_dirfd,
+		.seed = s->cfg->seed,
+	};
+	char name[16];
+	sigset_t all;
+
+	/* A writer must never outlive its supervisor. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(WRITER_EXIT_FATAL);
+	snprintf(name, sizeof(name), "poof-w%u", id);
+	prctl(PR_SET_NAME, name);
+	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	close(s->sigfd);
+	close(s->timerfd);
+	_exit(writer_main(&ctx));
+}
+
+static int spawn_writer(struct supervisor *s, uint32_t id)
+{
+	struct ledger_writer *lw = &s->ledger->writers[id];
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		writer_child(s, id);
+	lw->pid = pid;
+	lw->spawns++;
+	lw->state = WRITER_RUNNING;
+	lw->progress_ns = now_monotonic_ns();
+	return 0;
+}
+
+static uint32_t writers_alive(const struct supervisor *s)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
+		n += s->ledger->writers[i].pid > 0;
+	return n;
+}
+
+static uint64_t bytes_total(const struct supervisor *s)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
+		n += s->ledger->writers[i].bytes;
+	return n;
+}
+
+static struct ledger_writer *writer_by_pid(struct supervisor *s, pid_t pid)
+{
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
+		if (s->ledger->writers[i].pid == pid)
+			return &s->ledger->writers[i];
+	return NULL;
+}
+
+static int on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int status)
+{
+	lw->pid = 0;
+	lw->last_status = status;
+	if (WIFEXITED(status)) {
+		lw->state = WEXITSTATUS(status) == WRITER_EXIT_DONE ? WRITER_DONE : WRITER_FAILED;
+		s->res.status.failed += lw->state == WRITER_FAILED;
+		return 0;
+	}
+	if (s->stopping) {
+		lw->state = WRITER_KILLED;
+		return 0;
+	}
+	/* Killed while the run goes on: the OOM killer's victims carry on from the ledger. */
+	lw->kills++;
+	s->res.status.deaths++;
+	s->res.status.respawns++;
+	return spawn_writer(s, lw->writer_id);
+}
+
+static int reap(struct supervisor *s)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		struct ledger_writer *lw;
+		int r;
+
+		if (pid == 0 || (pid < 0 && errno == ECHILD))
+			return 0;
+		if (pid < 0)
+			return -errno;
+		lw = writer_by_pid(s, pid);
+		if (!lw)
+			continue; /* not ours (e.g. a helper the caller ran) */
+		r = on_writer_exit(s, lw, status);
+		if (r < 0)
+			return r;
+	}
+}
+
+static void schedule_kill(struct supervisor *s, uint64_t now)
+{
+	uint64_t mean = s->cfg->plan->kill_writers_ns;
+
+	/* Uniform in [mean/2, 3*mean/2): random moments with the asked-for rate. */
+	s->next_kill_ns = mean ? now + mean / 2 + random_below(&s->rng, mean) : UINT64_MAX;
+}
+
+static void kill_random_writer(struct supervisor *s)
+{
+	uint32_t alive = writers_alive(s), pick;
+
+	if (alive == 0)
+		return;
+	pick = (uint32_t)random_below(&s->rng, alive);
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
+		struct ledger_writer *lw = &s->ledger->writers[i];
+
+		if (lw->pid <= 0 || pick--)
+			continue;
+		if (kill(lw->pid, SIGKILL) == 0)
+			s->res.status.kills++;
+		return;
+	}
+}
+
+static void update_status(struct supervisor *s, uint64_t now)
+{
+	s->res.status.elapsed_ns = now - s->start_ns;
+	s->res.status.duration_ns = s->cfg->plan->duration_ns;
+	s->res.status.bytes = bytes_total(s);
+	s->res.status.writers_alive = writers_alive(s);
+}
+
+static bool all_finished(const struct supervisor *s)
+{
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
+		uint32_t st = s->ledger->writers[i].state;
+
+		if (st != WRITER_DONE && st != WRITER_FAILED)
+			return false;
+	}
+	return true;
+}
+
+/* One tick: time-driven work. Returns true when the write phase is over. */
+static bool on_tick(struct supervisor *s)
+{
+	uint64_t now = now_monotonic_ns();
+
+	if (now >= s->next_kill_ns) {
+		kill_random_writer(s);
+		schedule_kill(s, now);
+	}
+	if (now >= s->next_progress_ns && s->cfg->progress) {
+		update_status(s, now);
+		s->cfg->progress(&s->res.status, s->cfg->userdata);
+		s->next_progress_ns = now + PROGRESS_NS;
+	}
+	if (now - s->start_ns >= s->cfg->plan->duration_ns) {
+		s->res.reason = STOP_DURATION;
+		return true;
+	}
+	return false;
+}
+
+/* Returns true when a stop signal arrived. */
+static int on_signal(struct supervisor *s, bool *ret_stop)
+{
+	struct signalfd_siginfo si;
+	ssize_t n = read(s->sigfd, &si, sizeof(si));
+
+	*ret_stop = false;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (si.ssi_signo == SIGCHLD)
+		return reap(s);
+	s->res.reason = STOP_SIGNAL;
+	s->res.signal = (int)si.ssi_signo;
+	*ret_stop = true;
+	return 0;
+}
+
+static int event_loop(struct supervisor *s)
+{
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = s->sigfd, .events = POLLIN },
+			{ .fd = s->timerfd, .events = POLLIN },
+		};
+		bool stop = false;
+		int r;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfd[0].revents & POLLIN) {
+			r = on_signal(s, &stop);
+			if (r < 0 || stop)
+				return r;
+		}
+		if (pfd[1].revents & POLLIN) {
+			uint64_t expirations;
+
+			if (read(s->timerfd, &expirations, sizeof(expirations)) < 0 &&
+			    errno != EAGAIN)
+				return -errno;
+			if (on_tick(s))
+				return 0;
+		}
+		if (all_finished(s)) {
+			s->res.reason = STOP_FINISHED;
+			return 0;
+		}
+	}
+}
+
+/* SIGKILL every writer (what cgroup.kill will do) and reap them with a deadline. */
+static int stop_writers(struct supervisor *s)
+{
+	uint64_t deadline = now_monotonic_ns() + s->cfg->plan->stop_timeout_ns;
+
+	s->stopping = true;
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
+		if (s->ledger->writers[i].pid > 0)
+			kill(s->ledger->writers[i].pid, SIGKILL);
+	while (writers_alive(s) > 0) {
+		uint64_t now = now_monotonic_ns();
+		struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
+		bool stop;
+		int r;
+
+		if (now >= deadline)
+			break;
+		r = poll(&pfd, 1, (int)MAX((deadline - now) / NSEC_PER_MSEC, 1ULL));
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0) {
+			r = on_signal(s, &stop);
+			if (r < 0)
+				return r;
+		}
+		reap(s);
+	}
+	s->res.unreaped = writers_alive(s);
+	return 0;
+}
+
+static int supervisor_open_fds(struct supervisor *s)
+{
+	struct itimerspec its = {
+		.it_interval = { 0, (long)TICK_NS },
+		.it_value = { 0, (long)TICK_NS },
+	};
+	sigset_t set;
+
+	stop_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0)
+		return -errno;
+	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->timerfd < 0)
+		return -errno;
+	if (timerfd_settime(s->timerfd, 0, &its, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result *ret)
+{
+	struct supervisor s = {
+		.cfg = cfg,
+		.ledger = cfg->ledger,
+		.sigfd = -1,
+		.timerfd = -1,
+		.rng = cfg->seed ^ 0x6b696c6c,
+	};
+	int r, r2;
+
+	r = supervisor_open_fds(&s);
+	if (r < 0)
+		goto out;
+	s.start_ns = now_monotonic_ns();
+	s.next_progress_ns = s.start_ns + PROGRESS_NS;
+	schedule_kill(&s, s.start_ns);
+	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
+		r = spawn_writer(&s, i);
+	if (r >= 0)
+		r = event_loop(&s);
+	/* Whatever happened, no writer outlives the write phase. */
+	r2 = stop_writers(&s);
+	if (r >= 0)
+		r = r2;
+	update_status(&s, now_monotonic_ns());
+out:
+	if (s.sigfd >= 0)
+		close(s.sigfd);
+	if (s.timerfd >= 0)
+		close(s.timerfd);
+	*ret = s.res;
+	return r;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The supervisor's event loop for the write phase: it forks the writers,
+ * SIGKILLs a random one now and then when kill-writers is set, respawns
+ * writers that died by a signal, and stops them all at the end of the
+ * duration, on SIGINT/SIGTERM, or when every writer finished its passes.
+ * Signals are taken through a signalfd, time through a timerfd: no busy
+ * polling, every wait bounded.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ledger.h"
+#include "profiles/profile.h"
+
+enum stop_reason {
+	STOP_DURATION,	/* the duration ran out */
+	STOP_FINISHED,	/* every writer finished its passes or failed */
+	STOP_SIGNAL,	/* SIGINT/SIGTERM/SIGHUP */
+};
+
+struct supervisor;
+
+struct supervisor_status {
+	uint64_t elapsed_ns;
+	uint64_t duration_ns;
+	uint64_t bytes;	      /* acknowledged, all writers */
+	uint32_t writers_alive;
+	uint32_t kills;	      /* by kill-writers */
+	uint32_t respawns;
+	uint32_t deaths;      /* writers that died by a signal */
+	uint32_t failed;      /* writers stopped by an error */
+};
+
+struct supervisor_config {
+	struct ledger *ledger;
+	const struct plan *plan;
+	int data_dirfd;
+	uint64_t seed;
+	/* Called about once a second while writers run; may be NULL. */
+	void (*progress)(const struct supervisor_status *st, void *userdata);
+	void *userdata;
+};
+
+struct supervisor_result {
+	enum stop_reason reason;
+	int signal;		  /* the signal that stopped the run, 0 if none */
+	uint32_t unreaped;	  /* writers still present after stop-timeout */
+	struct supervisor_status status;
+};
+
+/*
+ * Run the write phase. Signals SIGCHLD, SIGINT, SIGTERM and SIGHUP must be
+ * blocked by the caller (supervisor_block_signals) before anything forks.
+ */
+int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result *ret);
+
+int supervisor_block_signals(void);
+
+/* Non-blocking: was SIGINT/SIGTERM/SIGHUP delivered since the last call? */
+int supervisor_pending_stop_signal(void);

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "order.h"
+#include "rundir.h"
+#include "shared/clock.h"
+#include "shared/fileio.h"
+#include "shared/macro.h"
+#include "verify.h"
+
+#define CHUNK_SIZE (4u << 20)
+#define DIRECT_ALIGN 4096u
+
+static const char *const class_names[] = {
+	[CLASS_OK] = "ok",
+	[CLASS_IN_FLIGHT] = "in-flight",
+	[CLASS_LOST_SILENT] = "lost-silent",
+	[CLASS_LOST_DURABLE] = "lost-durable",
+	[CLASS_LOST_REPORTED] = "lost-reported",
+	[CLASS_TORN] = "torn",
+	[CLASS_MISDIRECTED] = "misdirected",
+	[CLASS_CORRUPT] = "corrupt",
+	[CLASS_UNWRITTEN] = "unwritten",
+};
+
+const char *verdict_class_name(enum verdict_class c)
+{
+	return (unsigned)c < ARRAY_SIZE(class_names) ? class_names[c] : "unknown";
+}
+
+const char *found_kind_name(enum found_kind k)
+{
+	static const char *const names[] = {
+		[FOUND_BLOCK] = "block",     [FOUND_TORN] = "torn",
+		[FOUND_CORRUPT] = "garbage", [FOUND_ZEROS] = "zeros",
+		[FOUND_HOLE] = "hole",	     [FOUND_SHORT] = "short-file",
+		[FOUND_MISSING] = "missing-file", [FOUND_UNREADABLE] = "unreadable",
+	};
+
+	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "unknown";
+}
+
+bool verdict_class_is_failure(enum verdict_class c, bool strict_errors)
+{
+	switch (c) {
+	case CLASS_LOST_SILENT:
+	case CLASS_LOST_DURABLE:
+	case CLASS_TORN:
+	case CLASS_MISDIRECTED:
+	case CLASS_CORRUPT:
+		return true;
+	case CLASS_LOST_REPORTED:
+		return strict_errors;
+	default:
+		return false;
+	}
+}
+
+void verify_file_name(uint32_t writer_id, uint32_t file_id, char *buf, unsigned len)
+{
+	snprintf(buf, len, "w%04u-f%06u.dat", writer_id, file_id);
+}
+
+static enum verdict_class lost(const struct block_expect *e)
+{
+	if (e->reported)
+		return CLASS_LOST_REPORTED;
+	return e->durable ? CLASS_LOST_DURABLE : CLASS_LOST_SILENT;
+}
+
+static bool same_block(const struct block_expect *e, const struct block_id *id)
+{
+	return id->run_id == e->run_id && id->file_id == e->file_id && id->index == e->index;
+}
+
+/* A block of ours with a valid header: which generation, and is that acceptable? */
+static enum verdict_class classify_generation(const struct block_expect *e, uint32_t gen,
+					      bool torn)
+{
+	bool in_flight = e->intended > e->acked;
+
+	if (in_flight && gen >= e->acked && gen <= e->intended)
+		return CLASS_IN_FLIGHT; /* either generation, or a torn mix of them */
+	if (torn)
+		return CLASS_TORN;
+	if (gen == e->acked)
+		return CLASS_OK;
+	if (gen < e->acked)
+		return lost(e);
+	return CLASS_CORRUPT; /* newer than anything ever written */
+}
+
+enum verdict_class verify_classify(const struct block_expect *e, const struct block_found *f)
+{
+	bool in_flight = e->intended > e->acked;
+
+	if (e->acked == 0 && e->intended == 0)
+		return CLASS_UNWRITTEN;
+	switch (f->kind) {
+	case FOUND_BLOCK:
+	case FOUND_TORN:
+		if (!same_block(e, &f->id))
+			return f->kind == FOUND_BLOCK ? CLASS_MISDIRECTED : CLASS_CORRUPT;
+		return classify_generation(e, f->id.generation, f->kind == FOUND_TORN);
+	case FOUND_CORRUPT:
+		/* A first write torn against never-written space mixes garbage and zeros. */
+		return in_flight && e->acked == 0 ? CLASS_IN_FLIGHT : CLASS_CORRUPT;
+	case FOUND_ZEROS:
+	case FOUND_HOLE:
+	case FOUND_SHORT:
+	case FOUND_MISSING:
+		return in_flight && e->acked == 0 ? CLASS_IN_FLIGHT : lost(e);
+	case FOUND_UNREADABLE: {
+		struct block_expect reported = *e;
+
+		reported.reported = true;
+		return lost(&reported);
+	}
+	}
+	return CLASS_CORRUPT;
+}
+
+/* Per-file verification state. */
+struct vfile {
+	const struct ledger *l;
+	const struct ledger_file *lf;
+	const struct verify_options *opt;
+	struct verify_result *res;
+	const struct block_pattern *pattern;
+	char name[64];
+	int fd;
+	uint64_t size;
+	uint32_t *durable_pos; /* inverse of the durable pass's order, when needed */
+	bool reported;
+};
+
+static int record_loss(struct vfile *v, uint64_t index, enum verdict_class cls,
+		       const struct block_expect *e, const struct block_found *f,
+		       const void *buf)
+{
+	struct verify_result *res = v->res;
+	struct verify_loss *loss;
+
+	if (res->nlosses >= v->opt->max_losses)
+		return 0;
+	if (!res->losses) {
+		res->losses = calloc(v->opt->max_losses, sizeof(*res->losses));
+		if (!res->losses)
+			return -ENOMEM;
+	}
+	loss = &res->losses[res->nlosses++];
+	loss->file_id = v->lf->file_id;
+	snprintf(loss->file, sizeof(loss->file), "%s", v->name);
+	loss->index = index;
+	loss->offset = index * v->lf->block_size;
+	loss->cls = cls;
+	loss->expected_gen = e->acked;
+	loss->found = *f;
+	loss->mismatch_offset = v->lf->block_size;
+	if (f->kind == FOUND_TORN && buf)
+		loss->mismatch_offset = block_payload_mismatch(v->pattern, &f->id, buf);
+	return 0;
+}
+
+/* Positions in the pass the fsync watermark cut short: the inverse of its order. */
+static int durable_positions(struct vfile *v)
+{
+	const struct ledger_file *lf = v->lf;
+	_cleanup_free_ uint32_t *perm = calloc(lf->nblocks, sizeof(*perm));
+
+	v->durable_pos = calloc(lf->nblocks, sizeof(*v->durable_pos));
+	if (!perm || !v->durable_pos)
+		return -ENOMEM;
+	write_order_fill(lf->order, v->l->hdr->seed, lf->file_id, lf->durable_gen, lf->nblocks,
+			 perm);
+	for (uint32_t pos = 0; pos < lf->nblocks; pos++)
+		v->durable_pos[perm[pos]] = pos;
+	return 0;
+}
+
+static bool block_durable(struct vfile *v, uint32_t index, uint32_t acked)
+{
+	const struct ledger_file *lf = v->lf;
+
+	if (acked != lf->durable_gen || lf->durable_pos >= lf->nblocks)
+		return ledger_covered(lf, acked, 0);
+	if (!v->durable_pos && durable_positions(v) < 0)
+		return false; /* claim less durability, never more */
+	return ledger_covered(lf, acked, v->durable_pos[index]);
+}
+
+static void expect_for(struct vfile *v, uint32_t index, struct block_expect *e)
+{
+	const struct ledger_block *b = &ledger_file_blocks(v->l, v->lf)[index];
+
+	*e = (struct block_expect){
+		.run_id = v->l->hdr->run_id,
+		.file_id = v->lf->file_id,
+		.index = index,
+		.acked = b->acked,
+		.intended = b->intended,
+		.reported = v->reported,
+	};
+	e->durable = e->acked > 0 && block_durable(v, index, e->acked);
+}
+
+static bool in_hole(int fd, uint64_t off)
+{
+	off_t data = lseek(fd, (off_t)off, SEEK_DATA);
+
+	if (data < 0)
+		return errno == ENXIO; /* no data from here to EOF */
+	return (uint64_t)data > off;
+}
+
+static void found_from_media(struct vfile *v, uint64_t off, const void *buf, size_t avail,
+			     struct block_found *f)
+{
+	enum block_state st;
+
+	memset(f, 0, sizeof(*f));
+	if (avail < v->lf->block_size) {
+		f->kind = FOUND_SHORT;
+		return;
+	}
+	st = block_decode(buf, v->lf->block_size, &f->id);
+	switch (st) {
+	case BLOCK_VALID:
+		f->kind = FOUND_BLOCK;
+		break;
+	case BLOCK_TORN:
+		f->kind = FOUND_TORN;
+		break;
+	case BLOCK_ZERO:
+		f->kind = in_hole(v->fd, off) ? FOUND_HOLE : FOUND_ZEROS;
+		break;
+	case BLOCK_CORRUPT:
+		f->kind = FOUND_CORRUPT;
+		break;
+	}
+}
+
+static int judge(struct vfile *v, uint32_t index, const struct block_found *f, const void *buf)
+{
+	struct block_expect e;
+	enum verdict_class cls;
+
+	expect_for(v, index, &e);
+	cls = verify_classify(&e, f);
+	v->res->counts[cls]++;
+	if (cls == CLASS_UNWRITTEN)
+		return 0;
+	v->res->blocks++;
+	if (cls == CLASS_OK || cls == CLASS_IN_FLIGHT)
+		return 0;
+	if (verdict_class_is_failure(cls, v->opt->strict_errors))
+		v->res->failed = true;
+	return record_loss(v, index, cls, &e, f, buf);
+}
+
+static int verify_chunk(struct vfile *v, uint8_t *buf, uint64_t off, uint32_t first,
+			uint32_t count)
+{
+	uint32_t bs = v->lf->block_size;
+	size_t want = ALIGN_UP((size_t)count * bs, (size_t)DIRECT_ALIGN);
+	ssize_t n = pread_full(v->fd, buf, want, (off_t)off);
+	struct block_found f;
+
+	if (n < 0) {
+		/* An unreadable range is judged block by block as unreadable. */
+		for (uint32_t i = 0; i < count; i++) {
+			int r;
+
+			f = (struct block_found){ .kind = FOUND_UNREADABLE };
+			r = judge(v, first + i, &f, NULL);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	v->res->bytes_read += (uint64_t)n;
+	for (uint32_t i = 0; i < count; i++) {
+		size_t at = (size_t)i * bs;
+		size_t avail = (size_t)n > at ? (size_t)n - at : 0;
+		int r;
+
+		found_from_media(v, off + at, buf + at, avail, &f);
+		r = judge(v, first + i, &f, buf + at);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int verify_missing(struct vfile *v)
+{
+	struct block_found f = { .kind = FOUND_MISSING };
+
+	v->res->files_missing++;
+	for (uint32_t i = 0; i < v->lf->nblocks; i++) {
+		int r = judge(v, i, &f, NULL);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* O_DIRECT, or where refused: the plain file with its cached pages dropped. */
+static int open_from_media(struct vfile *v, int dirfd)
+{
+	v->fd = openat(dirfd, v->name, O_RDONLY | O_DIRECT | O_CLOEXEC | O_NOFOLLOW);
+	if (v->fd >= 0) {
+		v->res->files_direct++;
+		return 0;
+	}
+	if (errno != EINVAL)
+		return -errno;
+	v->fd = openat(dirfd, v->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (v->fd < 0)
+		return -errno;
+	fdatasync(v->fd);
+	posix_fadvise(v->fd, 0, 0, POSIX_FADV_DONTNEED);
+	v->res->files_dropped++;
+	return 0;
+}
+
+static int verify_file(struct vfile *v, int dirfd, uint8_t *buf)
+{
+	uint32_t per_chunk = CHUNK_SIZE / v->lf->block_size;
+	struct stat st;
+	int r;
+
+	verify_file_name(v->lf->writer_id, v->lf->file_id, v->name, sizeof(v->name));
+	r = open_from_media(v, dirfd);
+	if (r == -ENOENT)
+		return verify_missing(v);
+	if (r < 0)
+		return r;
+	if (fstat(v->fd, &st) < 0)
+		return -errno;
+	v->size = (uint64_t)st.st_size;
+	for (uint32_t first = 0; first < v->lf->nblocks; first += per_chunk) {
+		uint32_t count = MIN(per_chunk, v->lf->nblocks - first);
+
+		r = verify_chunk(v, buf, (uint64_t)first * v->lf->block_size, first, count);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int pattern_for(struct block_pattern *cache, unsigned *n, uint64_t run_id, uint32_t bs,
+		       const struct block_pattern **ret)
+{
+	for (unsigned i = 0; i < *n; i++)
+		if (cache[i].block_size == bs) {
+			*ret = &cache[i];
+			return 0;
+		}
+	if (*n >= 21)
+		return -EINVAL;
+	*ret = &cache[*n];
+	return block_pattern_init(&cache[(*n)++], run_id, bs);
+}
+
+static int verify_files(const struct ledger *l, int dirfd, const struct verify_options *opt,
+			struct verify_result *res, uint8_t *buf)
+{
+	struct block_pattern patterns[21] = { 0 };
+	unsigned npatterns = 0;
+	bool run_reported = opt->syncfs_result < 0;
+	int r = 0;
+
+	for (uint32_t i = 0; i < l->hdr->nfiles && r >= 0; i++) {
+		struct vfile v = {
+			.l = l,
+			.lf = &l->files[i],
+			.opt = opt,
+			.res = res,
+			.fd = -1,
+		};
+
+		v.reported = run_reported || ledger_file_error_reported(v.lf);
+		r = pattern_for(patterns, &npatterns, l->hdr->run_id, v.lf->block_size,
+				&v.pattern);
+		if (r >= 0)
+			r = verify_file(&v, dirfd, buf);
+		if (v.fd >= 0)
+			close(v.fd);
+		free(v.durable_pos);
+		res->files++;
+	}
+	for (unsigned i = 0; i < npatterns; i++)
+		block_pattern_free(&patterns[i]);
+	return r;
+}
+
+int verify_run(const struct ledger *l, const char *data_dir, const struct verify_options *opt,
+	       struct verify_result *ret)
+{
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_free_ uint8_t *buf = NULL;
+	uint64_t start = now_monotonic_ns();
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	r = fs_check_writeback(data_dir);
+	if (r < 0)
+		return r;
+	dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	buf = aligned_alloc(DIRECT_ALIGN, CHUNK_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	r = verify_files(l, dirfd, opt, ret, buf);
+	if (r < 0) {
+		verify_result_free(ret);
+		return r;
+	}
+	ret->elapsed_ns = now_monotonic_ns() - start;
+	ret->method = ret->files_dropped ? READ_DROPPED :
+		      opt->remounted	 ? READ_REMOUNTED :
+					   READ_DIRECT;
+	return 0;
+}
+
+void verify_result_free(struct verify_result *r)
+{
+	free(r->losses);
+	r->losses = NULL;
+	r->nlosses = 0;
+}

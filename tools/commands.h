@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Subcommands: each returns the process exit code (SPEC section 7). */
+
+int cmd_stress(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_profiles(int argc, char **argv);

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Checks and messages shared by the subcommands. */
+
+#include <stdbool.h>
+
+#include "profiles/profile.h"
+
+/* "poof: error: FILE:LINE: KEY: message" for a profile or -o error. */
+void log_profile_error(const struct profile_error *err);
+
+/* The directory of an output file must exist and not be a symlink target trap. */
+int check_output_path(const char *path, const char *option);
+
+/*
+ * --dir DIR: must exist, be a writable directory on a filesystem with
+ * writeback. Logs the reason and returns -EXIT_USAGE or -EXIT_UNSUPPORTED.
+ */
+int check_target_dir(const char *dir);
+
+/* Is name an executable in PATH (or /usr/sbin, /sbin)? */
+bool find_program(const char *name);

@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "common.h"
+#include "reports/report.h"
+#include "shared/clock.h"
+#include "shared/log.h"
+#include "shared/macro.h"
+#include "shared/parse.h"
+#include "shared/random.h"
+#include "stress/ledger.h"
+#include "stress/rundir.h"
+#include "stress/scratch.h"
+#include "stress/supervisor.h"
+#include "stress/verify.h"
+
+#define DEFAULT_PROFILE "tight-container"
+#define MAX_OVERRIDES 256
+
+struct stress_args {
+	const char *profile;
+	const char *dir;
+	const char *run_dir;
+	const char *json;
+	const char *overrides[MAX_OVERRIDES];
+	unsigned noverrides;
+	bool quiet;
+};
+
+struct stress_run {
+	struct stress_args args;
+	struct plan plan;
+	struct rundir rd;
+	struct scratch scratch;
+	bool have_scratch;
+	bool data_dir_created;
+	char target[PATH_MAX];
+	char data_dir[PATH_MAX];
+	int data_dirfd;
+	uint64_t seed;
+	uint64_t started_ns;
+	uint64_t started_mono;
+	struct ledger *ledger;
+	struct supervisor_result sup;
+	struct verify_result vr;
+	bool verified;
+	bool progress_line; /* a \r status line is on the terminal */
+	struct report report;
+};
+
+static void stress_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: poof stress [--profile NAME|FILE] [--dir DIR] [--run-dir DIR]\n"
+		"                   [-o KEY=VALUE]... [--json FILE] [-q] [-v]\n\n"
+		"Run writers, kill them, verify every block they were told was written.\n"
+		"Without --dir, the target is a scratch filesystem poof makes (root needed).\n"
+		"Default profile: " DEFAULT_PROFILE ". See poof-stress(1), poof-profile(5).\n");
+}
+
+static int parse_args(int argc, char **argv, struct stress_args *a)
+{
+	static const struct option options[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "run-dir", required_argument, NULL, 'R' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	a->profile = DEFAULT_PROFILE;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:d:R:j:o:qvh", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			a->profile = optarg;
+			break;
+		case 'd':
+			a->dir = optarg;
+			break;
+		case 'R':
+			a->run_dir = optarg;
+			break;
+		case 'j':
+			a->json = optarg;
+			break;
+		case 'o':
+			if (a->noverrides >= MAX_OVERRIDES) {
+				log_error("too many -o options (at most %d)", MAX_OVERRIDES);
+				return -EINVAL;
+			}
+			a->overrides[a->noverrides++] = optarg;
+			break;
+		case 'q':
+			a->quiet = true;
+			log_set_level(LOG_WARN);
+			break;
+		case 'v':
+			log_set_level(LOG_DEBUG);
+			break;
+		case 'h':
+			stress_usage(stdout);
+			return 1;
+		default:
+			stress_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		log_error("unexpected argument \"%s\"; poof stress takes options only",
+			  argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int plan_setup(struct stress_run *run)
+{
+	struct profile_error err = { 0 };
+	int r;
+
+	r = profile_load(run->args.profile, &run->plan, &err);
+	for (unsigned i = 0; r >= 0 && i < run->args.noverrides; i++)
+		r = profile_override(&run->plan, run->args.overrides[i], &err);
+	if (r >= 0)
+		r = plan_validate(&run->plan, &err);
+	if (r < 0)
+		log_profile_error(&err);
+	return r;
+}
+
+/* Everything that can be checked is checked before anything is created. */
+static int check_environment(struct stress_run *run)
+{
+	const struct plan *p = &run->plan;
+	int r;
+
+	if (run->args.json) {
+		r = check_output_path(run->args.json, "--json");
+		if (r < 0)
+			return EXIT_USAGE;
+	}
+	if (run->args.dir) {
+		r = check_target_dir(run->args.dir);
+		return r < 0 ? -r : 0;
+	}
+	if (geteuid() != 0) {
+		log_error("poof stress makes and loop-mounts a scratch filesystem, which needs root."
+			  "\n  Fix: run it as root, or give --dir DIR on a filesystem to test.");
+		return EXIT_UNSUPPORTED;
+	}
+	if (!find_program(scratch_mkfs_program(p->scratch_fs))) {
+		log_error("%s not found, needed for scratch-fs=%s.\n  Fix: apt-get install %s, "
+			  "or choose another -o scratch-fs=ext4|xfs|btrfs.",
+			  scratch_mkfs_program(p->scratch_fs), scratch_fs_name(p->scratch_fs),
+			  scratch_mkfs_package(p->scratch_fs));
+		return EXIT_UNSUPPORTED;
+	}
+	return 0;
+}
+
+static int prepare_target(struct stress_run *run)
+{
+	const struct plan *p = &run->plan;
+	int r;
+
+	if (run->args.dir) {
+		if (!realpath(run->args.dir, run->target))
+			return -errno;
+	} else {
+		uint64_t size = p->scratch_size ? p->scratch_size : scratch_auto_size(p);
+
+		log_info("making a %s scratch filesystem of %llu MiB", scratch_fs_name(p->scratch_fs),
+			 (unsigned long long)(size >> 20));
+		r = scratch_create(run->rd.path, p->scratch_fs, size, &run->scratch);
+		if (r < 0) {
+			log_error("cannot make the scratch filesystem %s (%s): %s%s%s",
+				  run->scratch.image, scratch_fs_name(p->scratch_fs), strerror(-r),
+				  r == -EIO ? "; mkfs output is in " : "",
+				  r == -EIO ? run->scratch.log : "");
+			return r;
+		}
+		run->have_scratch = true;
+		snprintf(run->target, sizeof(run->target), "%s", run->scratch.mountpoint);
+	}
+	if (snprintf(run->data_dir, sizeof(run->data_dir), "%s/poof-%s", run->target,
+		     run->rd.id) >= (int)sizeof(run->data_dir))
+		return -ENAMETOOLONG;
+	if (mkdir(run->data_dir, 0755) < 0) {
+		r = -errno;
+		log_error("cannot create %s: %s", run->data_dir, strerror(-r));
+		return r;
+	}
+	run->data_dir_created = true;
+	run->data_dirfd = open(run->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (run->data_dirfd < 0)
+		return -errno;
+	if (rundir_shares_fs(&run->rd, run->target))
+		log_warn("the run directory %s is on the filesystem under test: the ledger shares "
+			 "the fate of the data it judges; use --run-dir elsewhere",
+			 run->rd.path);
+	return 0;
+}
+
+static void ledger_fill_layout(struct stress_run *run)
+{
+	struct ledger *l = run->ledger;
+	uint32_t w = 0, f = 0;
+	uint64_t b = 0;
+
+	for (unsigned gi = 0; gi < run->plan.ngroups; gi++) {
+		const struct writer_group *g = &run->plan.groups[gi];
+
+		for (uint32_t i = 0; i < g->count; i++, w++) {
+			l->writers[w] = (struct ledger_writer){
+				.writer_id = w, .first_file = f, .nfiles = g->files, .group = gi,
+			};
+			for (uint32_t j = 0; j < g->files; j++, f++) {
+				uint32_t nblocks = (uint32_t)(g->file_size / g->block_size);
+
+				l->files[f] = (struct ledger_file){
+					.file_id = f, .writer_id = w, .nblocks = nblocks,
+					.block_size = g->block_size, .first_block = b,
+					.order = g->order,
+				};
+				b += nblocks;
+			}
+		}
+	}
+}
+
+static int prepare_ledger(struct stress_run *run)
+{
+	struct ledger_params lp = { .run_id = run->rd.run_id, .seed = run->seed };
+	struct ledger_header *h;
+	int r;
+
+	for (unsigned i = 0; i < run->plan.ngroups; i++) {
+		const struct writer_group *g = &run->plan.groups[i];
+
+		lp.nwriters += g->count;
+		lp.nfiles += g->count * g->files;
+		lp.nblocks += (uint64_t)g->count * g->files * (g->file_size / g->block_size);
+	}
+	r = ledger_create(run->rd.fd, &lp, &run->ledger);
+	if (r < 0) {
+		log_error("cannot create the ledger %s/%s: %s", run->rd.path, LEDGER_LIVE_NAME,
+			  strerror(-r));
+		return r;
+	}
+	if (!run->ledger->locked)
+		log_warn("could not mlock the ledger (%zu bytes); it stays in shared memory "
+			 "owned by poof", run->ledger->size);
+	ledger_fill_layout(run);
+	h = run->ledger->hdr;
+	r = copy_string(h->data_dir, sizeof(h->data_dir), run->data_dir);
+	if (r >= 0)
+		r = copy_string(h->profile, sizeof(h->profile), run->plan.profile);
+	if (r >= 0 && run->have_scratch) {
+		h->flags |= LEDGER_F_SCRATCH;
+		r = copy_string(h->scratch_image, sizeof(h->scratch_image), run->scratch.image);
+		if (r >= 0)
+			r = copy_string(h->scratch_fs, sizeof(h->scratch_fs),
+					scratch_fs_name(run->scratch.fs));
+	}
+	if (r < 0) {
+		log_error("the path %s is too long for the ledger (at most %d bytes)",
+			  run->data_dir, LEDGER_PATH_MAX - 1);
+		return r;
+	}
+	ledger_header_changed(run->ledger);
+	return 0;
+}
+
+static void progress(const struct supervisor_status *st, void *userdata)
+{
+	struct stress_run *run = userdata;
+	char el[32], du[32], sz[32];
+	static uint64_t last_line_ns;
+
+	if (run->args.quiet)
+		return;
+	format_duration(st->elapsed_ns, el, sizeof(el));
+	format_duration(st->duration_ns, du, sizeof(du));
+	format_size(st->bytes, sz, sizeof(sz));
+	if (isatty(STDERR_FILENO)) {
+		fprintf(stderr, "\r\033[K[%s/%s] written %s, writers %u alive, %u deaths, %u respawns",
+			el, du, sz, st->writers_alive, st->deaths, st->respawns);
+		run->progress_line = true;
+		return;
+	}
+	/* Plain lines for logs, every 10 s. */
+	if (st->elapsed_ns - last_line_ns < 10 * NSEC_PER_SEC && last_line_ns)
+		return;
+	last_line_ns = st->elapsed_ns;
+	fprintf(stderr, "poof: [%s/%s] written %s, %u writer deaths, %u respawns\n", el, du, sz,
+		st->deaths, st->respawns);
+}
+
+static int write_phase(struct stress_run *run)
+{
+	struct supervisor_config cfg = {
+		.ledger = run->ledger,
+		.plan = &run->plan,
+		.data_dirfd = run->data_dirfd,
+		.seed = run->seed,
+		.progress = progress,
+		.userdata = run,
+	};
+	int r;
+
+	log_notice("run %s: profile %s, %u writers, target %s", run->rd.id, run->plan.profile,
+		   run->ledger->hdr->nwriters, run->data_dir);
+	r = supervisor_run(&cfg, &run->sup);
+	if (run->progress_line)
+		fputc('\n', stderr);
+	if (r < 0)
+		log_error("write phase failed: %s", strerror(-r));
+	if (run->sup.reason == STOP_SIGNAL)
+		log_notice("stopped by %s: flushing and verifying what was written",
+			   sigabbrev_np(run->sup.signal));
+	return r;
+}
+
+static void flush_and_seal(struct stress_run *run)
+{
+	struct ledger_header *h = run->ledger->hdr;
+	int r;
+
+	h->syncfs_result = syncfs(run->data_dirfd) < 0 ? -errno : 0;
+	h->interrupted = run->sup.reason == STOP_SIGNAL;
+	ledger_header_changed(run->ledger);
+	r = ledger_seal(run->ledger, run->rd.fd);
+	if (r < 0)
+		log_warn("cannot seal the ledger as %s/%s (%s); %s stays and poof verify uses it",
+			 run->rd.path, LEDGER_FILE_NAME, strerror(-r), LEDGER_LIVE_NAME);
+}
+
+static int remount_scratch(struct stress_run *run)
+{
+	int r;
+
+	close(run->data_dirfd);
+	run->data_dirfd = -1;
+	r = scratch_umount(&run->scratch);
+	if (r >= 0)
+		r = scratch_mount(&run->scratch);
+	if (r < 0)
+		log_error("cannot remount the scratch filesystem %s: %s", run->scratch.mountpoint,
+			  strerror(-r));
+	return r;
+}
+
+static void verify_phase(struct stress_run *run)
+{
+	struct verify_options opt = {
+		.strict_errors = run->plan.strict_errors,
+		.max_losses = run->plan.report_losses,
+		.syncfs_result = run->ledger->hdr->syncfs_result,
+	};
+	int r;
+
+	if (supervisor_pending_stop_signal()) {
+		run->report.verify_skipped = true;
+		return;
+	}
+	if (run->have_scratch && run->plan.remount) {
+		r = remount_scratch(run);
+		if (r < 0) {
+			run->report.verify_error = r;
+			return;
+		}
+		opt.remounted = true;
+	}
+	log_notice("verifying %llu blocks from the media",
+		   (unsigned long long)run->ledger->hdr->nblocks);
+	r = verify_run(run->ledger, run->data_dir, &opt, &run->vr);
+	if (r < 0) {
+		log_error("cannot verify %s: %s", run->data_dir, strerror(-r));
+		run->report.verify_error = r;
+		return;
+	}
+	run->verified = true;
+	if (run->vr.files_dropped)
+		log_warn("O_DIRECT was refused for %u files: their cached pages were dropped "
+			 "before reading", run->vr.files_dropped);
+}
+
+static bool losses_found(const struct stress_run *run)
+{
+	const struct verify_result *v = &run->vr;
+
+	return !run->verified || v->blocks > v->counts[CLASS_OK] + v->counts[CLASS_IN_FLIGHT];
+}
+
+static bool keep_data(const struct stress_run *run)
+{
+	switch (run->plan.keep_scratch) {
+	case KEEP_ALWAYS:
+		return true;
+	case KEEP_NEVER:
+		return false;
+	default:
+		return losses_found(run);
+	}
+}
+
+/* Only the files this run wrote, never anything else in the user's directory. */
+static void remove_data_files(struct stress_run *run)
+{
+	_cleanup_close_ int fd = open(run->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (uint32_t i = 0; i < run->ledger->hdr->nfiles; i++) {
+		char name[64];
+
+		verify_file_name(run->ledger->files[i].writer_id, i, name, sizeof(name));
+		unlinkat(fd, name, 0);
+	}
+	if (rmdir(run->data_dir) < 0 && errno != ENOENT)
+		log_warn("cannot remove %s: %s", run->data_dir, strerror(errno));
+}
+
+static void cleanup(struct stress_run *run)
+{
+	bool keep = run->ledger && keep_data(run);
+	int r;
+
+	if (run->data_dirfd >= 0)
+		close(run->data_dirfd);
+	run->data_dirfd = -1;
+	if (run->ledger && !keep && !run->have_scratch)
+		remove_data_files(run);
+	else if (!run->ledger && run->data_dir_created)
+		rmdir(run->data_dir);
+	if (run->have_scratch) {
+		r = scratch_destroy(&run->scratch, keep);
+		if (r < 0)
+			log_warn("cannot remove the scratch filesystem at %s: %s",
+				 run->scratch.mountpoint, strerror(-r));
+		if (keep)
+			run->report.scratch_kept = run->scratch.image;
+	}
+}
+
+static void fill_report(struct stress_run *run)
+{
+	struct report *rep = &run->report;
+
+	rep->command = "stress";
+	rep->plan = &run->plan;
+	rep->ledger = run->ledger;
+	rep->supervisor = &run->sup;
+	rep->verify = run->verified ? &run->vr : NULL;
+	snprintf(rep->run_id, sizeof(rep->run_id), "%s", run->rd.id);
+	rep->run_dir = run->rd.path;
+	rep->target = run->target;
+	rep->data_dir = run->data_dir;
+	rep->scratch_fs = run->have_scratch ? scratch_fs_name(run->scratch.fs) : NULL;
+	rep->interrupted = run->sup.reason == STOP_SIGNAL;
+	rep->rundir_shares_target = rundir_shares_fs(&run->rd, run->target);
+	rep->started_ns = run->started_ns;
+	rep->elapsed_ns = now_monotonic_ns() - run->started_mono;
+	report_decide(rep);
+}
+
+static void write_reports(struct stress_run *run)
+{
+	char path[PATH_MAX];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/%s", run->rd.path, REPORT_FILE_NAME);
+	r = report_json_write(&run->report, path);
+	if (r < 0)
+		log_error("cannot write %s: %s", path, strerror(-r));
+	if (run->args.json) {
+		r = report_json_write(&run->report, run->args.json);
+		if (r < 0)
+			log_error("cannot write %s: %s", run->args.json, strerror(-r));
+	}
+}
+
+static int run_stress(struct stress_run *run)
+{
+	int r;
+
+	r = rundir_create(NULL, run->args.run_dir, &run->rd);
+	if (r < 0) {
+		log_error("cannot create the run directory %s: %s",
+			  run->args.run_dir ? run->args.run_dir : RUNDIR_BASE_DEFAULT,
+			  strerror(-r));
+		return EXIT_INTERNAL;
+	}
+	run->seed = run->plan.seed ? run->plan.seed : mix64(run->rd.run_id);
+	r = prepare_target(run);
+	if (r >= 0)
+		r = prepare_ledger(run);
+	if (r >= 0)
+		r = write_phase(run);
+	if (r >= 0) {
+		flush_and_seal(run);
+		verify_phase(run);
+	}
+	fill_report(run);
+	/* Cleanup decides what to keep from the verdict, and the report says where it is. */
+	cleanup(run);
+	if (r < 0) {
+		if (run->ledger)
+			ledger_free(run->ledger);
+		rundir_close(&run->rd);
+		return r == -ENOENT ? EXIT_UNSUPPORTED : EXIT_INTERNAL;
+	}
+	write_reports(run);
+	if (!run->args.quiet || run->report.exit_code != EXIT_PASS)
+		report_summary_print(&run->report, stdout);
+	verify_result_free(&run->vr);
+	ledger_free(run->ledger);
+	rundir_close(&run->rd);
+	return run->report.exit_code;
+}
+
+int cmd_stress(int argc, char **argv)
+{
+	struct stress_run run = { .data_dirfd = -1, .rd = { .fd = -1 } };
+	int r;
+
+	r = parse_args(argc, argv, &run.args);
+	if (r != 0)
+		return r > 0 ? 0 : EXIT_USAGE;
+	if (plan_setup(&run) < 0)
+		return EXIT_USAGE;
+	r = check_environment(&run);
+	if (r != 0)
+		return r;
+	r = supervisor_block_signals();
+	if (r < 0) {
+		log_error("cannot block signals: %s", strerror(-r));
+		return EXIT_INTERNAL;
+	}
+	run.started_ns = now_realtime_ns();
+	run.started_mono = now_monotonic_ns();
+	return run_stress(&run);
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "common.h"
+#include "reports/report.h"
+#include "shared/clock.h"
+#include "shared/log.h"
+#include "shared/macro.h"
+#include "shared/parse.h"
+#include "stress/ledger.h"
+#include "stress/rundir.h"
+#include "stress/scratch.h"
+#include "stress/verify.h"
+
+#define VERIFY_REPORT_NAME "verify.json"
+
+struct verify_args {
+	const char *rundir;
+	const char *json;
+	bool strict_errors;
+	uint64_t report_losses;
+};
+
+static void verify_usage(FILE *out)
+{
+	fprintf(out, "Usage: poof verify [--json FILE] [-o strict-errors=yes|no] "
+		     "[-o report-losses=N] RUNDIR\n\n"
+		     "Re-verify a finished or interrupted run from its ledger. See poof-verify(1).\n");
+}
+
+static int parse_override(struct verify_args *a, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	bool b;
+
+	if (eq && strncmp(kv, "strict-errors", (size_t)(eq - kv)) == 0 && eq - kv == 13) {
+		if (parse_bool(eq + 1, &b) == 0) {
+			a->strict_errors = b;
+			return 0;
+		}
+		log_error("-o strict-errors: bad value \"%s\": expected yes or no", eq + 1);
+		return -EINVAL;
+	}
+	if (eq && strncmp(kv, "report-losses", (size_t)(eq - kv)) == 0 && eq - kv == 13) {
+		if (parse_uint(eq + 1, 0, 100000, &a->report_losses) == 0)
+			return 0;
+		log_error("-o report-losses: bad value \"%s\": expected a number 0..100000",
+			  eq + 1);
+		return -EINVAL;
+	}
+	log_error("-o %s: poof verify accepts strict-errors=yes|no and report-losses=N", kv);
+	return -EINVAL;
+}
+
+static int parse_args(int argc, char **argv, struct verify_args *a)
+{
+	static const struct option options[] = {
+		{ "json", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{}
+	};
+	int c;
+
+	a->report_losses = 20;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:o:hqv", options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			a->json = optarg;
+			break;
+		case 'o':
+			if (parse_override(a, optarg) < 0)
+				return -EINVAL;
+			break;
+		case 'q':
+			log_set_level(LOG_WARN);
+			break;
+		case 'v':
+			log_set_level(LOG_DEBUG);
+			break;
+		case 'h':
+			verify_usage(stdout);
+			return 1;
+		default:
+			verify_usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (argc - optind != 1) {
+		log_error("poof verify takes exactly one RUNDIR");
+		verify_usage(stderr);
+		return -EINVAL;
+	}
+	a->rundir = argv[optind];
+	if (a->json && check_output_path(a->json, "--json") < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_unsealed)
+{
+	int r = ledger_load(rd->fd, ret, ret_unsealed);
+
+	switch (r) {
+	case 0:
+		return 0;
+	case -ENOENT:
+		log_error("%s has no ledger (neither %s nor %s): not a poof run directory",
+			  rd->path, LEDGER_FILE_NAME, LEDGER_LIVE_NAME);
+		break;
+	case -EBADMSG:
+		log_error("the ledger in %s is damaged (truncated, or its checksum does not "
+			  "match): refusing to judge data with it",
+			  rd->path);
+		break;
+	case -EPROTO:
+		log_error("the ledger in %s is not a poof ledger of format version %d",
+			  rd->path, LEDGER_VERSION);
+		break;
+	default:
+		log_error("cannot read the ledger in %s: %s", rd->path, strerror(-r));
+	}
+	return r;
+}
+
+static enum scratch_fs fs_from_name(const char *name)
+{
+	if (streq(name, "xfs"))
+		return SCRATCH_XFS;
+	if (streq(name, "btrfs"))
+		return SCRATCH_BTRFS;
+	return SCRATCH_EXT4;
+}
+
+struct verify_session {
+	struct verify_args args;
+	struct rundir rd;
+	struct ledger *ledger;
+	bool unsealed;
+	struct scratch scratch;
+	bool have_scratch;
+	struct verify_result vr;
+	struct report report;
+};
+
+static int mount_kept_scratch(struct verify_session *s)
+{
+	const struct ledger_header *h = s->ledger->hdr;
+	int r;
+
+	if (!(h->flags & LEDGER_F_SCRATCH))
+		return 0;
+	if (geteuid() != 0) {
+		log_error("this run's data is on a scratch image that must be loop-mounted, which "
+			  "needs root.\n  Fix: run poof verify as root.");
+		return -EXIT_UNSUPPORTED;
+	}
+	r = scratch_attach(s->rd.path, h->scratch_image, fs_from_name(h->scratch_fs),
+			   &s->scratch);
+	if (r == -ENOENT) {
+		log_error("the scratch image %s is gone: poof removes it after a run that found "
+			  "no loss (-o keep-scratch=always keeps it)",
+			  h->scratch_image);
+		return -EXIT_USAGE;
+	}
+	if (r >= 0)
+		r = scratch_mount(&s->scratch);
+	if (r < 0) {
+		log_error("cannot mount the scratch image %s: %s", h->scratch_image, strerror(-r));
+		return -EXIT_UNSUPPORTED;
+	}
+	s->have_scratch = true;
+	return 0;
+}
+
+static int verify_session_run(struct verify_session *s)
+{
+	struct verify_options opt = {
+		.strict_errors = s->args.strict_errors,
+		.max_losses = (unsigned)s->args.report_losses,
+		.syncfs_result = s->ledger->hdr->syncfs_result,
+		.remounted = s->have_scratch,
+	};
+	int r;
+
+	r = verify_run(s->ledger, s->ledger->hdr->data_dir, &opt, &s->vr);
+	if (r == -EMEDIUMTYPE) {
+		log_error("%s is on tmpfs or ramfs: nothing there was ever written back",
+			  s->ledger->hdr->data_dir);
+		return -EXIT_UNSUPPORTED;
+	}
+	if (r < 0) {
+		log_error("cannot verify %s: %s", s->ledger->hdr->data_dir, strerror(-r));
+		return r == -ENOENT ? -EXIT_USAGE : -EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+static void verify_report(struct verify_session *s, uint64_t started, uint64_t mono)
+{
+	struct report *rep = &s->report;
+	char path[PATH_MAX];
+	int r;
+
+	rep->command = "verify";
+	rep->ledger = s->ledger;
+	rep->verify = &s->vr;
+	snprintf(rep->run_id, sizeof(rep->run_id), "%016llx",
+		 (unsigned long long)s->ledger->hdr->run_id);
+	rep->run_dir = s->rd.path;
+	rep->target = s->have_scratch ? s->scratch.mountpoint : s->ledger->hdr->data_dir;
+	rep->data_dir = s->ledger->hdr->data_dir;
+	rep->scratch_fs = s->have_scratch ? s->ledger->hdr->scratch_fs : NULL;
+	rep->unsealed_ledger = s->unsealed;
+	rep->interrupted = s->ledger->hdr->interrupted || s->unsealed;
+	rep->started_ns = started;
+	rep->elapsed_ns = now_monotonic_ns() - mono;
+	report_decide(rep);
+	snprintf(path, sizeof(path), "%s/%s", s->rd.path, VERIFY_REPORT_NAME);
+	r = report_json_write(rep, path);
+	if (r < 0)
+		log_warn("cannot write %s: %s", path, strerror(-r));
+	if (s->args.json && (r = report_json_write(rep, s->args.json)) < 0)
+		log_error("cannot write %s: %s", s->args.json, strerror(-r));
+	report_summary_print(rep, stdout);
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_session s = { .rd = { .fd = -1 } };
+	uint64_t started = now_realtime_ns(), mono = now_monotonic_ns();
+	int r;
+
+	r = parse_args(argc, argv, &s.args);
+	if (r != 0)
+		return r > 0 ? 0 : EXIT_USAGE;
+	r = rundir_open(s.args.rundir, &s.rd);
+	if (r < 0) {
+		log_error("%s: %s", s.args.rundir, strerror(-r));
+		return EXIT_USAGE;
+	}
+	r = load_ledger(&s.rd, &s.ledger, &s.unsealed);
+	if (r < 0) {
+		rundir_close(&s.rd);
+		return r == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+	}
+	if (s.unsealed)
+		log_warn("%s was never sealed: the run was interrupted; verifying from %s",
+			 s.rd.path, LEDGER_LIVE_NAME);
+	r = mount_kept_scratch(&s);
+	if (r >= 0)
+		r = verify_session_run(&s);
+	if (s.have_scratch)
+		scratch_destroy(&s.scratch, true);
+	if (r >= 0)
+		verify_report(&s, started, mono);
+	verify_result_free(&s.vr);
+	ledger_free(s.ledger);
+	rundir_close(&s.rd);
+	return r < 0 ? -r : s.report.exit_code;
+}
