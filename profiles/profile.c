@@ -13,13 +13,12 @@
 #include "shared/parse.h"
 
 /*
- * libinih's compiled-in limits (Debian builds it with the upstream defaults):
- * longer section names and keys would be cut short without a word, so the
- * line reader below refuses them instead.
+ * libinih's compiled-in MAX_SECTION: a longer section name would be cut short
+ * without a word, so the line reader refuses it instead. (Lines longer than
+ * its buffer are refused there too; a key longer than its MAX_NAME is cut
+ * short, which only makes it an unknown key.)
  */
 #define INI_SECTION_MAX 50
-#define INI_KEY_MAX 50
-#define INI_LINE_MAX 200
 
 #define MIN_SCRATCH_SIZE (64ULL << 20)
 #define MIN_BLOCK_SIZE 512U
@@ -67,7 +66,7 @@ static const char *const engine_names[] = {
 	[ENGINE_WRITE] = "write",
 	NULL,
 };
-static const char *const keep_scratch_names[] = {
+static const char *const keep_names[] = {
 	[KEEP_ON_LOSS] = "on-loss",
 	[KEEP_ALWAYS] = "always",
 	[KEEP_NEVER] = "never",
@@ -266,8 +265,8 @@ static void format_key_duration(const struct key_def *k _unused_, const void *fi
 	format_exact_duration(*(const uint64_t *)field, buf, len);
 }
 
-static void format_key_duration_off(const struct key_def *k _unused_, const void *field,
-				    char *buf, size_t len)
+static void format_key_duration_off(const struct key_def *k _unused_, const void *field, char *buf,
+				    size_t len)
 {
 	uint64_t ns = *(const uint64_t *)field;
 
@@ -286,7 +285,8 @@ static void format_exact_size(uint64_t bytes, char *buf, size_t len)
 		unsigned shift = 10 * (4 - i);
 
 		if (bytes != 0 && bytes % (1ULL << shift) == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(bytes >> shift), suffix[i]);
+			snprintf(buf, len, "%llu%c", (unsigned long long)(bytes >> shift),
+				 suffix[i]);
 			return;
 		}
 	}
@@ -360,16 +360,16 @@ static const struct key_def keys[] = {
 	{ "scratch-fs", RUN(scratch_fs), ENUM(scratch_fs_names), .def = "ext4",
 	  .accepted = "ext4, xfs or btrfs" },
 	{ "scratch-size", RUN(scratch_size), .parse = parse_key_size_auto,
-	  .format = format_key_size_auto, .min = MIN_SCRATCH_SIZE, .max = UINT64_MAX,
-	  .def = "auto", .accepted = "a size of at least 64M like 256M, 2G, or 0/auto" },
-	{ "keep-scratch", RUN(keep_scratch), ENUM(keep_scratch_names), .def = "on-loss",
+	  .format = format_key_size_auto, .min = MIN_SCRATCH_SIZE, .max = UINT64_MAX, .def = "auto",
+	  .accepted = "a size of at least 64M like 256M, 2G, or 0/auto" },
+	{ "keep", RUN(keep), ENUM(keep_names), .def = "on-loss",
 	  .accepted = "on-loss, always or never" },
 	{ "remount", RUN(remount), BOOL, .def = "yes", .accepted = "yes or no" },
 	{ "strict-errors", RUN(strict_errors), BOOL, .def = "no", .accepted = "yes or no" },
 	{ "report-losses", RUN(report_losses), NUMBER32, .max = 100000, .def = "20",
 	  .accepted = "an integer from 0 to 100000" },
-	{ "stop-timeout", RUN(stop_timeout_ns), DURATION, .min = 1, .max = UINT64_MAX,
-	  .def = "10s", .accepted = "a duration above 0 like 10s or 500ms" },
+	{ "stop-timeout", RUN(stop_timeout_ns), DURATION, .min = 1, .max = UINT64_MAX, .def = "10s",
+	  .accepted = "a duration above 0 like 10s or 500ms" },
 	{ "writers", WRITER(count), NUMBER32, .min = 1, .max = PLAN_MAX_WRITERS, .def = "2",
 	  .accepted = "an integer from 1 to 1024" },
 	{ "files", WRITER(files), NUMBER32, .min = 1, .max = PLAN_MAX_FILES, .def = "2",
@@ -382,6 +382,7 @@ static const struct key_def keys[] = {
 	  .def = "4K", .accepted = "a power of two from 512 to 1M like 4096, 4K, 64K" },
 	{ "engine", WRITER(engine), ENUM(engine_names), .def = "pwrite",
 	  .accepted = "pwrite or write" },
+	/* the field is the whole group: the policy sets fsync and fsync_every */
 	{ "fsync", .scope = KEY_WRITER, .offset = 0, .parse = parse_key_fsync,
 	  .format = format_key_fsync, .def = "every=64",
 	  .accepted = "none, end, every=N, fdatasync[=N] or sync_file_range[=N] "
@@ -543,8 +544,7 @@ static void section_label(const struct collector *c, int sect, char *buf, size_t
 		snprintf(buf, len, "writer %s", c->sections[sect].name);
 }
 
-static void entry_label(const struct collector *c, int sect, const char *key, char *buf,
-			size_t len)
+static void entry_label(const struct collector *c, int sect, const char *key, char *buf, size_t len)
 {
 	char section[PLAN_NAME_MAX + 8];
 
@@ -596,8 +596,8 @@ static int section_add_writer(struct collector *c, const char *name)
 				 "duplicate group [writer %s] (first on line %u)", name,
 				 c->sections[dup].line);
 	if (c->n_sections - (c->run_section >= 0) >= PLAN_MAX_GROUPS)
-		return error_set(c->err, -EINVAL, c->line, "writer",
-				 "more than %d writer groups", PLAN_MAX_GROUPS);
+		return error_set(c->err, -EINVAL, c->line, "writer", "more than %d writer groups",
+				 PLAN_MAX_GROUPS);
 	s = &c->sections[c->n_sections++];
 	*s = (struct section){ .kind = SECTION_WRITER, .line = c->line };
 	snprintf(s->name, sizeof(s->name), "%s", name);
@@ -695,9 +695,10 @@ static int entry_add(struct collector *c, const char *name, const char *value)
 
 	entry_label(c, sect, name, label, sizeof(label));
 	if (sect < 0)
-		return error_set(c->err, -EINVAL, c->line, name,
-				 "key \"%s\" outside any section: put it under [run] or [writer NAME]",
-				 name);
+		return error_set(
+			c->err, -EINVAL, c->line, name,
+			"key \"%s\" outside any section: put it under [run] or [writer NAME]",
+			name);
 	if (!k)
 		return error_unknown_key(c->err, c->line, label, name);
 	if (k->scope == KEY_RUN && c->sections[sect].kind == SECTION_WRITER)
@@ -716,8 +717,7 @@ static int entry_add(struct collector *c, const char *name, const char *value)
 }
 
 /* An ini_handler: collect only; values are applied once the file is read. */
-static int on_key(void *userdata, const char *section _unused_, const char *name,
-		  const char *value)
+static int on_key(void *userdata, const char *section _unused_, const char *name, const char *value)
 {
 	struct collector *c = userdata;
 
@@ -772,7 +772,8 @@ static const char *group_size_problem(const struct writer_group *g, char *buf, s
 	if (g->block_size == 0)
 		snprintf(buf, len, "block-size is not set");
 	else if (g->file_size < g->block_size)
-		snprintf(buf, len, "file-size %s is smaller than one block (block-size %s)", fs, bs);
+		snprintf(buf, len, "file-size %s is smaller than one block (block-size %s)", fs,
+			 bs);
 	else if (g->file_size % g->block_size != 0)
 		snprintf(buf, len, "file-size %s is not a multiple of block-size %s", fs, bs);
 	else if (g->file_size / g->block_size >= MAX_FILE_BLOCKS)
@@ -1000,7 +1001,8 @@ static int override_group(struct plan *plan, char *spec, const char *key, const 
 		return error_unknown_key(err, 0, key, dot + 1);
 	if (k->scope == KEY_RUN)
 		return error_set(err, -EINVAL, 0, key,
-				 "%s is a [run] key: it cannot be set for one writer group", k->name);
+				 "%s is a [run] key: it cannot be set for one writer group",
+				 k->name);
 	i = group_find(plan, spec);
 	if (i < 0) {
 		list_groups(plan, groups, sizeof(groups));
@@ -1155,7 +1157,7 @@ void plan_print(const struct plan *plan, FILE *out)
 {
 	fputs("# Effective plan of profile ", out);
 	print_comment_text(plan->profile, out);
-	fputs("\n[run]\n", out);
+	fputs(" (every key, overrides applied; see poof-profile(5))\n\n[run]\n", out);
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].scope == KEY_RUN)
 			print_key(&keys[i], plan, NULL, out);

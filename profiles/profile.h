@@ -39,7 +39,7 @@ enum write_order { ORDER_SEQUENTIAL, ORDER_RANDOM };
 
 enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
 
-enum keep_scratch { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
+enum keep_policy { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
 
 enum cgroup_mode { CGROUP_NONE };
 
@@ -67,7 +67,7 @@ struct plan {
 	enum cgroup_mode cgroup;	    /* "cgroup" */
 	enum scratch_fs scratch_fs;	    /* "scratch-fs" */
 	uint64_t scratch_size;		    /* "scratch-size"; 0 = sized from the writers */
-	enum keep_scratch keep_scratch;	    /* "keep-scratch" */
+	enum keep_policy keep;		    /* "keep": data files or scratch image after the run */
 	bool remount;			    /* "remount": remount the scratch fs before verifying */
 	bool strict_errors;		    /* "strict-errors" */
 	uint32_t report_losses;		    /* "report-losses": losses listed in full */

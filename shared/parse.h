@@ -26,7 +26,7 @@ int parse_bool(const char *s, bool *ret);
 /* Decimal unsigned integer within [min, max]. */
 int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *ret);
 
-/* "32M" style rendering into buf (at least 16 bytes), exact when possible. */
+/* "32M", "1.5G" style rendering into buf (at least 16 bytes): one decimal unless exact. */
 const char *format_size(uint64_t bytes, char *buf, unsigned len);
 
 /* "1m30s" style rendering into buf. */

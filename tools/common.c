@@ -15,8 +15,10 @@
 
 void log_profile_error(const struct profile_error *err)
 {
-	if (err->line)
+	if (err->line && err->key[0])
 		log_error("%s:%u: %s: %s", err->file, err->line, err->key, err->message);
+	else if (err->line)
+		log_error("%s:%u: %s", err->file, err->line, err->message);
 	else if (err->key[0])
 		log_error("%s %s: %s", err->file, err->key, err->message);
 	else

@@ -21,16 +21,15 @@ struct profiles_args {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: poof profiles [list]\n"
-		"       poof profiles show [--effective] [-o KEY=VALUE]... NAME|FILE\n\n"
-		"List the bundled profiles with what each one stresses, or print one\n"
-		"as written. With --effective (implied by -o), print instead the plan\n"
-		"poof stress would run: every key with its value, overrides applied.\n\n"
-		"  -e, --effective     print the effective plan\n"
-		"  -o KEY=VALUE        override a key, as for poof stress\n"
-		"  -h, --help          this text\n\n"
-		"See poof-profile(5).\n");
+	fprintf(out, "Usage: poof profiles [list]\n"
+		     "       poof profiles show [--effective] [-o KEY=VALUE]... NAME|FILE\n\n"
+		     "List the bundled profiles with what each one stresses, or print one\n"
+		     "as written. With --effective (implied by -o), print instead the plan\n"
+		     "poof stress would run: every key with its value, overrides applied.\n\n"
+		     "  -e, --effective     print the effective plan\n"
+		     "  -o KEY=VALUE        override a key, as for poof stress\n"
+		     "  -h, --help          this text\n\n"
+		     "See poof-profile(5).\n");
 }
 
 /* The first line of a profile's opening comment, without its marker. */
@@ -147,7 +146,8 @@ static int parse_args(int argc, char **argv, struct profiles_args *args)
 	int c;
 
 	optind = 0; /* GNU getopt: start afresh, whoever parsed before us */
-	while ((c = getopt_long(argc, argv, "eho:", options, NULL)) >= 0) {
+	opterr = 0; /* say it as poof says everything else */
+	while ((c = getopt_long(argc, argv, ":eho:", options, NULL)) >= 0) {
 		switch (c) {
 		case 'e':
 			args->effective = true;
@@ -163,8 +163,14 @@ static int parse_args(int argc, char **argv, struct profiles_args *args)
 			args->overrides[args->noverrides++] = optarg;
 			args->effective = true;
 			break;
+		case ':':
+			log_error("option %s needs a value", argv[optind - 1]);
+			return -EXIT_USAGE;
 		default:
-			return -EXIT_USAGE; /* getopt said what was wrong */
+			log_error("unknown option \"%s\" for poof profiles show; "
+				  "accepted: --effective, -o KEY=VALUE, --help",
+				  argv[optind - 1]);
+			return -EXIT_USAGE;
 		}
 	}
 	return 0;

@@ -407,7 +407,7 @@ static bool losses_found(const struct stress_run *run)
 
 static bool keep_data(const struct stress_run *run)
 {
-	switch (run->plan.keep_scratch) {
+	switch (run->plan.keep) {
 	case KEEP_ALWAYS:
 		return true;
 	case KEEP_NEVER:

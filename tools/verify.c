@@ -168,7 +168,7 @@ static int mount_kept_scratch(struct verify_session *s)
 			   &s->scratch);
 	if (r == -ENOENT) {
 		log_error("the scratch image %s is gone: poof removes it after a run that found "
-			  "no loss (-o keep-scratch=always keeps it)",
+			  "no loss (-o keep=always keeps it)",
 			  h->scratch_image);
 		return -EXIT_USAGE;
 	}
