@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# All set-up on a fresh Debian 12 machine, as root: the packages poof builds
+# and tests with, then a build in ./build. Safe to run again.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+packages=(
+	build-essential meson ninja-build pkg-config python3
+	libxxhash-dev libinih-dev libjson-c-dev libmount-dev libcmocka-dev scdoc
+	e2fsprogs xfsprogs btrfs-progs util-linux
+	clang-format fio
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: these packages are missing: ${missing[*]}" >&2
+		echo "setup: run this script as root, or: apt-get install ${missing[*]}" >&2
+		exit 69
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f build/build.ninja ]; then
+	meson setup build -Dwerror=true >/dev/null
+fi
+ninja -C build
+echo "setup: built $(pwd)/build/poof"
