@@ -59,19 +59,19 @@ struct writer_group {
 };
 
 struct plan {
-	char profile[PLAN_NAME_MAX];	    /* bundled name, or file name of a path */
-	char profile_path[PLAN_PATH_MAX];   /* "" for a bundled profile */
-	uint64_t duration_ns;		    /* "duration" */
-	uint64_t seed;			    /* "seed"; 0 = from the run id */
-	uint64_t kill_writers_ns;	    /* "kill-writers": mean interval, 0 = off */
-	enum cgroup_mode cgroup;	    /* "cgroup" */
-	enum scratch_fs scratch_fs;	    /* "scratch-fs" */
-	uint64_t scratch_size;		    /* "scratch-size"; 0 = sized from the writers */
-	enum keep_policy keep;		    /* "keep": data files or scratch image after the run */
-	bool remount;			    /* "remount": remount the scratch fs before verifying */
-	bool strict_errors;		    /* "strict-errors" */
-	uint32_t report_losses;		    /* "report-losses": losses listed in full */
-	uint64_t stop_timeout_ns;	    /* "stop-timeout" */
+	char profile[PLAN_NAME_MAX];	  /* bundled name, or file name of a path */
+	char profile_path[PLAN_PATH_MAX]; /* "" for a bundled profile */
+	uint64_t duration_ns;		  /* "duration" */
+	uint64_t seed;			  /* "seed"; 0 = from the run id */
+	uint64_t kill_writers_ns;	  /* "kill-writers": mean interval, 0 = off */
+	enum cgroup_mode cgroup;	  /* "cgroup" */
+	enum scratch_fs scratch_fs;	  /* "scratch-fs" */
+	uint64_t scratch_size;		  /* "scratch-size"; 0 = sized from the writers */
+	enum keep_policy keep;		  /* "keep": data files or scratch image after the run */
+	bool remount;			  /* "remount": remount the scratch fs before verifying */
+	bool strict_errors;		  /* "strict-errors" */
+	uint32_t report_losses;		  /* "report-losses": losses listed in full */
+	uint64_t stop_timeout_ns;	  /* "stop-timeout" */
 	struct writer_group groups[PLAN_MAX_GROUPS];
 	unsigned ngroups;
 };

@@ -188,9 +188,8 @@ static json_object *verify_json(const struct report *r)
 static const char *writer_state_name(uint32_t s)
 {
 	static const char *const names[] = {
-		[WRITER_IDLE] = "idle",	      [WRITER_RUNNING] = "running",
-		[WRITER_DONE] = "done",	      [WRITER_FAILED] = "failed",
-		[WRITER_KILLED] = "stopped",
+		[WRITER_IDLE] = "idle",	    [WRITER_RUNNING] = "running", [WRITER_DONE] = "done",
+		[WRITER_FAILED] = "failed", [WRITER_KILLED] = "stopped",
 	};
 
 	return s < ARRAY_SIZE(names) ? names[s] : "unknown";
@@ -307,9 +306,10 @@ static json_object *report_json(const struct report *r)
 	if (r->ledger) {
 		int s = r->ledger->hdr->syncfs_result;
 
-		add_str(o, "syncfs", s == LEDGER_SYNCFS_NOT_RUN ? "not-run" :
-				     s < 0			? strerrorname_np(-s) :
-								  "ok");
+		add_str(o, "syncfs",
+			s == LEDGER_SYNCFS_NOT_RUN ? "not-run" :
+			s < 0			   ? strerrorname_np(-s) :
+						     "ok");
 	}
 	json_object_object_add(o, "verify", verify_json(r));
 	if (r->ledger) {

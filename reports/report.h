@@ -33,20 +33,20 @@ enum exit_code {
 };
 
 struct report {
-	const char *command; /* "stress" or "verify" */
+	const char *command;	 /* "stress" or "verify" */
 	const struct plan *plan; /* NULL for verify */
 	const struct ledger *ledger;
 	const struct supervisor_result *supervisor; /* NULL for verify */
-	const struct verify_result *verify;	   /* NULL when verification did not run */
-	int verify_error;			   /* -errno when it could not run */
-	bool verify_skipped;			   /* a second signal skipped it */
+	const struct verify_result *verify;	    /* NULL when verification did not run */
+	int verify_error;			    /* -errno when it could not run */
+	bool verify_skipped;			    /* a second signal skipped it */
 	char run_id[32];
 	const char *run_dir;
-	const char *target;   /* --dir, or the scratch mountpoint */
-	const char *data_dir; /* target/poof-<id> */
-	const char *scratch_fs; /* NULL when --dir */
+	const char *target;	  /* --dir, or the scratch mountpoint */
+	const char *data_dir;	  /* target/poof-<id> */
+	const char *scratch_fs;	  /* NULL when --dir */
 	const char *scratch_kept; /* image path when kept, else NULL */
-	bool unsealed_ledger; /* verify used ledger.live of an interrupted run */
+	bool unsealed_ledger;	  /* verify used ledger.live of an interrupted run */
 	bool interrupted;
 	bool rundir_shares_target;
 	uint64_t started_ns; /* CLOCK_REALTIME */

@@ -19,8 +19,7 @@ void report_describe_found(const struct verify_loss *l, char *buf, unsigned len)
 			snprintf(buf, len, "found generation %u", f->id.generation);
 		else
 			snprintf(buf, len, "found block %llu of file %u (generation %u)",
-				 (unsigned long long)f->id.index, f->id.file_id,
-				 f->id.generation);
+				 (unsigned long long)f->id.index, f->id.file_id, f->id.generation);
 		return;
 	case FOUND_TORN:
 		snprintf(buf, len, "found generation %u torn at byte %llu", f->id.generation,

@@ -19,11 +19,8 @@ enum log_level log_get_level(void)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const prefix[] = {
-		[LOG_ERR] = "error: ",
-		[LOG_WARN] = "warning: ",
-		[LOG_NOTICE] = "",
-		[LOG_INFO] = "",
-		[LOG_DEBUG] = "debug: ",
+		[LOG_ERR] = "error: ", [LOG_WARN] = "warning: ", [LOG_NOTICE] = "",
+		[LOG_INFO] = "",       [LOG_DEBUG] = "debug: ",
 	};
 	va_list ap;
 

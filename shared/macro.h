@@ -36,18 +36,18 @@ static inline void closep(int *fd)
 #define _cleanup_close_ _cleanup_(closep)
 
 /* Hand ownership out of a scope that would otherwise clean it up. */
-#define steal_pointer(pp)                      \
-	({                                     \
-		typeof(*(pp)) _ptr_ = *(pp);   \
-		*(pp) = NULL;                  \
-		_ptr_;                         \
+#define steal_pointer(pp)                    \
+	({                                   \
+		typeof(*(pp)) _ptr_ = *(pp); \
+		*(pp) = NULL;                \
+		_ptr_;                       \
 	})
 
-#define steal_fd(fdp)                 \
-	({                            \
-		int _fd_ = *(fdp);    \
-		*(fdp) = -1;          \
-		_fd_;                 \
+#define steal_fd(fdp)              \
+	({                         \
+		int _fd_ = *(fdp); \
+		*(fdp) = -1;       \
+		_fd_;              \
 	})
 
 /* -errno of the last failed libc call, never 0. */

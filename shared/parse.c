@@ -33,10 +33,9 @@ static int size_shift(const char *suffix, unsigned *ret)
 		const char *name;
 		unsigned shift;
 	} table[] = {
-		{ "", 0 },	  { "B", 0 },	 { "K", 10 },	{ "KB", 10 },
-		{ "KIB", 10 }, { "M", 20 },	 { "MB", 20 },	{ "MIB", 20 },
-		{ "G", 30 },	  { "GB", 30 }, { "GIB", 30 }, { "T", 40 },
-		{ "TB", 40 },  { "TIB", 40 },
+		{ "", 0 },     { "B", 0 },   { "K", 10 },   { "KB", 10 },  { "KIB", 10 },
+		{ "M", 20 },   { "MB", 20 }, { "MIB", 20 }, { "G", 30 },   { "GB", 30 },
+		{ "GIB", 30 }, { "T", 40 },  { "TB", 40 },  { "TIB", 40 },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(table); i++)
@@ -93,9 +92,11 @@ int parse_duration(const char *s, uint64_t *ret_ns)
 		const char *name;
 		uint64_t ns;
 	} units[] = {
-		{ "", NSEC_PER_SEC },	  { "s", NSEC_PER_SEC },     { "sec", NSEC_PER_SEC },
-		{ "ms", NSEC_PER_MSEC }, { "us", NSEC_PER_USEC },    { "ns", 1 },
-		{ "m", 60 * NSEC_PER_SEC }, { "min", 60 * NSEC_PER_SEC }, { "h", 3600 * NSEC_PER_SEC },
+		{ "", NSEC_PER_SEC },	      { "s", NSEC_PER_SEC },
+		{ "sec", NSEC_PER_SEC },      { "ms", NSEC_PER_MSEC },
+		{ "us", NSEC_PER_USEC },      { "ns", 1 },
+		{ "m", 60 * NSEC_PER_SEC },   { "min", 60 * NSEC_PER_SEC },
+		{ "h", 3600 * NSEC_PER_SEC },
 	};
 	char *end;
 	double v;

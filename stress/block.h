@@ -59,10 +59,10 @@ struct block_pattern {
 };
 
 enum block_state {
-	BLOCK_VALID,	  /* header and payload checksums match */
-	BLOCK_ZERO,	  /* every byte zero */
-	BLOCK_TORN,	  /* header valid, payload checksum wrong */
-	BLOCK_CORRUPT,	  /* no valid header */
+	BLOCK_VALID,   /* header and payload checksums match */
+	BLOCK_ZERO,    /* every byte zero */
+	BLOCK_TORN,    /* header valid, payload checksum wrong */
+	BLOCK_CORRUPT, /* no valid header */
 };
 
 bool block_size_valid(uint64_t size);

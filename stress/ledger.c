@@ -158,8 +158,7 @@ static int ledger_validate_header(const struct ledger_header *h, size_t file_siz
 		return -EBADMSG;
 	if (h->header_csum != header_checksum(h))
 		return -EBADMSG;
-	if (h->size != file_size ||
-	    h->size != ledger_size(h->nwriters, h->nfiles, h->nblocks))
+	if (h->size != file_size || h->size != ledger_size(h->nwriters, h->nfiles, h->nblocks))
 		return -EBADMSG;
 	return 0;
 }
@@ -172,8 +171,7 @@ static int ledger_validate_tables(const struct ledger *l)
 	for (uint32_t i = 0; i < l->hdr->nfiles; i++) {
 		const struct ledger_file *f = &l->files[i];
 
-		if (f->first_block != next || f->writer_id >= l->hdr->nwriters ||
-		    f->file_id != i)
+		if (f->first_block != next || f->writer_id >= l->hdr->nwriters || f->file_id != i)
 			return -EBADMSG;
 		next += f->nblocks;
 	}

@@ -70,8 +70,8 @@ struct ledger_header {
 	uint64_t nblocks;
 	uint32_t nwriters;
 	uint32_t nfiles;
-	uint32_t state; /* enum ledger_state */
-	uint32_t flags; /* enum ledger_flags */
+	uint32_t state;	       /* enum ledger_state */
+	uint32_t flags;	       /* enum ledger_flags */
 	int32_t syncfs_result; /* 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
 	uint32_t interrupted;  /* the run was stopped by a signal */
 	uint64_t created_ns;   /* CLOCK_REALTIME */
@@ -104,8 +104,8 @@ struct ledger_writer {
 	int32_t error;	      /* -errno that stopped the writer, 0 if none */
 	uint32_t first_file;  /* index of its first file in files[] */
 	uint32_t nfiles;
-	uint32_t group;	      /* index of its writer group in the plan */
-	uint64_t bytes;	      /* bytes acknowledged */
+	uint32_t group; /* index of its writer group in the plan */
+	uint64_t bytes; /* bytes acknowledged */
 };
 
 struct ledger_file {
@@ -116,7 +116,7 @@ struct ledger_file {
 	uint64_t first_block; /* index of its first entry in blocks[] */
 	uint32_t order;	      /* enum write_order, to recompute positions */
 	uint32_t passes_done;
-	uint32_t cur_gen;     /* pass being written, 0 before the first */
+	uint32_t cur_gen; /* pass being written, 0 before the first */
 	uint32_t cur_pos;
 	uint32_t durable_gen; /* fsync watermark, see above */
 	uint32_t durable_pos;

@@ -23,8 +23,7 @@ struct fs_info {
 };
 
 static const char *const ext4_args[] = { "-q", "-F", "-E",
-					 "nodiscard,lazy_itable_init=1,lazy_journal_init=1",
-					 NULL };
+					 "nodiscard,lazy_itable_init=1,lazy_journal_init=1", NULL };
 static const char *const xfs_args[] = { "-q", "-f", "-K", NULL };
 static const char *const btrfs_args[] = { "-q", "-f", "--nodiscard", NULL };
 
@@ -108,8 +107,7 @@ static int make_image(const struct scratch *s, uint64_t size)
 static int scratch_paths(const char *rundir, struct scratch *s)
 {
 	int a = snprintf(s->image, sizeof(s->image), "%s/%s", rundir, SCRATCH_IMAGE_NAME);
-	int b = snprintf(s->mountpoint, sizeof(s->mountpoint), "%s/%s", rundir,
-			 SCRATCH_MOUNT_NAME);
+	int b = snprintf(s->mountpoint, sizeof(s->mountpoint), "%s/%s", rundir, SCRATCH_MOUNT_NAME);
 	int c = snprintf(s->log, sizeof(s->log), "%s/mkfs.log", rundir);
 
 	if (a >= (int)sizeof(s->image) || b >= (int)sizeof(s->mountpoint) ||
@@ -146,8 +144,7 @@ int scratch_create(const char *rundir, enum scratch_fs fs, uint64_t size, struct
 	return 0;
 }
 
-int scratch_attach(const char *rundir, const char *image, enum scratch_fs fs,
-		   struct scratch *ret)
+int scratch_attach(const char *rundir, const char *image, enum scratch_fs fs, struct scratch *ret)
 {
 	struct scratch s = { .fs = fs };
 	int r = scratch_paths(rundir, &s);

@@ -40,8 +40,7 @@ const char *scratch_mkfs_package(enum scratch_fs fs);
 int scratch_create(const char *rundir, enum scratch_fs fs, uint64_t size, struct scratch *ret);
 
 /* Describe an existing image (for `poof verify` of a kept scratch image). */
-int scratch_attach(const char *rundir, const char *image, enum scratch_fs fs,
-		   struct scratch *ret);
+int scratch_attach(const char *rundir, const char *image, enum scratch_fs fs, struct scratch *ret);
 
 int scratch_mount(struct scratch *s);
 int scratch_umount(struct scratch *s);

@@ -17,9 +17,9 @@
 #include "profiles/profile.h"
 
 enum stop_reason {
-	STOP_DURATION,	/* the duration ran out */
-	STOP_FINISHED,	/* every writer finished its passes or failed */
-	STOP_SIGNAL,	/* SIGINT/SIGTERM/SIGHUP */
+	STOP_DURATION, /* the duration ran out */
+	STOP_FINISHED, /* every writer finished its passes or failed */
+	STOP_SIGNAL,   /* SIGINT/SIGTERM/SIGHUP */
 };
 
 struct supervisor;
@@ -27,12 +27,12 @@ struct supervisor;
 struct supervisor_status {
 	uint64_t elapsed_ns;
 	uint64_t duration_ns;
-	uint64_t bytes;	      /* acknowledged, all writers */
+	uint64_t bytes; /* acknowledged, all writers */
 	uint32_t writers_alive;
-	uint32_t kills;	      /* by kill-writers */
+	uint32_t kills; /* by kill-writers */
 	uint32_t respawns;
-	uint32_t deaths;      /* writers that died by a signal */
-	uint32_t failed;      /* writers stopped by an error */
+	uint32_t deaths; /* writers that died by a signal */
+	uint32_t failed; /* writers stopped by an error */
 };
 
 struct supervisor_config {
@@ -47,8 +47,8 @@ struct supervisor_config {
 
 struct supervisor_result {
 	enum stop_reason reason;
-	int signal;		  /* the signal that stopped the run, 0 if none */
-	uint32_t unreaped;	  /* writers still present after stop-timeout */
+	int signal;	   /* the signal that stopped the run, 0 if none */
+	uint32_t unreaped; /* writers still present after stop-timeout */
 	struct supervisor_status status;
 };
 

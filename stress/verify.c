@@ -36,10 +36,14 @@ const char *verdict_class_name(enum verdict_class c)
 const char *found_kind_name(enum found_kind k)
 {
 	static const char *const names[] = {
-		[FOUND_BLOCK] = "block",     [FOUND_TORN] = "torn",
-		[FOUND_CORRUPT] = "garbage", [FOUND_ZEROS] = "zeros",
-		[FOUND_HOLE] = "hole",	     [FOUND_SHORT] = "short-file",
-		[FOUND_MISSING] = "missing-file", [FOUND_UNREADABLE] = "unreadable",
+		[FOUND_BLOCK] = "block",
+		[FOUND_TORN] = "torn",
+		[FOUND_CORRUPT] = "garbage",
+		[FOUND_ZEROS] = "zeros",
+		[FOUND_HOLE] = "hole",
+		[FOUND_SHORT] = "short-file",
+		[FOUND_MISSING] = "missing-file",
+		[FOUND_UNREADABLE] = "unreadable",
 	};
 
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "unknown";
@@ -79,8 +83,7 @@ static bool same_block(const struct block_expect *e, const struct block_id *id)
 }
 
 /* A block of ours with a valid header: which generation, and is that acceptable? */
-static enum verdict_class classify_generation(const struct block_expect *e, uint32_t gen,
-					      bool torn)
+static enum verdict_class classify_generation(const struct block_expect *e, uint32_t gen, bool torn)
 {
 	bool in_flight = e->intended > e->acked;
 
@@ -140,8 +143,7 @@ struct vfile {
 };
 
 static int record_loss(struct vfile *v, uint64_t index, enum verdict_class cls,
-		       const struct block_expect *e, const struct block_found *f,
-		       const void *buf)
+		       const struct block_expect *e, const struct block_found *f, const void *buf)
 {
 	struct verify_result *res = v->res;
 	struct verify_loss *loss;
@@ -263,8 +265,7 @@ static int judge(struct vfile *v, uint32_t index, const struct block_found *f, c
 	return record_loss(v, index, cls, &e, f, buf);
 }
 
-static int verify_chunk(struct vfile *v, uint8_t *buf, uint64_t off, uint32_t first,
-			uint32_t count)
+static int verify_chunk(struct vfile *v, uint8_t *buf, uint64_t off, uint32_t first, uint32_t count)
 {
 	uint32_t bs = v->lf->block_size;
 	size_t want = ALIGN_UP((size_t)count * bs, (size_t)DIRECT_ALIGN);
@@ -387,8 +388,7 @@ static int verify_files(const struct ledger *l, int dirfd, const struct verify_o
 		};
 
 		v.reported = run_reported || ledger_file_error_reported(v.lf);
-		r = pattern_for(patterns, &npatterns, l->hdr->run_id, v.lf->block_size,
-				&v.pattern);
+		r = pattern_for(patterns, &npatterns, l->hdr->run_id, v.lf->block_size, &v.pattern);
 		if (r >= 0)
 			r = verify_file(&v, dirfd, buf);
 		if (v.fd >= 0)

@@ -27,13 +27,13 @@ enum verdict_class {
 
 /* What was on the media where a block was expected. */
 enum found_kind {
-	FOUND_BLOCK,   /* a valid block (its id says whose) */
-	FOUND_TORN,    /* valid header, payload checksum wrong */
-	FOUND_CORRUPT, /* no valid header, not all zeros */
-	FOUND_ZEROS,   /* all zeros in allocated space */
-	FOUND_HOLE,    /* all zeros in a hole of a sparse file */
-	FOUND_SHORT,   /* past the end of the file */
-	FOUND_MISSING, /* the file does not exist */
+	FOUND_BLOCK,	  /* a valid block (its id says whose) */
+	FOUND_TORN,	  /* valid header, payload checksum wrong */
+	FOUND_CORRUPT,	  /* no valid header, not all zeros */
+	FOUND_ZEROS,	  /* all zeros in allocated space */
+	FOUND_HOLE,	  /* all zeros in a hole of a sparse file */
+	FOUND_SHORT,	  /* past the end of the file */
+	FOUND_MISSING,	  /* the file does not exist */
 	FOUND_UNREADABLE, /* the read itself failed */
 };
 
@@ -61,9 +61,9 @@ const char *verdict_class_name(enum verdict_class c);
 const char *found_kind_name(enum found_kind k);
 
 enum read_method {
-	READ_DIRECT,	 /* O_DIRECT */
-	READ_DROPPED,	 /* O_DIRECT refused: cached pages dropped first */
-	READ_REMOUNTED,	 /* scratch filesystem unmounted and mounted again, then O_DIRECT */
+	READ_DIRECT,	/* O_DIRECT */
+	READ_DROPPED,	/* O_DIRECT refused: cached pages dropped first */
+	READ_REMOUNTED, /* scratch filesystem unmounted and mounted again, then O_DIRECT */
 };
 
 struct verify_loss {
@@ -92,8 +92,8 @@ struct verify_result {
 	uint64_t elapsed_ns;
 	uint32_t files;
 	uint32_t files_missing;
-	uint32_t files_direct;	/* read with O_DIRECT */
-	uint32_t files_dropped; /* O_DIRECT refused; cache dropped first */
+	uint32_t files_direct;	 /* read with O_DIRECT */
+	uint32_t files_dropped;	 /* O_DIRECT refused; cache dropped first */
 	enum read_method method; /* the weakest method any file needed */
 	struct verify_loss *losses;
 	unsigned nlosses;

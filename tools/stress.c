@@ -68,16 +68,14 @@ static void stress_usage(FILE *out)
 
 static int parse_args(int argc, char **argv, struct stress_args *a)
 {
-	static const struct option options[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "dir", required_argument, NULL, 'd' },
-		{ "run-dir", required_argument, NULL, 'R' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	static const struct option options[] = { { "profile", required_argument, NULL, 'p' },
+						 { "dir", required_argument, NULL, 'd' },
+						 { "run-dir", required_argument, NULL, 'R' },
+						 { "json", required_argument, NULL, 'j' },
+						 { "quiet", no_argument, NULL, 'q' },
+						 { "verbose", no_argument, NULL, 'v' },
+						 { "help", no_argument, NULL, 'h' },
+						 {} };
 	int c;
 
 	a->profile = DEFAULT_PROFILE;
@@ -157,8 +155,9 @@ static int check_environment(struct stress_run *run)
 		return r < 0 ? -r : 0;
 	}
 	if (geteuid() != 0) {
-		log_error("poof stress makes and loop-mounts a scratch filesystem, which needs root."
-			  "\n  Fix: run it as root, or give --dir DIR on a filesystem to test.");
+		log_error(
+			"poof stress makes and loop-mounts a scratch filesystem, which needs root."
+			"\n  Fix: run it as root, or give --dir DIR on a filesystem to test.");
 		return EXIT_UNSUPPORTED;
 	}
 	if (!find_program(scratch_mkfs_program(p->scratch_fs))) {
@@ -182,8 +181,8 @@ static int prepare_target(struct stress_run *run)
 	} else {
 		uint64_t size = p->scratch_size ? p->scratch_size : scratch_auto_size(p);
 
-		log_info("making a %s scratch filesystem of %llu MiB", scratch_fs_name(p->scratch_fs),
-			 (unsigned long long)(size >> 20));
+		log_info("making a %s scratch filesystem of %llu MiB",
+			 scratch_fs_name(p->scratch_fs), (unsigned long long)(size >> 20));
 		r = scratch_create(run->rd.path, p->scratch_fs, size, &run->scratch);
 		if (r < 0) {
 			log_error("cannot make the scratch filesystem %s (%s): %s%s%s",
@@ -195,8 +194,8 @@ static int prepare_target(struct stress_run *run)
 		run->have_scratch = true;
 		snprintf(run->target, sizeof(run->target), "%s", run->scratch.mountpoint);
 	}
-	if (snprintf(run->data_dir, sizeof(run->data_dir), "%s/poof-%s", run->target,
-		     run->rd.id) >= (int)sizeof(run->data_dir))
+	if (snprintf(run->data_dir, sizeof(run->data_dir), "%s/poof-%s", run->target, run->rd.id) >=
+	    (int)sizeof(run->data_dir))
 		return -ENAMETOOLONG;
 	if (mkdir(run->data_dir, 0755) < 0) {
 		r = -errno;
@@ -225,14 +224,20 @@ static void ledger_fill_layout(struct stress_run *run)
 
 		for (uint32_t i = 0; i < g->count; i++, w++) {
 			l->writers[w] = (struct ledger_writer){
-				.writer_id = w, .first_file = f, .nfiles = g->files, .group = gi,
+				.writer_id = w,
+				.first_file = f,
+				.nfiles = g->files,
+				.group = gi,
 			};
 			for (uint32_t j = 0; j < g->files; j++, f++) {
 				uint32_t nblocks = (uint32_t)(g->file_size / g->block_size);
 
 				l->files[f] = (struct ledger_file){
-					.file_id = f, .writer_id = w, .nblocks = nblocks,
-					.block_size = g->block_size, .first_block = b,
+					.file_id = f,
+					.writer_id = w,
+					.nblocks = nblocks,
+					.block_size = g->block_size,
+					.first_block = b,
 					.order = g->order,
 				};
 				b += nblocks;
@@ -262,7 +267,8 @@ static int prepare_ledger(struct stress_run *run)
 	}
 	if (!run->ledger->locked)
 		log_warn("could not mlock the ledger (%zu bytes); it stays in shared memory "
-			 "owned by poof", run->ledger->size);
+			 "owned by poof",
+			 run->ledger->size);
 	ledger_fill_layout(run);
 	h = run->ledger->hdr;
 	r = copy_string(h->data_dir, sizeof(h->data_dir), run->data_dir);
@@ -296,8 +302,9 @@ static void progress(const struct supervisor_status *st, void *userdata)
 	format_duration(st->duration_ns, du, sizeof(du));
 	format_size(st->bytes, sz, sizeof(sz));
 	if (isatty(STDERR_FILENO)) {
-		fprintf(stderr, "\r\033[K[%s/%s] written %s, writers %u alive, %u deaths, %u respawns",
-			el, du, sz, st->writers_alive, st->deaths, st->respawns);
+		fprintf(stderr,
+			"\r\033[K[%s/%s] written %s, writers %u alive, %u deaths, %u respawns", el,
+			du, sz, st->writers_alive, st->deaths, st->respawns);
 		run->progress_line = true;
 		return;
 	}
@@ -395,7 +402,8 @@ static void verify_phase(struct stress_run *run)
 	run->verified = true;
 	if (run->vr.files_dropped)
 		log_warn("O_DIRECT was refused for %u files: their cached pages were dropped "
-			 "before reading", run->vr.files_dropped);
+			 "before reading",
+			 run->vr.files_dropped);
 }
 
 static bool losses_found(const struct stress_run *run)

@@ -30,9 +30,10 @@ struct verify_args {
 
 static void verify_usage(FILE *out)
 {
-	fprintf(out, "Usage: poof verify [--json FILE] [-o strict-errors=yes|no] "
-		     "[-o report-losses=N] RUNDIR\n\n"
-		     "Re-verify a finished or interrupted run from its ledger. See poof-verify(1).\n");
+	fprintf(out,
+		"Usage: poof verify [--json FILE] [-o strict-errors=yes|no] "
+		"[-o report-losses=N] RUNDIR\n\n"
+		"Re-verify a finished or interrupted run from its ledger. See poof-verify(1).\n");
 }
 
 static int parse_override(struct verify_args *a, const char *kv)
@@ -61,13 +62,11 @@ static int parse_override(struct verify_args *a, const char *kv)
 
 static int parse_args(int argc, char **argv, struct verify_args *a)
 {
-	static const struct option options[] = {
-		{ "json", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{}
-	};
+	static const struct option options[] = { { "json", required_argument, NULL, 'j' },
+						 { "help", no_argument, NULL, 'h' },
+						 { "quiet", no_argument, NULL, 'q' },
+						 { "verbose", no_argument, NULL, 'v' },
+						 {} };
 	int c;
 
 	a->report_losses = 20;
@@ -123,8 +122,8 @@ static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_u
 			  rd->path);
 		break;
 	case -EPROTO:
-		log_error("the ledger in %s is not a poof ledger of format version %d",
-			  rd->path, LEDGER_VERSION);
+		log_error("the ledger in %s is not a poof ledger of format version %d", rd->path,
+			  LEDGER_VERSION);
 		break;
 	default:
 		log_error("cannot read the ledger in %s: %s", rd->path, strerror(-r));
@@ -164,8 +163,7 @@ static int mount_kept_scratch(struct verify_session *s)
 			  "needs root.\n  Fix: run poof verify as root.");
 		return -EXIT_UNSUPPORTED;
 	}
-	r = scratch_attach(s->rd.path, h->scratch_image, fs_from_name(h->scratch_fs),
-			   &s->scratch);
+	r = scratch_attach(s->rd.path, h->scratch_image, fs_from_name(h->scratch_fs), &s->scratch);
 	if (r == -ENOENT) {
 		log_error("the scratch image %s is gone: poof removes it after a run that found "
 			  "no loss (-o keep=always keeps it)",

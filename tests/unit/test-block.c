@@ -146,8 +146,10 @@ static void test_size_validation(void **state)
 		uint64_t size;
 		bool valid;
 	} cases[] = {
-		{ 0, false },	{ 256, false },	     { 511, false },	 { 512, true },
-		{ 3000, false }, { 4096, true },     { 1u << 20, true }, { (1u << 20) + 512, false },
+		{ 0, false },	     { 256, false },
+		{ 511, false },	     { 512, true },
+		{ 3000, false },     { 4096, true },
+		{ 1u << 20, true },  { (1u << 20) + 512, false },
 		{ 2u << 20, false },
 	};
 	struct block_pattern p;

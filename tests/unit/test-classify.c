@@ -20,8 +20,8 @@ struct classify_case {
 	uint32_t acked, intended;
 	bool durable, reported;
 	enum found_kind kind;
-	uint32_t gen;	     /* found generation, for blocks */
-	int other;	     /* 1: another file's block, 2: another offset, 3: another run */
+	uint32_t gen; /* found generation, for blocks */
+	int other;    /* 1: another file's block, 2: another offset, 3: another run */
 	enum verdict_class want;
 };
 
@@ -66,9 +66,13 @@ static void test_table(void **state)
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct classify_case *c = &cases[i];
 		struct block_expect e = {
-			.run_id = RUN, .file_id = FILE_ID, .index = INDEX,
-			.acked = c->acked, .intended = c->intended,
-			.durable = c->durable, .reported = c->reported,
+			.run_id = RUN,
+			.file_id = FILE_ID,
+			.index = INDEX,
+			.acked = c->acked,
+			.intended = c->intended,
+			.durable = c->durable,
+			.reported = c->reported,
 		};
 		struct block_found f = {
 			.kind = c->kind,

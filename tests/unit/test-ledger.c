@@ -56,15 +56,17 @@ static int teardown(void **state)
 
 static struct ledger *make_ledger(uint32_t nblocks)
 {
-	struct ledger_params p = { .run_id = 0xfeed, .seed = 99, .nwriters = 1, .nfiles = 1,
-				   .nblocks = nblocks };
+	struct ledger_params p = {
+		.run_id = 0xfeed, .seed = 99, .nwriters = 1, .nfiles = 1, .nblocks = nblocks
+	};
 	struct ledger *l = NULL;
 
 	wipe();
 	assert_int_equal(ledger_create(dirfd_, &p, &l), 0);
 	l->writers[0] = (struct ledger_writer){ .writer_id = 0, .first_file = 0, .nfiles = 1 };
-	l->files[0] = (struct ledger_file){ .file_id = 0, .writer_id = 0, .nblocks = nblocks,
-					    .block_size = 4096 };
+	l->files[0] = (struct ledger_file){
+		.file_id = 0, .writer_id = 0, .nblocks = nblocks, .block_size = 4096
+	};
 	return l;
 }
 
@@ -132,11 +134,17 @@ static void test_write_errors_reported(void **state)
 static void test_ack_only_after_success(void **state)
 {
 	struct ledger *l = make_ledger(4);
-	struct writer_group g = { .name = "t", .count = 1, .files = 1, .file_size = 4 * 4096,
-				  .block_size = 4096, .engine = ENGINE_PWRITE,
-				  .fsync = FSYNC_END, .passes = 1 };
-	struct writer_ctx ctx = { .ledger = l, .writer_id = 0, .group = &g,
-				  .data_dirfd = dirfd_, .seed = 1 };
+	struct writer_group g = { .name = "t",
+				  .count = 1,
+				  .files = 1,
+				  .file_size = 4 * 4096,
+				  .block_size = 4096,
+				  .engine = ENGINE_PWRITE,
+				  .fsync = FSYNC_END,
+				  .passes = 1 };
+	struct writer_ctx ctx = {
+		.ledger = l, .writer_id = 0, .group = &g, .data_dirfd = dirfd_, .seed = 1
+	};
 	int status;
 	pid_t pid;
 
