@@ -81,8 +81,8 @@ int read_file_full(int dirfd, const char *name, size_t max, void **ret_data, siz
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
 	struct stat st;
-	ssize_t n;
 
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -93,14 +93,37 @@ int read_file_full(int dirfd, const char *name, size_t max, void **ret_data, siz
 		return -EINVAL;
 	if ((uint64_t)st.st_size > max)
 		return -EFBIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	n = pread_full(fd, buf, (size_t)st.st_size, 0);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	*ret_len = (size_t)n;
+	/* st_size is a hint only: files under /proc and /sys report 0. */
+	cap = (size_t)st.st_size + 1;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *p;
+
+			if (cap > max + 1)
+				return -EFBIG;
+			cap = MAX(cap * 2, (size_t)4096);
+			p = realloc(buf, cap);
+			if (!p)
+				return -ENOMEM;
+			buf = p;
+		} else if (!buf) {
+			buf = malloc(cap);
+			if (!buf)
+				return -ENOMEM;
+		}
+		n = pread_full(fd, buf + len, cap - len - 1, (off_t)len);
+		if (n < 0)
+			return (int)n;
+		len += (size_t)n;
+		if (len + 1 < cap)
+			break; /* EOF before the buffer filled */
+	}
+	if (len > max)
+		return -EFBIG;
+	buf[len] = '\0';
+	*ret_len = len;
 	*ret_data = steal_pointer(&buf);
 	return 0;
 }
