@@ -11,6 +11,10 @@ packages=(
 	libxxhash-dev libinih-dev libjson-c-dev libmount-dev libcmocka-dev scdoc
 	e2fsprogs xfsprogs btrfs-progs util-linux
 	clang-format fio
+	# Optional libraries: each one's feature is compiled in when present.
+	libcgroup-dev libseccomp-dev liburing-dev libsystemd-dev
+	# poof vm: libarchive writes the initramfs; the rest boots the guest.
+	libarchive-dev qemu-system-x86 busybox-static dmsetup kmod
 )
 
 missing=()
@@ -34,3 +38,7 @@ if [ ! -f build/build.ninja ]; then
 fi
 ninja -C build
 echo "setup: built $(pwd)/build/poof"
+
+# Debian's kernel for the VM test tier, fetched once into /var/cache/poof/kernel.
+scripts/fetch-test-kernel.sh >/dev/null ||
+	echo "setup: no test kernel (scripts/fetch-test-kernel.sh failed): the VM tests will skip" >&2

@@ -15,6 +15,7 @@ static const struct command {
 	{ "stress", cmd_stress, "run a workload, kill writers, verify every block" },
 	{ "verify", cmd_verify, "re-verify a finished or interrupted run from its ledger" },
 	{ "profiles", cmd_profiles, "list the bundled profiles, or show one" },
+	{ "vm", cmd_vm, "boot a kernel under QEMU and run poof in it on cgroup v2" },
 };
 
 static void usage(FILE *out)
@@ -53,7 +54,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < ARRAY_SIZE(commands); i++)
 		if (streq(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	log_error("unknown command \"%s\"; accepted: stress, verify, profiles, --version, --help",
+	log_error("unknown command \"%s\"; accepted: stress, verify, profiles, vm, --version, "
+		  "--help",
 		  argv[1]);
 	return EXIT_USAGE;
 }

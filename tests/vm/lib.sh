@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared by the VM tier: skip (77) with the reason when something is missing,
+# a scratch directory removed on exit, and `vm_run` to call poof vm.
+
+set -uo pipefail
+
+: "${POOF:?POOF must name the poof binary}"
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || skip "poof vm tests need root (they write /var/cache/poof)"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
+command -v busybox >/dev/null || skip "busybox missing: apt-get install busybox-static"
+command -v python3 >/dev/null || skip "python3 missing"
+
+# The kernel: $POOF_VM_KERNEL, else what scripts/fetch-test-kernel.sh cached.
+# Never downloaded here.
+if [ -z "${POOF_VM_KERNEL:-}" ]; then
+	cache="${POOF_CACHE_DIR:-/var/cache/poof}/kernel"
+	v=$(ls -1 "$cache" 2>/dev/null | sort -V | while read -r d; do
+		[ -f "$cache/$d/.complete" ] && echo "$d"
+	done | tail -n1)
+	[ -n "$v" ] || skip "no test kernel in $cache: run scripts/fetch-test-kernel.sh"
+	export POOF_VM_KERNEL="$cache/$v/boot/vmlinuz-$v"
+	export POOF_VM_MODULES="$cache/$v/lib/modules/$v"
+fi
+[ -r "$POOF_VM_KERNEL" ] || skip "kernel $POOF_VM_KERNEL missing"
+
+tmp=$(mktemp -d /var/tmp/poof-vm-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# vm_run NAME VM-OPTIONS... -- GUEST-ARGS...: output in $tmp/NAME.{out,err}, exit in $rc.
+vm_run() {
+	local name=$1
+	shift
+	local t0=$SECONDS
+	"$POOF" vm --run-dir "$tmp/$name" --timeout 150s "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	echo "== poof vm $* -> exit $rc in $((SECONDS - t0))s"
+	cat "$tmp/$name.err" "$tmp/$name.out" | sed 's/^/   /'
+}
+
+# json_check FILE PYTHON-EXPR: the expression over j (the report) must hold.
+json_check() {
+	python3 - "$1" "$2" <<'PY' || fail "report check failed: $2"
+import json, sys
+j = json.load(open(sys.argv[1]))
+c = j["verify"]["classes"]
+v = j["verify"]
+ok = eval(sys.argv[2])
+print("   check:", sys.argv[2], "->", ok, "| classes", c, "blocks", v["blocks"])
+sys.exit(0 if ok else 1)
+PY
+}
