@@ -501,17 +501,34 @@ static void write_reports(struct stress_run *run)
 	}
 }
 
+/* A --run-dir that cannot be made is the user's to fix; anything else is ours. */
+static int rundir_error(const char *path, int r)
+{
+	log_error("cannot create the run directory %s: %s%s", path ? path : RUNDIR_BASE_DEFAULT,
+		  strerror(-r),
+		  r == -EEXIST ? " (--run-dir must name a directory that does not exist yet)" : "");
+	switch (r) {
+	case -EEXIST:
+	case -ENOENT:
+	case -ENOTDIR:
+	case -ENAMETOOLONG:
+		return path ? EXIT_USAGE : EXIT_INTERNAL;
+	case -EACCES:
+	case -EPERM:
+	case -EROFS:
+		return EXIT_UNSUPPORTED;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
 static int run_stress(struct stress_run *run)
 {
 	int r;
 
 	r = rundir_create(NULL, run->args.run_dir, &run->rd);
-	if (r < 0) {
-		log_error("cannot create the run directory %s: %s",
-			  run->args.run_dir ? run->args.run_dir : RUNDIR_BASE_DEFAULT,
-			  strerror(-r));
-		return EXIT_INTERNAL;
-	}
+	if (r < 0)
+		return rundir_error(run->args.run_dir, r);
 	run->seed = run->plan.seed ? run->plan.seed : mix64(run->rd.run_id);
 	r = prepare_target(run);
 	if (r >= 0)

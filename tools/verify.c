@@ -243,7 +243,9 @@ int cmd_verify(int argc, char **argv)
 		return r > 0 ? 0 : EXIT_USAGE;
 	r = rundir_open(s.args.rundir, &s.rd);
 	if (r < 0) {
-		log_error("%s: %s", s.args.rundir, strerror(-r));
+		log_error("cannot open the run directory %s: %s (poof verify takes the directory "
+			  "that holds a run's ledger)",
+			  s.args.rundir, strerror(-r));
 		return EXIT_USAGE;
 	}
 	r = load_ledger(&s.rd, &s.ledger, &s.unsealed);

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# poof verify refuses a ledger it cannot trust instead of judging data with
+# it: no ledger, a truncated ledger, one flipped byte (in the header, in the
+# block table), random bytes, and a run directory that does not exist each
+# exit 64 (never a crash: no exit >= 128) with a message on stderr that says
+# what is wrong, and nothing is written to the run directory (no verify.json).
+
+. "$(dirname "$0")/lib.sh"
+
+# A real, finished run to damage copies of. Its data sits in a plain
+# directory: these cases never get as far as reading data.
+mkdir "$WORK/data"
+good=$WORK/good
+run_rc rc "$POOF" stress --profile smoke --dir "$WORK/data" --run-dir "$good" -q \
+	-o passes=1 -o kill-writers=0 -o fsync=none -o "$KEEP_KEY=always"
+if [ "$rc" = 69 ]; then
+	skip "poof cannot run on $WORK (exit 69)"
+fi
+assert_eq "stress exit code" 0 "$rc"
+[ -f "$good/ledger" ] || fail "the run left no ledger"
+size=$(stat -c %s "$good/ledger")
+
+# The sanity check: the intact copy verifies.
+cp -a "$good" "$WORK/intact"
+run_rc rc "$POOF" verify "$WORK/intact"
+assert_eq "verify exit code of an intact ledger" 0 "$rc"
+
+snapshot()
+{
+	[ -d "$1" ] || return 0
+	find "$1" -printf '%P %s %T@ %m\n' | sort
+}
+
+flip_byte()
+{
+	local file=$1 off=$2
+
+	python3 - "$file" "$off" <<'PY'
+import sys
+path, off = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(off)
+    b = f.read(1)
+    f.seek(off)
+    f.write(bytes([b[0] ^ 0x40]))
+PY
+}
+
+# check NAME RUNDIR WANT: poof verify RUNDIR exits 64 and says WANT on stderr.
+check()
+{
+	local name=$1 dir=$2 want=$3 before after
+
+	before=$(snapshot "$dir")
+	run_rc rc "$POOF" verify "$dir" 2>"$WORK/$name.err" >"$WORK/$name.out"
+	cat "$WORK/$name.err" >&2
+	assert_eq "$name: exit code" 64 "$rc"
+	[ -s "$WORK/$name.err" ] || fail "$name: nothing on stderr"
+	assert_contains "$name: message" "$want" "$WORK/$name.err"
+	[ ! -e "$dir/verify.json" ] || fail "$name: verify.json was written"
+	after=$(snapshot "$dir")
+	assert_eq "$name: run directory unchanged" "$before" "$after"
+}
+
+case_dir()
+{
+	rm -rf "${WORK:?}/$1"
+	cp -a "$good" "$WORK/$1"
+	echo "$WORK/$1"
+}
+
+d=$(case_dir no-ledger)
+rm "$d/ledger"
+check no-ledger "$d" ledger
+
+d=$(case_dir truncated)
+truncate -s $((size / 2)) "$d/ledger"
+check truncated "$d" ledger
+
+d=$(case_dir truncated-header)
+truncate -s 100 "$d/ledger"
+check truncated-header "$d" ledger
+
+d=$(case_dir empty)
+: >"$d/ledger"
+check empty "$d" ledger
+
+d=$(case_dir flipped-middle)
+flip_byte "$d/ledger" $((size / 2))
+check flipped-middle "$d" ledger
+
+d=$(case_dir flipped-header)
+flip_byte "$d/ledger" 40
+check flipped-header "$d" ledger
+
+d=$(case_dir random)
+head -c "$size" /dev/urandom >"$d/ledger"
+check random "$d" ledger
+
+check nonexistent "$WORK/does-not-exist" "$WORK/does-not-exist"
+assert_contains "nonexistent: says what RUNDIR is" ledger "$WORK/nonexistent.err"
+[ ! -e "$WORK/does-not-exist" ] || fail "poof verify created $WORK/does-not-exist"

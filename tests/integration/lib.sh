@@ -1,0 +1,224 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Shared by the integration tests (source it; it is not a test). Gives:
+#   - skips (exit 77) with the reason when root, loop devices or an mkfs are
+#     missing: a test that cannot run says so, it never passes silently;
+#   - a fresh work directory under /var/tmp and a trap that removes it, after
+#     unmounting everything mounted under it and detaching every loop device
+#     backed by a file in it (also what a failed poof run left there);
+#   - make_fs FS: a sparse image, mkfs'd, attached with `losetup --find
+#     --show` and mounted, so a test knows the device under its mount;
+#   - JSON field reads through python3 (always there: meson needs it);
+#   - assertions that print what was expected and what was found.
+#
+# The meson test sets POOF (the poof binary) and POOF_DAMAGE (the
+# tests/helpers/poof-damage helper); set them by hand to run a test alone.
+
+set -euo pipefail
+
+# The profile key that keeps the data (or scratch image) after a run. One
+# place to change when the key is renamed.
+# shellcheck disable=SC2034 # used by the tests that source this file
+KEEP_KEY=keep
+
+# The script's name and arguments: damage-ext4-older.
+TEST_NAME=$(basename "$0" .sh)
+for __arg in "$@"; do
+	TEST_NAME+=-$__arg
+done
+unset __arg
+
+skip()
+{
+	echo "SKIP: $TEST_NAME: $*" >&2
+	exit 77
+}
+
+fail()
+{
+	echo "FAIL: $TEST_NAME: $*" >&2
+	exit 1
+}
+
+info()
+{
+	echo "# $*" >&2
+}
+
+if [ -z "${POOF:-}" ] || [ ! -x "$POOF" ]; then
+	fail "POOF must name the poof binary (meson test sets it), got '${POOF:-}'"
+fi
+
+require_root()
+{
+	[ "$(id -u)" = 0 ] || skip "needs root ($1)"
+}
+
+require_loop()
+{
+	require_root "loop devices and mounts"
+	command -v losetup >/dev/null || skip "losetup not found (util-linux)"
+	[ -e /dev/loop-control ] || modprobe loop 2>/dev/null || true
+	[ -e /dev/loop-control ] || skip "no loop device support (/dev/loop-control missing)"
+}
+
+require_mkfs()
+{
+	local fs=$1
+
+	command -v "mkfs.$fs" >/dev/null || PATH=$PATH:/usr/sbin:/sbin command -v "mkfs.$fs" \
+		>/dev/null || skip "mkfs.$fs not found"
+	grep -qw "$fs" /proc/filesystems || modprobe "$fs" 2>/dev/null || true
+	grep -qw "$fs" /proc/filesystems || skip "the kernel has no $fs support"
+}
+
+require_damage()
+{
+	if [ -z "${POOF_DAMAGE:-}" ] || [ ! -x "$POOF_DAMAGE" ]; then
+		fail "POOF_DAMAGE must name the poof-damage helper, got '${POOF_DAMAGE:-}'"
+	fi
+}
+
+export PATH=$PATH:/usr/sbin:/sbin
+
+WORK=$(mktemp -d /var/tmp/poof-it-"$TEST_NAME".XXXXXX)
+
+# Innermost mounts first, then the loop devices, then the files.
+cleanup()
+{
+	local rc=$? m dev back left=0
+
+	set +e
+	for m in $(findmnt -rn -o TARGET | grep -F "$WORK/" | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m" || left=1
+	done
+	while read -r dev back; do
+		case "$back" in
+		"$WORK"/*) losetup -d "$dev" ;;
+		esac
+	done < <(losetup -n -l -O NAME,BACK-FILE 2>/dev/null)
+	if [ "$left" = 0 ]; then
+		rm -rf "$WORK"
+	else
+		echo "WARNING: $TEST_NAME: something is still mounted under $WORK; not removing it" >&2
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# make_fs FS [SIZE]: sets IMG, DEV (the loop device) and MNT.
+make_fs()
+{
+	local fs=$1 size=${2:-} opts=()
+
+	require_loop
+	require_mkfs "$fs"
+	case "$fs" in
+	ext4) opts=(-q -F) ;;
+	xfs) opts=(-q -f) ;;
+	btrfs) opts=(-q -f) ;;
+	*) fail "make_fs: unknown filesystem $fs" ;;
+	esac
+	# xfsprogs refuses filesystems below 300 MiB.
+	[ -n "$size" ] || size=$([ "$fs" = xfs ] && echo 320M || echo 256M)
+	IMG=$WORK/$fs.img
+	MNT=$WORK/$fs.mnt
+	truncate -s "$size" "$IMG"
+	"mkfs.$fs" "${opts[@]}" "$IMG" >"$WORK/mkfs-$fs.log" 2>&1 ||
+		fail "mkfs.$fs failed: $(cat "$WORK/mkfs-$fs.log")"
+	DEV=$(losetup --find --show "$IMG") || skip "no free loop device"
+	mkdir "$MNT"
+	mount -t "$fs" "$DEV" "$MNT" || fail "cannot mount $DEV ($fs) on $MNT"
+	info "$fs on $DEV mounted on $MNT"
+}
+
+# json FILE PATH: the value at PATH (keys and array indexes joined by dots,
+# like verify.losses.0.found.kind); null for JSON null, true/false for bools.
+json()
+{
+	python3 - "$1" "$2" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+    d = d[int(k)] if isinstance(d, list) else d[k]
+if d is None:
+    print("null")
+elif isinstance(d, bool):
+    print("true" if d else "false")
+elif isinstance(d, (dict, list)):
+    print(json.dumps(d, sort_keys=True))
+else:
+    print(d)
+EOF
+}
+
+assert_eq()
+{
+	local name=$1 expected=$2 actual=$3
+
+	[ "$expected" = "$actual" ] || fail "$name: expected '$expected', got '$actual'"
+	case "$actual" in
+	*$'\n'*) info "ok: $name" ;;
+	*) info "ok: $name = $actual" ;;
+	esac
+}
+
+assert_ge()
+{
+	local name=$1 min=$2 actual=$3
+
+	[ "$actual" -ge "$min" ] 2>/dev/null || fail "$name: expected at least $min, got '$actual'"
+	info "ok: $name = $actual (>= $min)"
+}
+
+assert_contains()
+{
+	local name=$1 needle=$2 file=$3
+
+	grep -qiF -- "$needle" "$file" ||
+		fail "$name: expected '$needle' in: $(head -c 2000 "$file")"
+	info "ok: $name mentions '$needle'"
+}
+
+FAILING_CLASSES="lost-silent lost-durable lost-reported torn misdirected corrupt"
+
+# assert_classes REPORT [CLASS=N]...: the given counts, and 0 for every
+# failing class (and lost-reported) not given. ok and in-flight only when given.
+assert_classes()
+{
+	local report=$1 c v
+	declare -A expect=()
+
+	shift
+	for c in $FAILING_CLASSES; do
+		expect[$c]=0
+	done
+	for v in "$@"; do
+		expect[${v%%=*}]=${v#*=}
+	done
+	for c in "${!expect[@]}"; do
+		assert_eq "verify.classes.$c" "${expect[$c]}" "$(json "$report" "verify.classes.$c")"
+	done
+}
+
+# run_rc VAR CMD...: run CMD, store its exit code in VAR, never trip set -e.
+run_rc()
+{
+	local __var=$1 __rc=0
+
+	shift
+	"$@" || __rc=$?
+	printf -v "$__var" '%s' "$__rc"
+}
+
+# The data file names of a finished run, one a line, from its report.
+data_files()
+{
+	python3 - "$1" <<'EOF'
+import json, sys
+for f in json.load(open(sys.argv[1]))["files"]:
+    print(f["name"])
+EOF
+}
