@@ -250,7 +250,7 @@ static int writer_setup(struct writer *w, struct writer_file **ret_files)
 	r = block_pattern_init(&w->pattern, l->hdr->run_id, w->ctx->group->block_size);
 	if (r < 0)
 		return r;
-	w->buf = aligned_alloc(4096, w->ctx->group->block_size);
+	w->buf = aligned_alloc(4096, ALIGN_UP((size_t)w->ctx->group->block_size, (size_t)4096));
 	w->perm = calloc(MAX(maxblocks, 1u), sizeof(uint32_t));
 	if (!w->buf || !w->perm)
 		return -ENOMEM;
