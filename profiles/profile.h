@@ -26,6 +26,10 @@
 #define PLAN_PATH_MAX 1024
 #define PLAN_MAX_WRITERS 1024
 #define PLAN_MAX_FILES 65536
+#define PLAN_MAX_CONTAINERS 16 /* container sections; replicas multiply them */
+#define PLAN_MAX_CONTAINER_REPLICAS 64
+#define PLAN_MAX_HOGS 16
+#define PLAN_UNLIMITED UINT64_MAX /* "max" for a memory or pids limit */
 
 enum fsync_policy {
 	FSYNC_NONE,
@@ -41,7 +45,10 @@ enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
 
 enum keep_policy { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
 
-enum cgroup_mode { CGROUP_NONE };
+/* The cgroup manager: "none" runs writers as plain children of poof. */
+enum cgroup_mode { CGROUP_NONE, CGROUP_AUTO, CGROUP_CGROUPFS, CGROUP_SYSTEMD, CGROUP_V1 };
+
+enum hog_kind { HOG_ANON, HOG_SHMEM, HOG_KMEM, _HOG_KIND_MAX };
 
 enum scratch_fs { SCRATCH_EXT4, SCRATCH_XFS, SCRATCH_BTRFS };
 
@@ -56,6 +63,34 @@ struct writer_group {
 	uint32_t fsync_every; /* N for every/fdatasync/sync_file_range */
 	enum write_order order;
 	uint32_t passes; /* 0 = until the run ends */
+	char container[PLAN_NAME_MAX]; /* key "container"; "" = outside containers */
+};
+
+/*
+ * [container NAME]: one cgroup (or `count` replicas NAME-0, NAME-1, ...,
+ * each with its own copy of the writers and hogs placed in it).
+ */
+struct container_spec {
+	char name[PLAN_NAME_MAX];
+	uint32_t count;	      /* "count", replicas, 1..PLAN_MAX_CONTAINER_REPLICAS */
+	uint64_t memory_max;  /* "memory-max", bytes or PLAN_UNLIMITED */
+	uint64_t memory_high; /* "memory-high", bytes or PLAN_UNLIMITED (unset) */
+	uint64_t swap_max;    /* "swap-max", bytes or PLAN_UNLIMITED; default 0 */
+	uint64_t pids_max;    /* "pids-max", or PLAN_UNLIMITED */
+	bool oom_group;	      /* "oom-group": memory.oom.group */
+	bool oom_immune;      /* "oom-immune": every task at oom_score_adj -1000 */
+};
+
+/* [hog NAME]: processes that squeeze a container; see stress/hog.h. */
+struct hog_spec {
+	char name[PLAN_NAME_MAX];
+	char container[PLAN_NAME_MAX]; /* "container", required */
+	enum hog_kind kind;	       /* "kind": anon, shmem, kmem */
+	uint32_t count;		       /* "count" processes per container replica */
+	uint64_t size;		       /* "size": bytes (anon, shmem) */
+	uint64_t files;		       /* "files": files kept alive (kmem) */
+	uint64_t rate;		       /* "rate": bytes/s (anon, shmem) or ops/s (kmem); 0 = no limit */
+	bool cycle;		       /* "cycle": release and start again at size */
 };
 
 struct plan {
@@ -72,8 +107,13 @@ struct plan {
 	bool strict_errors;		  /* "strict-errors" */
 	uint32_t report_losses;		  /* "report-losses": losses listed in full */
 	uint64_t stop_timeout_ns;	  /* "stop-timeout" */
+	bool expect_oom;		  /* "expect-oom": no OOM kill is INEFFECTIVE */
 	struct writer_group groups[PLAN_MAX_GROUPS];
 	unsigned ngroups;
+	struct container_spec containers[PLAN_MAX_CONTAINERS];
+	unsigned ncontainers;
+	struct hog_spec hogs[PLAN_MAX_HOGS];
+	unsigned nhogs;
 };
 
 /* Where a profile or override went wrong; every field is for the message. */

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum hog_kind { HOG_ANON, HOG_SHMEM, HOG_KMEM, _HOG_KIND_MAX };
+#include "profiles/profile.h"
 
 struct hog_config {
 	enum hog_kind kind;
