@@ -26,10 +26,17 @@
 #define MAX_FSYNC_EVERY 1000000U
 #define DEFAULT_FSYNC_EVERY 16U
 #define MAX_FILE_BLOCKS (1ULL << 31)
+#define MIN_MEMORY_LIMIT (1ULL << 20) /* less cannot even hold the process */
+#define MAX_HOG_COUNT 64
+#define MAX_HOG_FILES 10000000
 
+/* Which sections a key belongs to; bits, so that a section can take several. */
 enum key_scope {
-	KEY_RUN,    /* [run] only; a field of struct plan */
-	KEY_WRITER, /* [writer NAME], or a default for every group in [run] */
+	KEY_RUN = 1 << 0,	/* [run] only; a field of struct plan */
+	KEY_WRITER = 1 << 1,	/* [writer NAME], or a default for every group in [run] */
+	KEY_CONTAINER = 1 << 2, /* [container NAME]; a field of struct container_spec */
+	KEY_HOG = 1 << 3,	/* [hog NAME]; a field of struct hog_spec */
+	KEY_ALL = KEY_RUN | KEY_WRITER | KEY_CONTAINER | KEY_HOG,
 };
 
 struct key_def;
@@ -41,11 +48,13 @@ struct key_def {
 	enum key_scope scope;
 	key_parse_t parse;
 	key_format_t format;
-	size_t offset;		  /* into struct plan or struct writer_group */
+	size_t offset;		  /* into struct plan, writer_group, container_spec or hog_spec */
 	uint64_t min, max;	  /* for numbers, durations and sizes */
 	const char *const *names; /* for enums: NULL-terminated, indexed by value */
-	const char *def;
-	const char *accepted; /* completes "expected ..." in error messages */
+	const char *def;	  /* NULL: required, no default */
+	const char *accepted;	  /* completes "expected ..." in error messages */
+	unsigned hog_kinds;	  /* KEY_HOG: bits of the kinds it applies to; 0 = all */
+	bool first;		  /* applied before the other keys: their parsing depends on it */
 };
 
 static const char *const fsync_names[] = {
@@ -73,7 +82,13 @@ static const char *const keep_names[] = {
 	NULL,
 };
 static const char *const cgroup_names[] = {
-	[CGROUP_NONE] = "none",
+	[CGROUP_NONE] = "none",	      [CGROUP_AUTO] = "auto", [CGROUP_CGROUPFS] = "cgroupfs",
+	[CGROUP_SYSTEMD] = "systemd", [CGROUP_V1] = "v1",     NULL,
+};
+static const char *const hog_kind_names[] = {
+	[HOG_ANON] = "anon",
+	[HOG_SHMEM] = "shmem",
+	[HOG_KMEM] = "kmem",
 	NULL,
 };
 static const char *const scratch_fs_names[] = {
@@ -86,6 +101,8 @@ static const char *const scratch_fs_names[] = {
 /* Enum fields are written through an unsigned pointer. */
 _Static_assert(sizeof(enum engine_kind) == sizeof(unsigned), "enum size");
 _Static_assert(sizeof(enum fsync_policy) == sizeof(unsigned), "enum size");
+_Static_assert(sizeof(enum hog_kind) == sizeof(unsigned), "enum size");
+_Static_assert(ARRAY_SIZE(hog_kind_names) == _HOG_KIND_MAX + 1, "a name per hog kind");
 
 static int parse_key_u64(const struct key_def *k, const char *v, void *field)
 {
@@ -227,6 +244,70 @@ static int parse_key_fsync(const struct key_def *k _unused_, const char *v, void
 	return 0;
 }
 
+/* A size within [min, max], or "max" for no limit. */
+static int parse_key_limit(const struct key_def *k, const char *v, void *field)
+{
+	if (streq(v, "max")) {
+		*(uint64_t *)field = PLAN_UNLIMITED;
+		return 0;
+	}
+	return parse_key_size(k, v, field);
+}
+
+/* An integer within [min, max], or "max" for no limit. */
+static int parse_key_u64_or_max(const struct key_def *k, const char *v, void *field)
+{
+	if (streq(v, "max")) {
+		*(uint64_t *)field = PLAN_UNLIMITED;
+		return 0;
+	}
+	return parse_key_u64(k, v, field);
+}
+
+/* Names end up in `-o writer.NAME.key`, in cgroup names and in file names. */
+static bool name_valid(const char *name)
+{
+	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789_-") == strlen(name);
+}
+
+/* The name of a section, or "" for none; the field is char[PLAN_NAME_MAX]. */
+static int parse_key_name(const struct key_def *k _unused_, const char *v, void *field)
+{
+	if (strlen(v) >= PLAN_NAME_MAX || (*v && !name_valid(v)))
+		return -EINVAL;
+	strcpy(field, v);
+	return 0;
+}
+
+/*
+ * A size per second ("16M", "16M/s") for anon and shmem hogs, operations per
+ * second for kmem hogs; the field is the whole hog, whose kind is set first.
+ */
+static int parse_key_hog_rate(const struct key_def *k _unused_, const char *v, void *field)
+{
+	struct hog_spec *h = field;
+	char buf[64];
+	size_t len = strlen(v);
+	uint64_t n;
+	int r;
+
+	if (len >= 2 && streq(v + len - 2, "/s"))
+		len -= 2;
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	if (h->kind == HOG_KMEM)
+		r = parse_uint(buf, 0, UINT64_MAX, &n);
+	else
+		r = parse_size(buf, &n);
+	if (r < 0)
+		return r;
+	h->rate = n;
+	return 0;
+}
+
 static void format_key_u64(const struct key_def *k _unused_, const void *field, char *buf,
 			   size_t len)
 {
@@ -327,6 +408,42 @@ static void format_key_enum(const struct key_def *k, const void *field, char *bu
 	snprintf(buf, len, "%s", k->names[*(const unsigned *)field]);
 }
 
+static void format_key_limit(const struct key_def *k _unused_, const void *field, char *buf,
+			     size_t len)
+{
+	uint64_t n = *(const uint64_t *)field;
+
+	if (n == PLAN_UNLIMITED)
+		snprintf(buf, len, "max");
+	else
+		format_exact_size(n, buf, len);
+}
+
+static void format_key_u64_or_max(const struct key_def *k, const void *field, char *buf, size_t len)
+{
+	if (*(const uint64_t *)field == PLAN_UNLIMITED)
+		snprintf(buf, len, "max");
+	else
+		format_key_u64(k, field, buf, len);
+}
+
+static void format_key_name(const struct key_def *k _unused_, const void *field, char *buf,
+			    size_t len)
+{
+	snprintf(buf, len, "%s", (const char *)field);
+}
+
+static void format_key_hog_rate(const struct key_def *k _unused_, const void *field, char *buf,
+				size_t len)
+{
+	const struct hog_spec *h = field;
+
+	if (h->kind == HOG_KMEM)
+		snprintf(buf, len, "%llu", (unsigned long long)h->rate);
+	else
+		format_exact_size(h->rate, buf, len);
+}
+
 static void format_key_fsync(const struct key_def *k _unused_, const void *field, char *buf,
 			     size_t len)
 {
@@ -340,6 +457,12 @@ static void format_key_fsync(const struct key_def *k _unused_, const void *field
 
 #define RUN(field) .scope = KEY_RUN, .offset = offsetof(struct plan, field)
 #define WRITER(field) .scope = KEY_WRITER, .offset = offsetof(struct writer_group, field)
+#define CONTAINER(field) .scope = KEY_CONTAINER, .offset = offsetof(struct container_spec, field)
+#define HOG(field) .scope = KEY_HOG, .offset = offsetof(struct hog_spec, field)
+#define LIMIT .parse = parse_key_limit, .format = format_key_limit
+#define NAME .parse = parse_key_name, .format = format_key_name
+#define HOG_MEMORY ((1U << HOG_ANON) | (1U << HOG_SHMEM))
+#define HOG_FILES (1U << HOG_KMEM)
 #define NUMBER .parse = parse_key_u64, .format = format_key_u64
 #define NUMBER32 .parse = parse_key_u32, .format = format_key_u32
 #define DURATION .parse = parse_key_duration, .format = format_key_duration
@@ -356,7 +479,8 @@ static const struct key_def keys[] = {
 	{ "kill-writers", RUN(kill_writers_ns), .parse = parse_key_duration_off,
 	  .format = format_key_duration_off, .max = UINT64_MAX, .def = "off",
 	  .accepted = "a duration like 2s or 700ms, or 0/off" },
-	{ "cgroup", RUN(cgroup), ENUM(cgroup_names), .def = "none", .accepted = "none" },
+	{ "cgroup", RUN(cgroup), ENUM(cgroup_names), .def = "none",
+	  .accepted = "none, auto, cgroupfs, systemd or v1" },
 	{ "scratch-fs", RUN(scratch_fs), ENUM(scratch_fs_names), .def = "ext4",
 	  .accepted = "ext4, xfs or btrfs" },
 	{ "scratch-size", RUN(scratch_size), .parse = parse_key_size_auto,
@@ -370,6 +494,7 @@ static const struct key_def keys[] = {
 	  .accepted = "an integer from 0 to 100000" },
 	{ "stop-timeout", RUN(stop_timeout_ns), DURATION, .min = 1, .max = UINT64_MAX, .def = "10s",
 	  .accepted = "a duration above 0 like 10s or 500ms" },
+	{ "expect-oom", RUN(expect_oom), BOOL, .def = "no", .accepted = "yes or no" },
 	{ "writers", WRITER(count), NUMBER32, .min = 1, .max = PLAN_MAX_WRITERS, .def = "2",
 	  .accepted = "an integer from 1 to 1024" },
 	{ "files", WRITER(files), NUMBER32, .min = 1, .max = PLAN_MAX_FILES, .def = "2",
@@ -391,32 +516,95 @@ static const struct key_def keys[] = {
 	  .accepted = "sequential or random" },
 	{ "passes", WRITER(passes), NUMBER32, .max = UINT32_MAX, .def = "0",
 	  .accepted = "an integer (0 writes until the run ends)" },
+	{ "container", WRITER(container), NAME, .def = "",
+	  .accepted = "the name of a [container] section, or nothing for none" },
+
+	{ "count", CONTAINER(count), NUMBER32, .min = 1, .max = PLAN_MAX_CONTAINER_REPLICAS,
+	  .def = "1", .accepted = "an integer from 1 to 64" },
+	{ "memory-max", CONTAINER(memory_max), LIMIT, .min = MIN_MEMORY_LIMIT,
+	  .max = PLAN_UNLIMITED - 1, .def = "max",
+	  .accepted = "a size of at least 1M like 32M, 1G, or max" },
+	{ "memory-high", CONTAINER(memory_high), LIMIT, .min = MIN_MEMORY_LIMIT,
+	  .max = PLAN_UNLIMITED - 1, .def = "max",
+	  .accepted = "a size of at least 1M like 24M, 1G, or max" },
+	{ "swap-max", CONTAINER(swap_max), LIMIT, .max = PLAN_UNLIMITED - 1, .def = "0",
+	  .accepted = "a size like 0, 64M, 1G, or max" },
+	{ "pids-max", CONTAINER(pids_max), .parse = parse_key_u64_or_max,
+	  .format = format_key_u64_or_max, .min = 1, .max = PLAN_UNLIMITED - 1, .def = "max",
+	  .accepted = "an integer of at least 1, or max" },
+	{ "oom-group", CONTAINER(oom_group), BOOL, .def = "no", .accepted = "yes or no" },
+	{ "oom-immune", CONTAINER(oom_immune), BOOL, .def = "no", .accepted = "yes or no" },
+
+	{ "container", HOG(container), NAME, .def = NULL,
+	  .accepted = "the name of a [container] section" },
+	{ "kind", HOG(kind), ENUM(hog_kind_names), .def = NULL, .first = true,
+	  .accepted = "anon, shmem or kmem" },
+	{ "count", HOG(count), NUMBER32, .min = 1, .max = MAX_HOG_COUNT, .def = "1",
+	  .accepted = "an integer from 1 to 64" },
+	{ "size", HOG(size), .parse = parse_key_size, .format = format_key_size, .min = 4096,
+	  .max = UINT64_MAX, .def = "64M", .hog_kinds = HOG_MEMORY,
+	  .accepted = "a size of at least 4K like 64M, 1G" },
+	{ "files", HOG(files), NUMBER, .min = 1, .max = MAX_HOG_FILES, .def = "100000",
+	  .hog_kinds = HOG_FILES, .accepted = "an integer from 1 to 10000000" },
+	/* the field is the whole hog: what a rate counts depends on its kind */
+	{ "rate", .scope = KEY_HOG, .offset = 0, .parse = parse_key_hog_rate,
+	  .format = format_key_hog_rate, .def = "0",
+	  .accepted = "a size per second like 16M or 16M/s (anon, shmem hogs), "
+		      "operations per second like 5000 (kmem hogs), or 0 for no limit" },
+	{ "cycle", HOG(cycle), BOOL, .def = "no", .accepted = "yes or no" },
 };
 
-static const struct key_def *key_lookup(const char *name)
+/* The key called name among the keys of scopes (bits of enum key_scope). */
+static const struct key_def *key_lookup(const char *name, unsigned scopes)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
-		if (streq(keys[i].name, name))
+		if ((keys[i].scope & scopes) && streq(keys[i].name, name))
 			return &keys[i];
 	return NULL;
 }
 
-static void *key_field(const struct key_def *k, struct plan *plan, struct writer_group *g)
+/* obj is the writer group, container or hog of a key that is not a run key. */
+static void *key_field(const struct key_def *k, struct plan *plan, void *obj)
 {
-	return (char *)(k->scope == KEY_RUN ? (void *)plan : (void *)g) + k->offset;
+	return (char *)(k->scope == KEY_RUN ? (void *)plan : obj) + k->offset;
 }
 
 static const void *key_field_const(const struct key_def *k, const struct plan *plan,
-				   const struct writer_group *g)
+				   const void *obj)
 {
-	return (const char *)(k->scope == KEY_RUN ? (const void *)plan : (const void *)g) +
-	       k->offset;
+	return (const char *)(k->scope == KEY_RUN ? (const void *)plan : obj) + k->offset;
 }
 
-static int key_set(const struct key_def *k, const char *value, struct plan *plan,
-		   struct writer_group *g)
+static int key_set(const struct key_def *k, const char *value, struct plan *plan, void *obj)
 {
-	return k->parse(k, value, key_field(k, plan, g));
+	return k->parse(k, value, key_field(k, plan, obj));
+}
+
+/* Whether a hog key means anything for this hog's kind (size, files). */
+static bool key_applies(const struct key_def *k, const void *obj)
+{
+	const struct hog_spec *h = obj;
+
+	return k->scope != KEY_HOG || k->hog_kinds == 0 || (k->hog_kinds & (1U << h->kind));
+}
+
+/* "anon and shmem": the kinds in a hog_kinds mask. */
+static void hog_kinds_text(unsigned kinds, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned n = 0, total = (unsigned)__builtin_popcount(kinds);
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < _HOG_KIND_MAX && used < len; i++) {
+		if (!(kinds & (1U << i)))
+			continue;
+		n++;
+		used += snprintf(buf + used, len - used, "%s%s",
+				 n == 1	    ? "" :
+				 n == total ? " and " :
+					      ", ",
+				 hog_kind_names[i]);
+	}
 }
 
 static _printf_(5, 6) int error_set(struct profile_error *err, int r, unsigned line,
@@ -445,32 +633,78 @@ static int error_bad_value(struct profile_error *err, unsigned line, const char 
 			 k->name, k->accepted);
 }
 
-static void list_keys(char *buf, size_t len)
+static int error_not_applicable(struct profile_error *err, unsigned line, const char *key,
+				const struct key_def *k, enum hog_kind kind)
+{
+	char kinds[32];
+
+	hog_kinds_text(k->hog_kinds, kinds, sizeof(kinds));
+	return error_set(err, -EINVAL, line, key, "%s does not apply to %s hogs, only to %s hogs",
+			 k->name, hog_kind_names[kind], kinds);
+}
+
+/* Key names of scopes, each once: "count" is a container and a hog key. */
+static void list_keys(unsigned scopes, char *buf, size_t len)
 {
 	size_t used = 0;
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < ARRAY_SIZE(keys) && used < len; i++)
-		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", keys[i].name);
+		if ((keys[i].scope & scopes) && key_lookup(keys[i].name, scopes) == &keys[i])
+			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 keys[i].name);
 }
 
 static int error_unknown_key(struct profile_error *err, unsigned line, const char *key,
-			     const char *name)
+			     const char *name, unsigned scopes)
 {
 	char known[400];
 
-	list_keys(known, sizeof(known));
+	list_keys(scopes, known, sizeof(known));
 	return error_set(err, -EINVAL, line, key, "unknown key \"%s\"; keys: %s", name, known);
 }
 
-/* The plan with every key at its default; *defaults gets the writer keys. */
-static void plan_init(struct plan *plan, struct writer_group *defaults)
+/* "[run]", "[writer] and [hog]": the sections where a key name belongs. */
+static void key_sections_text(const char *name, char *buf, size_t len)
+{
+	static const char *const sections[] = { "[run]", "[writer]", "[container]", "[hog]" };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ARRAY_SIZE(sections) && used < len; i++)
+		if (key_lookup(name, 1U << i))
+			used += snprintf(buf + used, len - used, "%s%s", used ? " and " : "",
+					 sections[i]);
+}
+
+/* The defaults of every key, for each kind of section. */
+struct plan_defaults {
+	struct writer_group writer;
+	struct container_spec container;
+	struct hog_spec hog;
+};
+
+static void *defaults_object(struct plan_defaults *d, enum key_scope scope)
+{
+	if (scope == KEY_CONTAINER)
+		return &d->container;
+	if (scope == KEY_HOG)
+		return &d->hog;
+	return &d->writer;
+}
+
+/* The plan with every run key at its default; *defaults gets the others. */
+static void plan_init(struct plan *plan, struct plan_defaults *defaults)
 {
 	*plan = (struct plan){ 0 };
-	*defaults = (struct writer_group){ 0 };
+	*defaults = (struct plan_defaults){ 0 };
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++) {
-		int r = key_set(&keys[i], keys[i].def, plan, defaults);
+		const struct key_def *k = &keys[i];
+		int r;
 
+		if (!k->def)
+			continue;
+		r = key_set(k, k->def, plan, defaults_object(defaults, k->scope));
 		assert(r >= 0);
 		(void)r;
 	}
@@ -478,11 +712,27 @@ static void plan_init(struct plan *plan, struct writer_group *defaults)
 
 /* ---- Collecting a profile: sections and keys, each with its line ---- */
 
-enum section_kind { SECTION_RUN, SECTION_WRITER };
+enum section_kind { SECTION_RUN, SECTION_WRITER, SECTION_CONTAINER, SECTION_HOG, _SECTION_MAX };
+
+static const struct section_type {
+	const char *word;   /* in the header: [writer NAME] */
+	const char *noun;   /* "bad group name", "duplicate group" */
+	const char *plural; /* "more than 16 writer groups" */
+	unsigned scopes;    /* the keys it takes */
+	unsigned max;
+} section_types[] = {
+	[SECTION_RUN] = { "run", "section", "[run] sections", KEY_RUN | KEY_WRITER, 1 },
+	[SECTION_WRITER] = { "writer", "group", "writer groups", KEY_WRITER, PLAN_MAX_GROUPS },
+	[SECTION_CONTAINER] = { "container", "container", "containers", KEY_CONTAINER,
+				PLAN_MAX_CONTAINERS },
+	[SECTION_HOG] = { "hog", "hog", "hogs", KEY_HOG, PLAN_MAX_HOGS },
+};
+
+#define MAX_SECTIONS (1 + PLAN_MAX_GROUPS + PLAN_MAX_CONTAINERS + PLAN_MAX_HOGS)
 
 struct section {
 	enum section_kind kind;
-	char name[PLAN_NAME_MAX]; /* the group of a [writer NAME] */
+	char name[PLAN_NAME_MAX]; /* the NAME of [writer NAME], [container NAME], [hog NAME] */
 	unsigned line;
 };
 
@@ -500,9 +750,9 @@ struct collector {
 	int r;	       /* first failure; stops the reader */
 	unsigned line; /* of the line inih is looking at */
 	int run_section;
-	struct section sections[PLAN_MAX_GROUPS + 1];
+	struct section sections[MAX_SECTIONS];
 	unsigned n_sections;
-	struct entry entries[(PLAN_MAX_GROUPS + 1) * ARRAY_SIZE(keys)];
+	struct entry entries[MAX_SECTIONS * ARRAY_SIZE(keys)];
 	unsigned n_entries;
 };
 
@@ -541,30 +791,33 @@ static void section_label(const struct collector *c, int sect, char *buf, size_t
 	else if (c->sections[sect].kind == SECTION_RUN)
 		snprintf(buf, len, "run");
 	else
-		snprintf(buf, len, "writer %s", c->sections[sect].name);
+		snprintf(buf, len, "%s %s", section_types[c->sections[sect].kind].word,
+			 c->sections[sect].name);
 }
 
 static void entry_label(const struct collector *c, int sect, const char *key, char *buf, size_t len)
 {
-	char section[PLAN_NAME_MAX + 8];
+	char section[PLAN_NAME_MAX + 16];
 
 	section_label(c, sect, section, sizeof(section));
 	snprintf(buf, len, "%s.%s", section, key);
 }
 
-/* Group names end up in `-o writer.NAME.key` and in cgroup and file names. */
-static bool group_name_valid(const char *name)
-{
-	return *name && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				     "0123456789_-") == strlen(name);
-}
-
-static int section_find_group(const struct collector *c, const char *name)
+static int section_find(const struct collector *c, enum section_kind kind, const char *name)
 {
 	for (unsigned i = 0; i < c->n_sections; i++)
-		if (c->sections[i].kind == SECTION_WRITER && streq(c->sections[i].name, name))
+		if (c->sections[i].kind == kind && streq(c->sections[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+static unsigned sections_count(const struct collector *c, enum section_kind kind)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < c->n_sections; i++)
+		n += c->sections[i].kind == kind;
+	return n;
 }
 
 static int section_add_run(struct collector *c)
@@ -578,28 +831,30 @@ static int section_add_run(struct collector *c)
 	return 0;
 }
 
-static int section_add_writer(struct collector *c, const char *name)
+/* [writer NAME], [container NAME] or [hog NAME]. */
+static int section_add_named(struct collector *c, enum section_kind kind, const char *name)
 {
+	const struct section_type *t = &section_types[kind];
 	struct section *s;
 	int dup;
 
 	if (!*name)
-		return error_set(c->err, -EINVAL, c->line, "writer",
-				 "[writer] needs a group name: [writer NAME]");
-	if (!group_name_valid(name))
-		return error_set(c->err, -EINVAL, c->line, "writer",
-				 "bad group name \"%s\": expected letters, digits, '-' and '_'",
-				 name);
-	dup = section_find_group(c, name);
+		return error_set(c->err, -EINVAL, c->line, t->word,
+				 "[%s] needs a %s name: [%s NAME]", t->word, t->noun, t->word);
+	if (!name_valid(name))
+		return error_set(c->err, -EINVAL, c->line, t->word,
+				 "bad %s name \"%s\": expected letters, digits, '-' and '_'",
+				 t->noun, name);
+	dup = section_find(c, kind, name);
 	if (dup >= 0)
-		return error_set(c->err, -EINVAL, c->line, "writer",
-				 "duplicate group [writer %s] (first on line %u)", name,
+		return error_set(c->err, -EINVAL, c->line, t->word,
+				 "duplicate %s [%s %s] (first on line %u)", t->noun, t->word, name,
 				 c->sections[dup].line);
-	if (c->n_sections - (c->run_section >= 0) >= PLAN_MAX_GROUPS)
-		return error_set(c->err, -EINVAL, c->line, "writer", "more than %d writer groups",
-				 PLAN_MAX_GROUPS);
+	if (sections_count(c, kind) >= t->max)
+		return error_set(c->err, -EINVAL, c->line, t->word, "more than %u %s", t->max,
+				 t->plural);
 	s = &c->sections[c->n_sections++];
-	*s = (struct section){ .kind = SECTION_WRITER, .line = c->line };
+	*s = (struct section){ .kind = kind, .line = c->line };
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	return 0;
 }
@@ -610,10 +865,18 @@ static int section_add(struct collector *c, char *raw)
 
 	if (streq(name, "run"))
 		return section_add_run(c);
-	if (startswith(name, "writer") && (name[6] == '\0' || isspace((unsigned char)name[6])))
-		return section_add_writer(c, strip(name + 6));
+	for (unsigned kind = SECTION_WRITER; kind < _SECTION_MAX; kind++) {
+		const char *word = section_types[kind].word;
+		size_t len = strlen(word);
+
+		if (startswith(name, word) &&
+		    (name[len] == '\0' || isspace((unsigned char)name[len])))
+			return section_add_named(c, kind, strip(name + len));
+	}
 	return error_set(c->err, -EINVAL, c->line, name,
-			 "unknown section [%s]: expected [run] or [writer NAME]", name);
+			 "unknown section [%s]: expected [run], [container NAME], "
+			 "[writer NAME] or [hog NAME]",
+			 name);
 }
 
 /* Sections are noted here, as the lines go by, so that empty ones count too. */
@@ -688,8 +951,9 @@ static const struct entry *entry_find(const struct collector *c, int sect, const
 static int entry_add(struct collector *c, const char *name, const char *value)
 {
 	int sect = (int)c->n_sections - 1;
-	char label[PLAN_NAME_MAX * 2];
-	const struct key_def *k = key_lookup(name);
+	char label[PLAN_NAME_MAX * 2], where[64];
+	const struct section_type *t;
+	const struct key_def *k;
 	const struct entry *dup;
 	struct entry *e;
 
@@ -699,11 +963,16 @@ static int entry_add(struct collector *c, const char *name, const char *value)
 			c->err, -EINVAL, c->line, name,
 			"key \"%s\" outside any section: put it under [run] or [writer NAME]",
 			name);
-	if (!k)
-		return error_unknown_key(c->err, c->line, label, name);
-	if (k->scope == KEY_RUN && c->sections[sect].kind == SECTION_WRITER)
+	t = &section_types[c->sections[sect].kind];
+	k = key_lookup(name, t->scopes);
+	if (!k && !key_lookup(name, KEY_ALL))
+		return error_unknown_key(c->err, c->line, label, name, t->scopes);
+	if (!k) {
+		key_sections_text(name, where, sizeof(where));
 		return error_set(c->err, -EINVAL, c->line, label,
-				 "%s is a [run] key: it cannot be set in a [writer] section", name);
+				 "%s is a %s key: it cannot be set in a [%s] section", name, where,
+				 t->word);
+	}
 	dup = entry_find(c, sect, name);
 	if (dup)
 		return error_set(c->err, -EINVAL, c->line, label,
@@ -744,22 +1013,147 @@ static int collect(FILE *f, struct collector *c, struct profile_error *err)
 	return 0;
 }
 
-/* ---- Building the plan from what was collected ---- */
+/* ---- Applying what was collected ---- */
 
-static int apply_section(const struct collector *c, int sect, struct plan *plan,
-			 struct writer_group *g)
+static int apply_entry(const struct collector *c, const struct entry *e, struct plan *plan,
+		       void *obj)
 {
 	char label[PLAN_NAME_MAX * 2];
 
-	for (unsigned i = 0; i < c->n_entries; i++) {
-		const struct entry *e = &c->entries[i];
+	if (key_applies(e->key, obj) && key_set(e->key, e->value, plan, obj) >= 0)
+		return 0;
+	entry_label(c, e->section, e->key->name, label, sizeof(label));
+	if (!key_applies(e->key, obj))
+		return error_not_applicable(c->err, e->line, label, e->key,
+					    ((const struct hog_spec *)obj)->kind);
+	return error_bad_value(c->err, e->line, label, e->key, e->value);
+}
 
-		if (e->section != sect || key_set(e->key, e->value, plan, g) >= 0)
-			continue;
-		entry_label(c, sect, e->key->name, label, sizeof(label));
-		return error_bad_value(c->err, e->line, label, e->key, e->value);
-	}
+/* The keys marked first (a hog's kind), then the others in file order. */
+static int apply_section(const struct collector *c, int sect, struct plan *plan, void *obj)
+{
+	for (int first = 1; first >= 0; first--)
+		for (unsigned i = 0; i < c->n_entries; i++) {
+			const struct entry *e = &c->entries[i];
+			int r;
+
+			if (e->section != sect || e->key->first != first)
+				continue;
+			r = apply_entry(c, e, plan, obj);
+			if (r < 0)
+				return r;
+		}
 	return 0;
+}
+
+/* ---- Checks shared by profile_load (with lines) and plan_validate ---- */
+
+#define CGROUP_NEEDED \
+	"containers need a cgroup manager: set cgroup = auto (or cgroupfs, systemd, v1)"
+#define EXPECT_OOM_NEEDS_LIMIT "expect-oom needs a container with a memory-max"
+
+static int container_find(const struct plan *plan, const char *name)
+{
+	for (unsigned i = 0; i < plan->ncontainers; i++)
+		if (streq(plan->containers[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static void list_containers(const struct plan *plan, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	snprintf(buf, len, "(none)");
+	for (unsigned i = 0; i < plan->ncontainers && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 plan->containers[i].name);
+}
+
+/* NULL, or what is wrong with the container a writer group or hog names. */
+static const char *placement_problem(const struct plan *plan, const char *container, bool required,
+				     char *buf, size_t len)
+{
+	char known[256];
+
+	if (!*container && required)
+		snprintf(buf, len,
+			 "a hog needs a container: outside any it would squeeze the whole "
+			 "machine; set container = NAME of a [container NAME] section");
+	else if (*container && container_find(plan, container) < 0) {
+		list_containers(plan, known, sizeof(known));
+		snprintf(buf, len, "no [container %s] in the profile; containers: %s", container,
+			 known);
+	} else
+		return NULL;
+	return buf;
+}
+
+/* NULL, or what is wrong with a container's limits together. */
+static const char *container_limit_problem(const struct container_spec *ct, char *buf, size_t len)
+{
+	char high[32], max[32];
+
+	if (ct->memory_high == PLAN_UNLIMITED || ct->memory_high <= ct->memory_max)
+		return NULL;
+	format_exact_size(ct->memory_high, high, sizeof(high));
+	format_exact_size(ct->memory_max, max, sizeof(max));
+	snprintf(buf, len, "memory-high %s is above memory-max %s", high, max);
+	return buf;
+}
+
+/* Whether any writer group or hog runs in a container, so a cgroup manager is needed. */
+static bool plan_places_anything(const struct plan *plan)
+{
+	for (unsigned i = 0; i < plan->ngroups; i++)
+		if (plan->groups[i].container[0])
+			return true;
+	return plan->nhogs > 0;
+}
+
+static bool plan_has_memory_max(const struct plan *plan)
+{
+	for (unsigned i = 0; i < plan->ncontainers; i++)
+		if (plan->containers[i].memory_max != PLAN_UNLIMITED)
+			return true;
+	return false;
+}
+
+/* ---- Building the plan from what was collected ---- */
+
+static int error_entry(const struct collector *c, const struct entry *e, const char *message)
+{
+	char label[PLAN_NAME_MAX * 2];
+
+	if (!e)
+		return error_set(c->err, -EINVAL, 0, NULL, "%s", message);
+	entry_label(c, e->section, e->key->name, label, sizeof(label));
+	return error_set(c->err, -EINVAL, e->line, label, "%s", message);
+}
+
+/* The key that placed a writer group (its own, or the [run] default) or a hog, or NULL. */
+static const struct entry *placement_entry(const struct collector *c, int sect)
+{
+	const struct entry *e = entry_find(c, sect, "container");
+
+	if (!e && (sect < 0 || c->sections[sect].kind == SECTION_WRITER))
+		e = entry_find(c, c->run_section, "container");
+	return e;
+}
+
+static int check_placement(const struct collector *c, int sect, const struct plan *plan,
+			   const char *container, bool required)
+{
+	char problem[400], label[PLAN_NAME_MAX * 2];
+	const struct entry *e;
+
+	if (!placement_problem(plan, container, required, problem, sizeof(problem)))
+		return 0;
+	e = placement_entry(c, sect);
+	if (e || sect < 0)
+		return error_entry(c, e, problem);
+	entry_label(c, sect, "container", label, sizeof(label));
+	return error_set(c->err, -EINVAL, c->sections[sect].line, label, "%s", problem);
 }
 
 /* NULL, or what is wrong with the group's file-size and block-size together. */
@@ -803,42 +1197,135 @@ static int check_group_sizes(const struct collector *c, int sect, const struct w
 	return error_set(c->err, -EINVAL, 0, NULL, "%s", problem);
 }
 
-static int add_group(const struct collector *c, int sect, const struct writer_group *defaults,
+static int add_group(const struct collector *c, int sect, const struct plan_defaults *defaults,
 		     struct plan *plan)
 {
 	struct writer_group *g = &plan->groups[plan->ngroups++];
 	int r;
 
-	*g = *defaults;
+	*g = defaults->writer;
 	snprintf(g->name, sizeof(g->name), "%s", sect >= 0 ? c->sections[sect].name : "main");
 	r = apply_section(c, sect, plan, g);
 	if (r < 0)
 		return r;
-	return check_group_sizes(c, sect, g);
+	r = check_group_sizes(c, sect, g);
+	if (r < 0)
+		return r;
+	return check_placement(c, sect, plan, g->container, false);
 }
 
-/* [run] first, then every group over the [run] defaults: section order is free. */
+static int add_container(const struct collector *c, int sect, const struct plan_defaults *defaults,
+			 struct plan *plan)
+{
+	struct container_spec *ct = &plan->containers[plan->ncontainers++];
+	char problem[200];
+	int r;
+
+	*ct = defaults->container;
+	snprintf(ct->name, sizeof(ct->name), "%s", c->sections[sect].name);
+	r = apply_section(c, sect, plan, ct);
+	if (r < 0)
+		return r;
+	if (!container_limit_problem(ct, problem, sizeof(problem)))
+		return 0;
+	return error_entry(c, entry_find(c, sect, "memory-high"), problem);
+}
+
+static int add_hog(const struct collector *c, int sect, const struct plan_defaults *defaults,
+		   struct plan *plan)
+{
+	struct hog_spec *h = &plan->hogs[plan->nhogs++];
+	char label[PLAN_NAME_MAX * 2];
+	int r;
+
+	*h = defaults->hog;
+	snprintf(h->name, sizeof(h->name), "%s", c->sections[sect].name);
+	if (!entry_find(c, sect, "kind")) {
+		entry_label(c, sect, "kind", label, sizeof(label));
+		return error_set(c->err, -EINVAL, c->sections[sect].line, label,
+				 "a hog needs a kind: set kind = anon, shmem or kmem");
+	}
+	r = apply_section(c, sect, plan, h);
+	if (r < 0)
+		return r;
+	return check_placement(c, sect, plan, h->container, true);
+}
+
+/* The first key that put a writer group or hog in a container, or NULL. */
+static const struct entry *first_placement(const struct collector *c)
+{
+	const struct entry *e;
+
+	if (sections_count(c, SECTION_WRITER) == 0) {
+		e = placement_entry(c, -1);
+		if (e && e->value[0])
+			return e;
+	}
+	for (unsigned i = 0; i < c->n_sections; i++) {
+		if (c->sections[i].kind != SECTION_WRITER && c->sections[i].kind != SECTION_HOG)
+			continue;
+		e = placement_entry(c, (int)i);
+		if (e && e->value[0])
+			return e;
+	}
+	return NULL;
+}
+
+/* Blame `cgroup = none` where it is written, else the first placement. */
+static int check_run(const struct collector *c, const struct plan *plan)
+{
+	const struct entry *e;
+
+	if (plan->cgroup == CGROUP_NONE && plan_places_anything(plan)) {
+		e = entry_find(c, c->run_section, "cgroup") ?: first_placement(c);
+		return error_entry(c, e, CGROUP_NEEDED);
+	}
+	if (plan->expect_oom && !plan_has_memory_max(plan))
+		return error_entry(c, entry_find(c, c->run_section, "expect-oom"),
+				   EXPECT_OOM_NEEDS_LIMIT);
+	return 0;
+}
+
+typedef int (*section_add_t)(const struct collector *c, int sect,
+			     const struct plan_defaults *defaults, struct plan *plan);
+
+/* Containers first: writer groups and hogs name them. */
+static const struct {
+	enum section_kind kind;
+	section_add_t add;
+} build_order[] = {
+	{ SECTION_CONTAINER, add_container },
+	{ SECTION_WRITER, add_group },
+	{ SECTION_HOG, add_hog },
+};
+
+/* [run] first, then every other section over the defaults: section order is free. */
 static int plan_build(const struct collector *c, struct plan *plan)
 {
-	struct writer_group defaults;
+	struct plan_defaults defaults;
 	int r;
 
 	plan_init(plan, &defaults);
 	if (c->run_section >= 0) {
-		r = apply_section(c, c->run_section, plan, &defaults);
+		r = apply_section(c, c->run_section, plan, &defaults.writer);
 		if (r < 0)
 			return r;
 	}
-	for (unsigned i = 0; i < c->n_sections; i++) {
-		if (c->sections[i].kind != SECTION_WRITER)
-			continue;
-		r = add_group(c, (int)i, &defaults, plan);
-		if (r < 0)
-			return r;
+	for (unsigned b = 0; b < ARRAY_SIZE(build_order); b++) {
+		for (unsigned i = 0; i < c->n_sections; i++) {
+			if (c->sections[i].kind != build_order[b].kind)
+				continue;
+			r = build_order[b].add(c, (int)i, &defaults, plan);
+			if (r < 0)
+				return r;
+		}
+		if (build_order[b].kind == SECTION_WRITER && plan->ngroups == 0) {
+			r = add_group(c, -1, &defaults, plan);
+			if (r < 0)
+				return r;
+		}
 	}
-	if (plan->ngroups == 0)
-		return add_group(c, -1, &defaults, plan);
-	return 0;
+	return check_run(c, plan);
 }
 
 static int load_stream(FILE *f, struct plan *plan, struct profile_error *err)
@@ -966,71 +1453,186 @@ int profile_load(const char *name_or_path, struct plan *ret, struct profile_erro
 
 /* ---- Overrides ---- */
 
-static int group_find(const struct plan *plan, const char *name)
+/* The sections -o can name one of: writer.NAME.KEY, container.NAME.KEY, hog.NAME.KEY. */
+static const struct override_type {
+	const char *word; /* writer.NAME.KEY */
+	enum key_scope scope;
+	const char *noun;   /* "no writer group \"x\"" */
+	const char *plural; /* "; groups: a, b" */
+} override_types[] = {
+	{ "writer", KEY_WRITER, "writer group", "groups" },
+	{ "container", KEY_CONTAINER, "container", "containers" },
+	{ "hog", KEY_HOG, "hog", "hogs" },
+};
+
+static unsigned object_count(const struct plan *plan, enum key_scope scope)
 {
-	for (unsigned i = 0; i < plan->ngroups; i++)
-		if (streq(plan->groups[i].name, name))
+	if (scope == KEY_WRITER)
+		return plan->ngroups;
+	if (scope == KEY_CONTAINER)
+		return plan->ncontainers;
+	return plan->nhogs;
+}
+
+/* The i-th writer group, container or hog: what keys of scope are set in. */
+static void *object_at(struct plan *plan, enum key_scope scope, unsigned i)
+{
+	if (scope == KEY_WRITER)
+		return &plan->groups[i];
+	if (scope == KEY_CONTAINER)
+		return &plan->containers[i];
+	return &plan->hogs[i];
+}
+
+static const char *object_name(const struct plan *plan, enum key_scope scope, unsigned i)
+{
+	if (scope == KEY_WRITER)
+		return plan->groups[i].name;
+	if (scope == KEY_CONTAINER)
+		return plan->containers[i].name;
+	return plan->hogs[i].name;
+}
+
+static int object_find(const struct plan *plan, enum key_scope scope, const char *name)
+{
+	for (unsigned i = 0; i < object_count(plan, scope); i++)
+		if (streq(object_name(plan, scope, i), name))
 			return (int)i;
 	return -1;
 }
 
-static void list_groups(const struct plan *plan, char *buf, size_t len)
+static void list_objects(const struct plan *plan, enum key_scope scope, char *buf, size_t len)
 {
 	size_t used = 0;
 
-	buf[0] = '\0';
-	for (unsigned i = 0; i < plan->ngroups && used < len; i++)
+	snprintf(buf, len, "(none)");
+	for (unsigned i = 0; i < object_count(plan, scope) && used < len; i++)
 		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-				 plan->groups[i].name);
+				 object_name(plan, scope, i));
 }
 
-/* writer.NAME.KEY=VALUE: one group. */
-static int override_group(struct plan *plan, char *spec, const char *key, const char *value,
-			  struct profile_error *err)
+static int override_object(struct plan *plan, const struct key_def *k, unsigned i, const char *key,
+			   const char *value, struct profile_error *err)
 {
-	char *dot = strchr(spec, '.');
-	const struct key_def *k;
-	char groups[256];
-	int i;
+	void *obj = object_at(plan, k->scope, i);
 
-	if (!dot)
-		return error_set(err, -EINVAL, 0, key, "expected writer.NAME.KEY=VALUE");
-	*dot = '\0';
-	k = key_lookup(dot + 1);
-	if (!k)
-		return error_unknown_key(err, 0, key, dot + 1);
-	if (k->scope == KEY_RUN)
-		return error_set(err, -EINVAL, 0, key,
-				 "%s is a [run] key: it cannot be set for one writer group",
-				 k->name);
-	i = group_find(plan, spec);
-	if (i < 0) {
-		list_groups(plan, groups, sizeof(groups));
-		return error_set(err, -EINVAL, 0, key, "no writer group \"%s\"; groups: %s", spec,
-				 groups);
-	}
-	if (key_set(k, value, plan, &plan->groups[i]) < 0)
+	if (!key_applies(k, obj))
+		return error_not_applicable(err, 0, key, k, ((const struct hog_spec *)obj)->kind);
+	if (key_set(k, value, plan, obj) < 0)
 		return error_bad_value(err, 0, key, k, value);
 	return 0;
 }
 
-/* A run key, or a writer key for every group (parsing is the same for each). */
-static int override_all(struct plan *plan, const char *name, const char *key, const char *value,
-			struct profile_error *err)
+/* writer.NAME.KEY=VALUE (or container., hog.): one section. */
+static int override_named(struct plan *plan, const struct override_type *t, char *spec,
+			  const char *key, const char *value, struct profile_error *err)
 {
-	const struct key_def *k = key_lookup(name);
+	char *dot = strchr(spec, '.');
+	char where[64], names[256];
+	const struct key_def *k;
+	int i;
 
-	if (!k)
-		return error_unknown_key(err, 0, key, name);
+	if (!dot)
+		return error_set(err, -EINVAL, 0, key, "expected %s.NAME.KEY=VALUE", t->word);
+	*dot = '\0';
+	k = key_lookup(dot + 1, t->scope);
+	if (!k && !key_lookup(dot + 1, KEY_ALL))
+		return error_unknown_key(err, 0, key, dot + 1, t->scope);
+	if (!k) {
+		key_sections_text(dot + 1, where, sizeof(where));
+		return error_set(err, -EINVAL, 0, key,
+				 "%s is a %s key: it cannot be set for one %s", dot + 1, where,
+				 t->noun);
+	}
+	i = object_find(plan, t->scope, spec);
+	if (i < 0) {
+		list_objects(plan, t->scope, names, sizeof(names));
+		return error_set(err, -EINVAL, 0, key, "no %s \"%s\"; %s: %s", t->noun, spec,
+				 t->plural, names);
+	}
+	return override_object(plan, k, (unsigned)i, key, value, err);
+}
+
+/* A bare key: run and writer keys first, then container keys, then hog keys. */
+static int override_key_lookup(const char *name, unsigned scopes, const char *key,
+			       const struct key_def **ret, struct profile_error *err)
+{
+	const struct key_def *k = key_lookup(name, scopes & (KEY_RUN | KEY_WRITER));
+	const struct key_def *kc = key_lookup(name, scopes & KEY_CONTAINER);
+	const struct key_def *kh = key_lookup(name, scopes & KEY_HOG);
+	char where[64];
+
+	if (!k && kc && kh)
+		return error_set(err, -EINVAL, 0, key,
+				 "%s is a [container] and a [hog] key: set it with "
+				 "container.NAME.%s or hog.NAME.%s",
+				 name, name, name);
+	*ret = k ?: kc ?: kh;
+	if (*ret)
+		return 0;
+	if (!key_lookup(name, KEY_ALL))
+		return error_unknown_key(err, 0, key, name, scopes);
+	key_sections_text(name, where, sizeof(where));
+	return error_set(err, -EINVAL, 0, key, "%s is a %s key: it cannot be set with run.%s", name,
+			 where, name);
+}
+
+/* No section took a key set for all of them. */
+static int error_nothing_to_set(const struct plan *plan, const struct key_def *k, const char *key,
+				struct profile_error *err)
+{
+	char kinds[32];
+
+	if (object_count(plan, k->scope) == 0)
+		return error_set(err, -EINVAL, 0, key, "no [%s] section to set %s in",
+				 k->scope == KEY_CONTAINER ? "container" : "hog", k->name);
+	hog_kinds_text(k->hog_kinds, kinds, sizeof(kinds));
+	return error_set(err, -EINVAL, 0, key, "%s applies only to %s hogs, and there are none",
+			 k->name, kinds);
+}
+
+/*
+ * A run key, or a key for every section that takes it: every writer group,
+ * container, or hog of a kind it applies to. All or nothing.
+ */
+static int override_all(struct plan *plan, const char *name, unsigned scopes, const char *key,
+			const char *value, struct profile_error *err)
+{
+	const struct key_def *k;
+	struct plan next;
+	unsigned set = 0;
+	int r = override_key_lookup(name, scopes, key, &k, err);
+
+	if (r < 0)
+		return r;
 	if (k->scope == KEY_RUN) {
 		if (key_set(k, value, plan, NULL) < 0)
 			return error_bad_value(err, 0, key, k, value);
 		return 0;
 	}
-	for (unsigned i = 0; i < plan->ngroups; i++)
-		if (key_set(k, value, plan, &plan->groups[i]) < 0)
-			return error_bad_value(err, 0, key, k, value);
+	next = *plan;
+	for (unsigned i = 0; i < object_count(&next, k->scope); i++) {
+		if (!key_applies(k, object_at(&next, k->scope, i)))
+			continue;
+		r = override_object(&next, k, i, key, value, err);
+		if (r < 0)
+			return r;
+		set++;
+	}
+	if (set == 0)
+		return error_nothing_to_set(plan, k, key, err);
+	*plan = next;
 	return 0;
+}
+
+static int override_prefixed(struct plan *plan, const struct override_type *t, const char *key,
+			     const char *value, struct profile_error *err)
+{
+	_cleanup_free_ char *spec = strdup(key + strlen(t->word) + 1);
+
+	if (!spec)
+		return error_set(err, -ENOMEM, 0, NULL, "out of memory");
+	return override_named(plan, t, spec, key, value, err);
 }
 
 int profile_override(struct plan *plan, const char *assignment, struct profile_error *err)
@@ -1056,23 +1658,24 @@ int profile_override(struct plan *plan, const char *assignment, struct profile_e
 		return error_set(err, -EINVAL, 0, NULL, "empty key in \"%s\": expected KEY=VALUE",
 				 assignment);
 	snprintf(err->key, sizeof(err->key), "%s", key);
-	if (startswith(key, "writer.")) {
-		_cleanup_free_ char *spec = strdup(key + strlen("writer."));
+	for (unsigned i = 0; i < ARRAY_SIZE(override_types); i++) {
+		const struct override_type *t = &override_types[i];
 
-		if (!spec)
-			return error_set(err, -ENOMEM, 0, NULL, "out of memory");
-		return override_group(plan, spec, key, value, err);
+		if (startswith(key, t->word) && key[strlen(t->word)] == '.')
+			return override_prefixed(plan, t, key, value, err);
 	}
 	if (startswith(key, "run."))
-		return override_all(plan, key + strlen("run."), key, value, err);
-	return override_all(plan, key, key, value, err);
+		return override_all(plan, key + strlen("run."), KEY_RUN | KEY_WRITER, key, value,
+				    err);
+	return override_all(plan, key, KEY_ALL, key, value, err);
 }
 
 /* ---- Validation ---- */
 
-static int validate_group(const struct writer_group *g, struct profile_error *err)
+static int validate_group(const struct plan *plan, const struct writer_group *g,
+			  struct profile_error *err)
 {
-	char problem[200], label[PLAN_NAME_MAX * 2];
+	char problem[400], label[PLAN_NAME_MAX * 2];
 	bool uses_every = g->fsync == FSYNC_EVERY || g->fsync == FSYNC_FDATASYNC ||
 			  g->fsync == FSYNC_SYNC_RANGE;
 
@@ -1087,7 +1690,104 @@ static int validate_group(const struct writer_group *g, struct profile_error *er
 	snprintf(label, sizeof(label), "writer %s.writers", g->name);
 	if (g->count < 1 || g->files < 1)
 		return error_set(err, -EINVAL, 0, label, "a group needs writers and files");
+	snprintf(label, sizeof(label), "writer %s.container", g->name);
+	if (placement_problem(plan, g->container, false, problem, sizeof(problem)))
+		return error_set(err, -EINVAL, 0, label, "%s", problem);
 	return 0;
+}
+
+/* Names are unique among sections of one kind (a group and a container may share one). */
+static int validate_name(const struct plan *plan, enum key_scope scope, unsigned i,
+			 const char *word, struct profile_error *err)
+{
+	const char *name = object_name(plan, scope, i);
+
+	if (!name_valid(name))
+		return error_set(err, -EINVAL, 0, word,
+				 "bad %s name \"%s\": expected letters, digits, '-' and '_'", word,
+				 name);
+	if (object_find(plan, scope, name) != (int)i)
+		return error_set(err, -EINVAL, 0, word, "duplicate %s [%s %s]", word, word, name);
+	return 0;
+}
+
+static int validate_container(const struct plan *plan, unsigned i, struct profile_error *err)
+{
+	const struct container_spec *ct = &plan->containers[i];
+	char problem[200], label[PLAN_NAME_MAX * 2];
+	int r = validate_name(plan, KEY_CONTAINER, i, "container", err);
+
+	if (r < 0)
+		return r;
+	snprintf(label, sizeof(label), "container %s.memory-max", ct->name);
+	if (ct->memory_max < MIN_MEMORY_LIMIT)
+		return error_set(err, -EINVAL, 0, label, "memory-max below 1M");
+	snprintf(label, sizeof(label), "container %s.count", ct->name);
+	if (ct->count < 1 || ct->count > PLAN_MAX_CONTAINER_REPLICAS)
+		return error_set(err, -EINVAL, 0, label, "count %u: expected 1 to %d", ct->count,
+				 PLAN_MAX_CONTAINER_REPLICAS);
+	snprintf(label, sizeof(label), "container %s.memory-high", ct->name);
+	if (container_limit_problem(ct, problem, sizeof(problem)))
+		return error_set(err, -EINVAL, 0, label, "%s", problem);
+	return 0;
+}
+
+static int validate_hog(const struct plan *plan, unsigned i, struct profile_error *err)
+{
+	const struct hog_spec *h = &plan->hogs[i];
+	char problem[400], label[PLAN_NAME_MAX * 2];
+	int r = validate_name(plan, KEY_HOG, i, "hog", err);
+
+	if (r < 0)
+		return r;
+	snprintf(label, sizeof(label), "hog %s.kind", h->name);
+	if ((unsigned)h->kind >= _HOG_KIND_MAX)
+		return error_set(err, -EINVAL, 0, label, "unknown hog kind %u", h->kind);
+	snprintf(label, sizeof(label), "hog %s.container", h->name);
+	if (placement_problem(plan, h->container, true, problem, sizeof(problem)))
+		return error_set(err, -EINVAL, 0, label, "%s", problem);
+	return 0;
+}
+
+static int validate_sections(const struct plan *plan, struct profile_error *err)
+{
+	int r = 0;
+
+	if (plan->ngroups < 1 || plan->ngroups > PLAN_MAX_GROUPS)
+		return error_set(err, -EINVAL, 0, "writer", "%u writer groups: expected 1 to %d",
+				 plan->ngroups, PLAN_MAX_GROUPS);
+	if (plan->ncontainers > PLAN_MAX_CONTAINERS)
+		return error_set(err, -EINVAL, 0, "container", "%u containers: at most %d",
+				 plan->ncontainers, PLAN_MAX_CONTAINERS);
+	if (plan->nhogs > PLAN_MAX_HOGS)
+		return error_set(err, -EINVAL, 0, "hog", "%u hogs: at most %d", plan->nhogs,
+				 PLAN_MAX_HOGS);
+	for (unsigned i = 0; r >= 0 && i < plan->ncontainers; i++)
+		r = validate_container(plan, i, err);
+	for (unsigned i = 0; r >= 0 && i < plan->ngroups; i++)
+		r = validate_group(plan, &plan->groups[i], err);
+	for (unsigned i = 0; r >= 0 && i < plan->nhogs; i++)
+		r = validate_hog(plan, i, err);
+	return r;
+}
+
+static int validate_run(const struct plan *plan, struct profile_error *err)
+{
+	if (plan->duration_ns == 0)
+		return error_set(err, -EINVAL, 0, "run.duration", "duration must be above 0");
+	if (plan->cgroup == CGROUP_NONE && plan_places_anything(plan))
+		return error_set(err, -EINVAL, 0, "run.cgroup", "%s", CGROUP_NEEDED);
+	if (plan->expect_oom && !plan_has_memory_max(plan))
+		return error_set(err, -EINVAL, 0, "run.expect-oom", "%s", EXPECT_OOM_NEEDS_LIMIT);
+	return 0;
+}
+
+/* Every replica of a container runs its own copy of the groups placed in it. */
+static uint32_t group_replicas(const struct plan *plan, const struct writer_group *g)
+{
+	int i = g->container[0] ? container_find(plan, g->container) : -1;
+
+	return i < 0 ? 1 : plan->containers[i].count;
 }
 
 static int validate_totals(const struct plan *plan, struct profile_error *err)
@@ -1095,12 +1795,16 @@ static int validate_totals(const struct plan *plan, struct profile_error *err)
 	uint64_t writers = 0, files = 0;
 
 	for (unsigned i = 0; i < plan->ngroups; i++) {
-		writers += plan->groups[i].count;
-		files += (uint64_t)plan->groups[i].count * plan->groups[i].files;
+		uint64_t n = (uint64_t)plan->groups[i].count *
+			     group_replicas(plan, &plan->groups[i]);
+
+		writers += n;
+		files += n * plan->groups[i].files;
 	}
 	if (writers > PLAN_MAX_WRITERS)
 		return error_set(err, -EINVAL, 0, "writers",
-				 "%llu writers in all groups: at most %d",
+				 "%llu writers in all groups (container replicas included): "
+				 "at most %d",
 				 (unsigned long long)writers, PLAN_MAX_WRITERS);
 	if (files > PLAN_MAX_FILES)
 		return error_set(err, -EINVAL, 0, "files",
@@ -1122,28 +1826,33 @@ int plan_validate(const struct plan *plan, struct profile_error *err)
 	else
 		snprintf(source, sizeof(source), "bundled:%s", plan->profile);
 	error_init(err, source);
-	if (plan->duration_ns == 0)
-		return error_set(err, -EINVAL, 0, "run.duration", "duration must be above 0");
-	if (plan->ngroups < 1 || plan->ngroups > PLAN_MAX_GROUPS)
-		return error_set(err, -EINVAL, 0, "writer", "%u writer groups: expected 1 to %d",
-				 plan->ngroups, PLAN_MAX_GROUPS);
-	for (unsigned i = 0; i < plan->ngroups; i++) {
-		r = validate_group(&plan->groups[i], err);
-		if (r < 0)
-			return r;
-	}
+	r = validate_run(plan, err);
+	if (r < 0)
+		return r;
+	r = validate_sections(plan, err);
+	if (r < 0)
+		return r;
 	return validate_totals(plan, err);
 }
 
 /* ---- Printing and names ---- */
 
-static void print_key(const struct key_def *k, const struct plan *plan,
-		      const struct writer_group *g, FILE *out)
+static void print_key(const struct key_def *k, const struct plan *plan, const void *obj, FILE *out)
 {
-	char value[64];
+	char value[PLAN_NAME_MAX + 32];
 
-	k->format(k, key_field_const(k, plan, g), value, sizeof(value));
-	fprintf(out, "%s = %s\n", k->name, value);
+	k->format(k, key_field_const(k, plan, obj), value, sizeof(value));
+	fprintf(out, "%s =%s%s\n", k->name, value[0] ? " " : "", value);
+}
+
+/* "[writer NAME]" and the keys of scope that apply to obj. */
+static void print_section(const char *word, const char *name, enum key_scope scope,
+			  const struct plan *plan, const void *obj, FILE *out)
+{
+	fprintf(out, "\n[%s %s]\n", word, name);
+	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
+		if (keys[i].scope == scope && key_applies(&keys[i], obj))
+			print_key(&keys[i], plan, obj, out);
 }
 
 /* A profile name can be any file name; keep the comment on one line. */
@@ -1161,12 +1870,14 @@ void plan_print(const struct plan *plan, FILE *out)
 	for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].scope == KEY_RUN)
 			print_key(&keys[i], plan, NULL, out);
-	for (unsigned g = 0; g < plan->ngroups; g++) {
-		fprintf(out, "\n[writer %s]\n", plan->groups[g].name);
-		for (unsigned i = 0; i < ARRAY_SIZE(keys); i++)
-			if (keys[i].scope == KEY_WRITER)
-				print_key(&keys[i], plan, &plan->groups[g], out);
-	}
+	for (unsigned i = 0; i < plan->ncontainers; i++)
+		print_section("container", plan->containers[i].name, KEY_CONTAINER, plan,
+			      &plan->containers[i], out);
+	for (unsigned i = 0; i < plan->ngroups; i++)
+		print_section("writer", plan->groups[i].name, KEY_WRITER, plan, &plan->groups[i],
+			      out);
+	for (unsigned i = 0; i < plan->nhogs; i++)
+		print_section("hog", plan->hogs[i].name, KEY_HOG, plan, &plan->hogs[i], out);
 }
 
 static const char *enum_name(const char *const *names, size_t n, unsigned v)

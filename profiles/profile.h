@@ -62,7 +62,7 @@ struct writer_group {
 	enum fsync_policy fsync;
 	uint32_t fsync_every; /* N for every/fdatasync/sync_file_range */
 	enum write_order order;
-	uint32_t passes; /* 0 = until the run ends */
+	uint32_t passes;	       /* 0 = until the run ends */
 	char container[PLAN_NAME_MAX]; /* key "container"; "" = outside containers */
 };
 
@@ -89,8 +89,8 @@ struct hog_spec {
 	uint32_t count;		       /* "count" processes per container replica */
 	uint64_t size;		       /* "size": bytes (anon, shmem) */
 	uint64_t files;		       /* "files": files kept alive (kmem) */
-	uint64_t rate;		       /* "rate": bytes/s (anon, shmem) or ops/s (kmem); 0 = no limit */
-	bool cycle;		       /* "cycle": release and start again at size */
+	uint64_t rate; /* "rate": bytes/s (anon, shmem) or ops/s (kmem); 0 = no limit */
+	bool cycle;    /* "cycle": release and start again at size */
 };
 
 struct plan {

@@ -139,6 +139,14 @@ static int plan_setup(struct stress_run *run)
 	return r;
 }
 
+static bool plan_uses_containers(const struct plan *p)
+{
+	for (unsigned i = 0; i < p->ngroups; i++)
+		if (p->groups[i].container[0])
+			return true;
+	return p->nhogs > 0;
+}
+
 /* Everything that can be checked is checked before anything is created. */
 static int check_environment(struct stress_run *run)
 {
@@ -149,6 +157,13 @@ static int check_environment(struct stress_run *run)
 		r = check_output_path(run->args.json, "--json");
 		if (r < 0)
 			return EXIT_USAGE;
+	}
+	if (plan_uses_containers(p)) {
+		log_error("profile %s places processes in containers, which this poof cannot do "
+			  "yet.\n  Fix: remove the container keys, or run a build with cgroup "
+			  "manager support.",
+			  p->profile);
+		return EXIT_UNSUPPORTED;
 	}
 	if (run->args.dir) {
 		r = check_target_dir(run->args.dir);

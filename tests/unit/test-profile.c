@@ -21,6 +21,8 @@
 
 #define SEC NSEC_PER_SEC
 #define MSEC NSEC_PER_MSEC
+#define MIB (1ULL << 20)
+#define UNLIM PLAN_UNLIMITED
 
 struct tmp_profile {
 	char path[PLAN_PATH_MAX];
@@ -125,6 +127,9 @@ static void check_defaults(const struct plan *p)
 	assert_false(p->strict_errors);
 	assert_int_equal(p->report_losses, 20);
 	assert_true(p->stop_timeout_ns == 10 * SEC);
+	assert_false(p->expect_oom);
+	assert_int_equal(p->ncontainers, 0);
+	assert_int_equal(p->nhogs, 0);
 	assert_int_equal(p->ngroups, 1);
 	assert_string_equal(g->name, "main");
 	assert_int_equal(g->count, 2);
@@ -136,6 +141,7 @@ static void check_defaults(const struct plan *p)
 	assert_int_equal(g->fsync_every, 64);
 	assert_int_equal(g->order, ORDER_SEQUENTIAL);
 	assert_int_equal(g->passes, 0);
+	assert_string_equal(g->container, "");
 }
 
 static void test_defaults(void **state)
@@ -258,6 +264,11 @@ static void test_run_value_forms(void **state)
 	assert_int_equal(plan.groups[0].passes, 3);
 }
 
+#define CGROUP_NEEDED \
+	"containers need a cgroup manager: set cgroup = auto (or cgroupfs, systemd, v1)"
+/* Lines 1 to 5; a hog's own keys follow from line 6. */
+#define HOG_PROFILE "[run]\ncgroup = auto\n[container c]\n[hog h]\ncontainer = c\n"
+
 struct bad_profile {
 	const char *what;
 	const char *text;
@@ -285,7 +296,8 @@ static const struct bad_profile bad_profiles[] = {
 	{ "duplicate key", "[run]\nseed = 1\n\nseed = 2\n", 4, "run.seed", "line 2" },
 	{ "duplicate key in writer", "[writer a]\nfiles = 1\nfiles = 2\n", 3, "writer a.files",
 	  "duplicate" },
-	{ "unknown section", "[run]\nseed = 1\n[bogus]\n", 3, "bogus", "unknown section" },
+	{ "unknown section", "[run]\nseed = 1\n[bogus]\n", 3, "bogus",
+	  "expected [run], [container NAME], [writer NAME] or [hog NAME]" },
 	{ "writer without name", "[run]\n[writer]\nfiles = 1\n", 2, "writer", "NAME" },
 	{ "bad group name", "[writer a.b]\n", 1, "writer", "group name" },
 	{ "duplicate group", "[writer a]\n[writer b]\n[writer a]\n", 3, "writer", "line 1" },
@@ -309,7 +321,8 @@ static const struct bad_profile bad_profiles[] = {
 	{ "files zero", "[run]\nfiles = 0\n", 2, "run.files", "1 to 65536" },
 	{ "report-losses too big", "[run]\nreport-losses = 100001\n", 2, "run.report-losses",
 	  "0 to 100000" },
-	{ "cgroup", "[run]\ncgroup = systemd\n", 2, "run.cgroup", "expected none" },
+	{ "cgroup", "[run]\ncgroup = cgroupv3\n", 2, "run.cgroup",
+	  "expected none, auto, cgroupfs, systemd or v1" },
 	{ "scratch-fs", "[run]\nscratch-fs = zfs\n", 2, "run.scratch-fs", "ext4, xfs or btrfs" },
 	{ "scratch-size too small", "[run]\nscratch-size = 32M\n", 2, "run.scratch-size", "64M" },
 	{ "bad bool", "[run]\nremount = perhaps\n", 2, "run.remount", "yes or no" },
@@ -320,7 +333,107 @@ static const struct bad_profile bad_profiles[] = {
 	  "1111111111111111111111111111111111111111111111111111111111111111111111111111111111"
 	  "1111111111111111111111111111111111111111111111111111111111111111111111111111111111"
 	  "1111111111111111111111111111111111111111111111111111111111111111111111111111111111\n",
-	  2, "", "longer than" },
+	  2, "", "longer than" }, /* [container NAME] */
+	{ "container without name", "[container]\n", 1, "container", "[container NAME]" },
+	{ "bad container name", "[container a.b]\n", 1, "container", "bad container name" },
+	{ "duplicate container", "[container a]\n[writer a]\n[container a]\n", 3, "container",
+	  "duplicate container [container a] (first on line 1)" },
+	{ "container count 0", "[container c]\ncount = 0\n", 2, "container c.count", "1 to 64" },
+	{ "container count 65", "[container c]\ncount = 65\n", 2, "container c.count", "1 to 64" },
+	{ "memory-max below 1M", "[container c]\nmemory-max = 1023K\n", 2, "container c.memory-max",
+	  "at least 1M" },
+	{ "memory-max zero", "[container c]\nmemory-max = 0\n", 2, "container c.memory-max",
+	  "or max" },
+	{ "memory-max percent", "[container c]\nmemory-max = 50%\n", 2, "container c.memory-max",
+	  "\"50%\"" },
+	{ "memory-high below 1M", "[container c]\nmemory-high = 4K\n", 2, "container c.memory-high",
+	  "at least 1M" },
+	{ "memory-high above memory-max", "[container c]\nmemory-high = 64M\nmemory-max = 32M\n", 2,
+	  "container c.memory-high", "memory-high 64M is above memory-max 32M" },
+	{ "swap-max", "[container c]\nswap-max = lots\n", 2, "container c.swap-max", "or max" },
+	{ "pids-max 0", "[container c]\npids-max = 0\n", 2, "container c.pids-max", "at least 1" },
+	{ "oom-group", "[container c]\noom-group = maybe\n", 2, "container c.oom-group",
+	  "yes or no" },
+	{ "oom-immune", "[container c]\noom-immune = 2\n", 2, "container c.oom-immune",
+	  "yes or no" },
+	{ "writer key in container", "[container c]\nfiles = 2\n", 2, "container c.files",
+	  "files is a [writer] and [hog] key: it cannot be set in a [container] section" },
+	{ "run key in container", "[container c]\nduration = 2s\n", 2, "container c.duration",
+	  "[run] key" },
+	{ "container key in writer", "[writer w]\nmemory-max = 32M\n", 2, "writer w.memory-max",
+	  "memory-max is a [container] key" },
+	{ "container key in run", "[run]\noom-group = yes\n", 2, "run.oom-group",
+	  "cannot be set in a [run] section" },
+	{ "hog key in container", "[container c]\nkind = anon\n", 2, "container c.kind",
+	  "[hog] key" },
+	{ "container key twice", "[container c]\nswap-max = 0\nswap-max = 1M\n", 3,
+	  "container c.swap-max", "duplicate key" },
+	/* [hog NAME] */
+	{ "hog without name", "[hog]\n", 1, "hog", "[hog NAME]" },
+	{ "bad hog name", "[hog a b]\n", 1, "hog", "bad hog name \"a b\"" },
+	{ "duplicate hog", "[hog h]\n[container h]\n[hog h]\n", 3, "hog", "line 1" },
+	{ "unknown hog key", "[hog h]\nbogus = 1\n", 2, "hog h.bogus",
+	  "keys: container, kind, count, size, files, rate, cycle" },
+	{ "hog without kind", "[run]\ncgroup = auto\n[container c]\n[hog h]\ncontainer = c\n", 4,
+	  "hog h.kind", "needs a kind" },
+	{ "bad hog kind", HOG_PROFILE "kind = swap\n", 6, "hog h.kind", "anon, shmem or kmem" },
+	{ "hog without container", "[run]\ncgroup = auto\n[container c]\n[hog h]\nkind = anon\n", 4,
+	  "hog h.container", "squeeze the whole machine" },
+	{ "hog with empty container",
+	  "[run]\ncgroup = auto\n[container c]\n[hog h]\nkind = anon\ncontainer =\n", 6,
+	  "hog h.container", "needs a container" },
+	{ "hog in unknown container",
+	  "[run]\ncgroup = auto\n[container c]\n[container d]\n[hog h]\nkind = anon\n"
+	  "container = e\n",
+	  7, "hog h.container", "no [container e] in the profile; containers: c, d" },
+	{ "hog without any container", "[hog h]\nkind = anon\ncontainer = c\n", 3,
+	  "hog h.container", "containers: (none)" },
+	{ "hog count 0", HOG_PROFILE "kind = anon\ncount = 0\n", 7, "hog h.count", "1 to 64" },
+	{ "hog count 65", HOG_PROFILE "kind = anon\ncount = 65\n", 7, "hog h.count", "1 to 64" },
+	{ "hog size small", HOG_PROFILE "kind = shmem\nsize = 1K\n", 7, "hog h.size",
+	  "at least 4K" },
+	{ "hog size for kmem", HOG_PROFILE "size = 1M\nkind = kmem\n", 6, "hog h.size",
+	  "size does not apply to kmem hogs, only to anon and shmem hogs" },
+	{ "hog files for anon", HOG_PROFILE "kind = anon\nfiles = 10\n", 7, "hog h.files",
+	  "files does not apply to anon hogs, only to kmem hogs" },
+	{ "hog files 0", HOG_PROFILE "kind = kmem\nfiles = 0\n", 7, "hog h.files",
+	  "1 to 10000000" },
+	{ "hog files too many", HOG_PROFILE "kind = kmem\nfiles = 10000001\n", 7, "hog h.files",
+	  "1 to 10000000" },
+	{ "hog rate", HOG_PROFILE "kind = anon\nrate = fast\n", 7, "hog h.rate",
+	  "a size per second" },
+	{ "hog rate size for kmem", HOG_PROFILE "rate = 16M\nkind = kmem\n", 6, "hog h.rate",
+	  "bad value \"16M\"" },
+	{ "hog rate per minute", HOG_PROFILE "kind = anon\nrate = 16M/m\n", 7, "hog h.rate",
+	  "16M/s" },
+	{ "hog cycle", HOG_PROFILE "kind = anon\ncycle = often\n", 7, "hog h.cycle", "yes or no" },
+	{ "hog key in writer", "[writer w]\nkind = anon\n", 2, "writer w.kind", "[hog] key" },
+	/* placements, cgroup and expect-oom */
+	{ "writer in unknown container",
+	  "[run]\ncgroup = auto\n[container c]\n[writer w]\ncontainer = d\n", 5,
+	  "writer w.container", "no [container d] in the profile; containers: c" },
+	{ "bad container value", "[writer w]\ncontainer = a/b\n", 2, "writer w.container",
+	  "the name of a [container] section" },
+	{ "[run] container unknown", "[run]\ncgroup = auto\ncontainer = d\n[writer w]\n", 3,
+	  "run.container", "no [container d]" },
+	{ "[run] container unknown, main group", "[run]\ncgroup = auto\ncontainer = d\n", 3,
+	  "run.container", "no [container d]" },
+	{ "placed writer with cgroup none", "[container c]\n[writer w]\ncontainer = c\n", 3,
+	  "writer w.container", CGROUP_NEEDED },
+	{ "placed writer with cgroup = none",
+	  "[run]\ncgroup = none\n[container c]\n[writer w]\ncontainer = c\n", 2, "run.cgroup",
+	  CGROUP_NEEDED },
+	{ "[run] container with cgroup none", "[container c]\n[run]\ncontainer = c\n", 3,
+	  "run.container", CGROUP_NEEDED },
+	{ "hog with cgroup none",
+	  "[container c]\n[writer w]\n[hog h]\nkind = anon\ncontainer = c\n", 5, "hog h.container",
+	  CGROUP_NEEDED },
+	{ "expect-oom without containers", "[run]\nexpect-oom = yes\n", 2, "run.expect-oom",
+	  "expect-oom needs a container with a memory-max" },
+	{ "expect-oom without memory-max",
+	  "[run]\ncgroup = auto\nexpect-oom = yes\n[container c]\nmemory-high = 32M\n", 3,
+	  "run.expect-oom", "expect-oom needs a container with a memory-max" },
+	{ "expect-oom", "[run]\nexpect-oom = sure\n", 2, "run.expect-oom", "yes or no" },
 };
 
 static void check_bad_profile(const struct bad_profile *b)
@@ -510,6 +623,31 @@ static void assert_groups_equal(const struct writer_group *a, const struct write
 	assert_int_equal(a->fsync_every, b->fsync_every);
 	assert_int_equal(a->order, b->order);
 	assert_int_equal(a->passes, b->passes);
+	assert_string_equal(a->container, b->container);
+}
+
+static void assert_containers_equal(const struct container_spec *a, const struct container_spec *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->count, b->count);
+	assert_true(a->memory_max == b->memory_max);
+	assert_true(a->memory_high == b->memory_high);
+	assert_true(a->swap_max == b->swap_max);
+	assert_true(a->pids_max == b->pids_max);
+	assert_int_equal(a->oom_group, b->oom_group);
+	assert_int_equal(a->oom_immune, b->oom_immune);
+}
+
+static void assert_hogs_equal(const struct hog_spec *a, const struct hog_spec *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_string_equal(a->container, b->container);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->count, b->count);
+	assert_true(a->size == b->size);
+	assert_true(a->files == b->files);
+	assert_true(a->rate == b->rate);
+	assert_int_equal(a->cycle, b->cycle);
 }
 
 static void assert_plans_equal(const struct plan *a, const struct plan *b)
@@ -525,9 +663,16 @@ static void assert_plans_equal(const struct plan *a, const struct plan *b)
 	assert_int_equal(a->strict_errors, b->strict_errors);
 	assert_int_equal(a->report_losses, b->report_losses);
 	assert_true(a->stop_timeout_ns == b->stop_timeout_ns);
+	assert_int_equal(a->expect_oom, b->expect_oom);
 	assert_int_equal(a->ngroups, b->ngroups);
 	for (unsigned i = 0; i < a->ngroups; i++)
 		assert_groups_equal(&a->groups[i], &b->groups[i]);
+	assert_int_equal(a->ncontainers, b->ncontainers);
+	for (unsigned i = 0; i < a->ncontainers; i++)
+		assert_containers_equal(&a->containers[i], &b->containers[i]);
+	assert_int_equal(a->nhogs, b->nhogs);
+	for (unsigned i = 0; i < a->nhogs; i++)
+		assert_hogs_equal(&a->hogs[i], &b->hogs[i]);
 }
 
 static void check_round_trip(const struct plan *plan)
@@ -584,6 +729,504 @@ static void test_print_round_trip(void **state)
 	check_round_trip(&plan);
 }
 
+static void test_container_keys(void **state)
+{
+	static const struct {
+		const char *line;
+		struct container_spec want; /* name "c" */
+	} cases[] = {
+		{ "oom-group = no",
+		  { .count = 1, .memory_max = UNLIM, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "count = 64",
+		  { .count = 64, .memory_max = UNLIM, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "memory-max = 1M",
+		  { .count = 1, .memory_max = MIB, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "memory-max = 32m",
+		  { .count = 1, .memory_max = 32 * MIB, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "memory-max = 1048576",
+		  { .count = 1, .memory_max = MIB, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "memory-max = max",
+		  { .count = 1, .memory_max = UNLIM, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "memory-high = 24M",
+		  { .count = 1, .memory_max = UNLIM, .memory_high = 24 * MIB, .pids_max = UNLIM } },
+		{ "swap-max = max",
+		  { .count = 1,
+		    .memory_max = UNLIM,
+		    .memory_high = UNLIM,
+		    .swap_max = UNLIM,
+		    .pids_max = UNLIM } },
+		{ "swap-max = 64M",
+		  { .count = 1,
+		    .memory_max = UNLIM,
+		    .memory_high = UNLIM,
+		    .swap_max = 64 * MIB,
+		    .pids_max = UNLIM } },
+		{ "swap-max = 0",
+		  { .count = 1, .memory_max = UNLIM, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "pids-max = 1",
+		  { .count = 1, .memory_max = UNLIM, .memory_high = UNLIM, .pids_max = 1 } },
+		{ "pids-max = max",
+		  { .count = 1, .memory_max = UNLIM, .memory_high = UNLIM, .pids_max = UNLIM } },
+		{ "oom-group = yes",
+		  { .count = 1,
+		    .memory_max = UNLIM,
+		    .memory_high = UNLIM,
+		    .pids_max = UNLIM,
+		    .oom_group = true } },
+		{ "oom-immune = on",
+		  { .count = 1,
+		    .memory_max = UNLIM,
+		    .memory_high = UNLIM,
+		    .pids_max = UNLIM,
+		    .oom_immune = true } },
+	};
+	struct profile_error err;
+	struct plan plan;
+	char text[200];
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct container_spec *want = &cases[i].want;
+		const struct container_spec *got = &plan.containers[0];
+
+		/* nothing is placed in it, so cgroup = none is fine */
+		snprintf(text, sizeof(text), "[container c]\n%s\n", cases[i].line);
+		assert_int_equal(load_text(text, &plan, &err, NULL, 0), 0);
+		assert_int_equal(plan.ncontainers, 1);
+		assert_string_equal(got->name, "c");
+		assert_int_equal(got->count, want->count);
+		assert_true(got->memory_max == want->memory_max);
+		assert_true(got->memory_high == want->memory_high);
+		assert_true(got->swap_max == want->swap_max);
+		assert_true(got->pids_max == want->pids_max);
+		assert_int_equal(got->oom_group, want->oom_group);
+		assert_int_equal(got->oom_immune, want->oom_immune);
+		assert_int_equal(plan_validate(&plan, &err), 0);
+	}
+}
+
+static void test_hog_keys(void **state)
+{
+	static const struct {
+		const char *lines; /* after container = c */
+		struct hog_spec want;
+	} cases[] = {
+		{ "kind = anon",
+		  { .kind = HOG_ANON, .count = 1, .size = 64 * MIB, .files = 100000 } },
+		{ "kind = shmem\nsize = 128M",
+		  { .kind = HOG_SHMEM, .count = 1, .size = 128 * MIB, .files = 100000 } },
+		{ "kind = shmem\nsize = 4K",
+		  { .kind = HOG_SHMEM, .count = 1, .size = 4096, .files = 100000 } },
+		{ "kind = anon\nrate = 16M",
+		  { .kind = HOG_ANON,
+		    .count = 1,
+		    .size = 64 * MIB,
+		    .files = 100000,
+		    .rate = 16 * MIB } },
+		{ "kind = anon\nrate = 16M/s",
+		  { .kind = HOG_ANON,
+		    .count = 1,
+		    .size = 64 * MIB,
+		    .files = 100000,
+		    .rate = 16 * MIB } },
+		{ "kind = shmem\nrate = 0",
+		  { .kind = HOG_SHMEM, .count = 1, .size = 64 * MIB, .files = 100000 } },
+		{ "kind = kmem",
+		  { .kind = HOG_KMEM, .count = 1, .size = 64 * MIB, .files = 100000 } },
+		{ "kind = kmem\nfiles = 1",
+		  { .kind = HOG_KMEM, .count = 1, .size = 64 * MIB, .files = 1 } },
+		{ "kind = kmem\nfiles = 10000000",
+		  { .kind = HOG_KMEM, .count = 1, .size = 64 * MIB, .files = 10000000 } },
+		{ "kind = kmem\nrate = 5000",
+		  { .kind = HOG_KMEM, .count = 1, .size = 64 * MIB, .files = 100000, .rate = 5000 } },
+		/* the kind is applied first, whatever the order of the lines */
+		{ "rate = 5000/s\nkind = kmem",
+		  { .kind = HOG_KMEM, .count = 1, .size = 64 * MIB, .files = 100000, .rate = 5000 } },
+		{ "rate = 1K\nkind = anon",
+		  { .kind = HOG_ANON, .count = 1, .size = 64 * MIB, .files = 100000, .rate = 1024 } },
+		{ "kind = anon\ncount = 64",
+		  { .kind = HOG_ANON, .count = 64, .size = 64 * MIB, .files = 100000 } },
+		{ "kind = anon\ncycle = yes",
+		  { .kind = HOG_ANON,
+		    .count = 1,
+		    .size = 64 * MIB,
+		    .files = 100000,
+		    .cycle = true } },
+	};
+	struct profile_error err;
+	struct plan plan;
+	char text[200];
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct hog_spec *want = &cases[i].want;
+		const struct hog_spec *got = &plan.hogs[0];
+
+		snprintf(text, sizeof(text), HOG_PROFILE "%s\n", cases[i].lines);
+		if (load_text(text, &plan, &err, NULL, 0) < 0)
+			print_message("%s: %u: %s: %s\n", cases[i].lines, err.line, err.key,
+				      err.message);
+		assert_int_equal(load_text(text, &plan, &err, NULL, 0), 0);
+		assert_int_equal(plan.nhogs, 1);
+		assert_string_equal(got->name, "h");
+		assert_string_equal(got->container, "c");
+		assert_int_equal(got->kind, want->kind);
+		assert_int_equal(got->count, want->count);
+		assert_true(got->size == want->size);
+		assert_true(got->files == want->files);
+		assert_true(got->rate == want->rate);
+		assert_int_equal(got->cycle, want->cycle);
+		assert_int_equal(plan_validate(&plan, &err), 0);
+	}
+}
+
+static void test_cgroup_values(void **state)
+{
+	static const struct {
+		const char *value;
+		enum cgroup_mode mode;
+	} cases[] = {
+		{ "none", CGROUP_NONE },
+		{ "auto", CGROUP_AUTO },
+		{ "cgroupfs", CGROUP_CGROUPFS },
+		{ "systemd", CGROUP_SYSTEMD },
+		{ "v1", CGROUP_V1 },
+	};
+	struct profile_error err;
+	struct plan plan;
+	char text[100];
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(text, sizeof(text), "[run]\ncgroup = %s\n", cases[i].value);
+		assert_int_equal(load_text(text, &plan, &err, NULL, 0), 0);
+		assert_int_equal(plan.cgroup, cases[i].mode);
+	}
+}
+
+/* Writers and hogs in containers; containers alone need no cgroup manager. */
+static void test_containers_profile(void **state)
+{
+	static const char text[] = "[run]\n"
+				   "cgroup = auto\n"
+				   "expect-oom = yes\n"
+				   "container = tight\n"
+				   "[container tight]\n"
+				   "memory-max = 32M\n"
+				   "memory-high = 32M\n"
+				   "[writer in]\n"
+				   "[writer out]\n"
+				   "container =\n"
+				   "[hog eat]\n"
+				   "container = tight\n"
+				   "kind = anon\n";
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(load_text(text, &plan, &err, NULL, 0), 0);
+	assert_true(plan.expect_oom);
+	assert_int_equal(plan.cgroup, CGROUP_AUTO);
+	assert_string_equal(plan.groups[0].container, "tight");
+	assert_string_equal(plan.groups[1].container, "");
+	assert_string_equal(plan.hogs[0].container, "tight");
+	assert_true(plan.containers[0].memory_high == 32 * MIB);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+
+	/* expect-oom is satisfied by a container nothing is placed in */
+	assert_int_equal(load_text("[run]\nexpect-oom = yes\n[container c]\nmemory-max = 8M\n",
+				   &plan, &err, NULL, 0),
+			 0);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
+/* max sections of a kind load, one more is refused on its header line. */
+static void check_too_many(const char *prefix, const char *word, const char *body, unsigned max,
+			   const char *message)
+{
+	struct profile_error err;
+	struct plan plan;
+	char text[4096];
+	size_t used = (size_t)snprintf(text, sizeof(text), "%s", prefix);
+	unsigned lines = 0, section_lines = 1;
+
+	for (const char *p = prefix; *p; p++)
+		lines += *p == '\n';
+	for (const char *p = body; *p; p++)
+		section_lines += *p == '\n';
+	for (unsigned i = 0; i < max; i++)
+		used += snprintf(text + used, sizeof(text) - used, "[%s x%u]\n%s", word, i, body);
+	assert_true(used < sizeof(text));
+	assert_int_equal(load_text(text, &plan, &err, NULL, 0), 0);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+	snprintf(text + used, sizeof(text) - used, "[%s one-too-many]\n%s", word, body);
+	assert_int_equal(load_text(text, &plan, &err, NULL, 0), -EINVAL);
+	assert_int_equal(err.line, lines + section_lines * max + 1);
+	assert_string_equal(err.key, word);
+	assert_non_null(strstr(err.message, message));
+}
+
+static void test_too_many_containers_and_hogs(void **state)
+{
+	(void)state;
+	check_too_many("", "container", "memory-max = 8M\n", PLAN_MAX_CONTAINERS,
+		       "more than 16 containers");
+	check_too_many("[run]\ncgroup = auto\n[container c]\n", "hog",
+		       "kind = anon\ncontainer = c\n", PLAN_MAX_HOGS, "more than 16 hogs");
+}
+
+/* Lines 1 to 15: two containers, a writer group in one, two hogs. */
+static const char containers_text[] = "[run]\n"
+				      "cgroup = auto\n"
+				      "[container tight]\n"
+				      "memory-max = 32M\n"
+				      "[container loose]\n"
+				      "count = 2\n"
+				      "[writer a]\n"
+				      "container = tight\n"
+				      "[writer b]\n"
+				      "[hog eat]\n"
+				      "container = tight\n"
+				      "kind = anon\n"
+				      "[hog churn]\n"
+				      "container = loose\n"
+				      "kind = kmem\n";
+
+static void load_containers(struct plan *plan)
+{
+	struct profile_error err;
+
+	if (load_text(containers_text, plan, &err, NULL, 0) < 0)
+		print_message("%u: %s: %s\n", err.line, err.key, err.message);
+	assert_int_equal(load_text(containers_text, plan, &err, NULL, 0), 0);
+	assert_int_equal(plan->ncontainers, 2);
+	assert_int_equal(plan->ngroups, 2);
+	assert_int_equal(plan->nhogs, 2);
+	assert_int_equal(plan_validate(plan, &err), 0);
+}
+
+static void apply_overrides(struct plan *plan, const char *const *overrides, size_t n)
+{
+	struct profile_error err;
+
+	for (size_t i = 0; i < n; i++) {
+		int r = profile_override(plan, overrides[i], &err);
+
+		if (r < 0)
+			print_message("%s: %s: %s\n", overrides[i], err.key, err.message);
+		assert_int_equal(r, 0);
+	}
+}
+
+/* A container or hog key for all of them, container.NAME.key or hog.NAME.key for one. */
+static void test_override_containers_and_hogs(void **state)
+{
+	static const char *const overrides[] = {
+		"memory-max=64M",
+		"container.loose.memory-max=128M",
+		"container.tight.count=3",
+		"oom-group=yes",
+		"size=32M",  /* only the anon hog takes it */
+		"rate=1000", /* bytes/s for eat, operations/s for churn */
+		"hog.eat.rate=16M/s",
+		"hog.churn.files=500",
+		"cycle=yes",
+		"container=loose", /* a writer key: every group */
+		"writer.b.container=",
+		"hog.eat.container=loose",
+		"cgroup=systemd",
+		"expect-oom=yes",
+	};
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	load_containers(&plan);
+	apply_overrides(&plan, overrides, ARRAY_SIZE(overrides));
+	assert_true(plan.containers[0].memory_max == 64 * MIB);
+	assert_true(plan.containers[1].memory_max == 128 * MIB);
+	assert_int_equal(plan.containers[0].count, 3);
+	assert_int_equal(plan.containers[1].count, 2);
+	assert_true(plan.containers[0].oom_group && plan.containers[1].oom_group);
+	assert_true(plan.hogs[0].size == 32 * MIB);
+	assert_true(plan.hogs[1].size == 64 * MIB);
+	assert_true(plan.hogs[0].rate == 16 * MIB);
+	assert_true(plan.hogs[1].rate == 1000);
+	assert_true(plan.hogs[1].files == 500);
+	assert_true(plan.hogs[0].cycle && plan.hogs[1].cycle);
+	assert_string_equal(plan.groups[0].container, "loose");
+	assert_string_equal(plan.groups[1].container, "");
+	assert_string_equal(plan.hogs[0].container, "loose");
+	assert_int_equal(plan.cgroup, CGROUP_SYSTEMD);
+	assert_true(plan.expect_oom);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
+struct bad_override {
+	const char *assignment;
+	const char *key;
+	const char *message;
+};
+
+static void check_bad_overrides(struct plan *plan, const struct bad_override *cases, size_t n)
+{
+	struct profile_error err;
+	struct plan before = *plan;
+
+	for (size_t i = 0; i < n; i++) {
+		int r = profile_override(plan, cases[i].assignment, &err);
+
+		if (r != -EINVAL || strcmp(err.key, cases[i].key) != 0 ||
+		    !strstr(err.message, cases[i].message))
+			print_message("%s: %s: %s\n", cases[i].assignment, err.key, err.message);
+		assert_int_equal(r, -EINVAL);
+		assert_string_equal(err.file, "-o");
+		assert_int_equal(err.line, 0);
+		assert_string_equal(err.key, cases[i].key);
+		assert_non_null(strstr(err.message, cases[i].message));
+		/* all or nothing */
+		assert_memory_equal(plan, &before, sizeof(*plan));
+	}
+}
+
+static void test_override_container_errors(void **state)
+{
+	static const struct bad_override cases[] = {
+		{ "container.nope.count=1", "container.nope.count",
+		  "no container \"nope\"; containers: tight, loose" },
+		{ "hog.nope.size=1M", "hog.nope.size", "no hog \"nope\"; hogs: eat, churn" },
+		{ "container.tight.files=1", "container.tight.files",
+		  "files is a [writer] and [hog] key: it cannot be set for one container" },
+		{ "hog.eat.memory-max=1G", "hog.eat.memory-max", "[container] key" },
+		{ "writer.a.kind=anon", "writer.a.kind", "[hog] key" },
+		{ "container.tight=1", "container.tight", "expected container.NAME.KEY=VALUE" },
+		{ "hog.eat=1", "hog.eat", "expected hog.NAME.KEY=VALUE" },
+		{ "container.tight.bogus=1", "container.tight.bogus", "unknown key" },
+		{ "hog.churn.size=1M", "hog.churn.size", "size does not apply to kmem hogs" },
+		{ "hog.eat.files=5", "hog.eat.files", "files does not apply to anon hogs" },
+		{ "hog.eat.kind=swap", "hog.eat.kind", "anon, shmem or kmem" },
+		{ "hog.churn.rate=16M", "hog.churn.rate", "bad value \"16M\"" },
+		{ "count=2", "count", "container.NAME.count or hog.NAME.count" },
+		{ "memory-max=1K", "memory-max", "at least 1M" },
+		{ "rate=16M", "rate", "bad value \"16M\"" }, /* fine for eat, not for churn */
+		{ "run.memory-max=1G", "run.memory-max",
+		  "memory-max is a [container] key: it cannot be set with run.memory-max" },
+		{ "cgroup=cgroupv3", "cgroup", "none, auto, cgroupfs, systemd or v1" },
+		{ "expect-oom=perhaps", "expect-oom", "yes or no" },
+		{ "container=a/b", "container", "the name of a [container] section" },
+	};
+	struct plan plan;
+
+	(void)state;
+	load_containers(&plan);
+	check_bad_overrides(&plan, cases, ARRAY_SIZE(cases));
+}
+
+/* A key for every container or hog needs one that takes it. */
+static void test_override_nothing_to_set(void **state)
+{
+	static const struct bad_override no_sections[] = {
+		{ "memory-max=32M", "memory-max", "no [container] section to set memory-max in" },
+		{ "kind=anon", "kind", "no [hog] section to set kind in" },
+	};
+	static const struct bad_override kmem_only[] = {
+		{ "size=1M", "size",
+		  "size applies only to anon and shmem hogs, and there are none" },
+	};
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	load_two_groups(&plan);
+	check_bad_overrides(&plan, no_sections, ARRAY_SIZE(no_sections));
+	assert_int_equal(load_text(HOG_PROFILE "kind = kmem\n", &plan, &err, NULL, 0), 0);
+	check_bad_overrides(&plan, kmem_only, ARRAY_SIZE(kmem_only));
+}
+
+/* What overrides can break, plan_validate catches. */
+static void test_validate_containers(void **state)
+{
+	static const struct {
+		const char *overrides[3];
+		const char *key;
+		const char *message;
+	} cases[] = {
+		{ { "writer.a.container=nope" },
+		  "writer a.container",
+		  "no [container nope] in the profile; containers: tight, loose" },
+		{ { "hog.eat.container=" }, "hog eat.container", "a hog needs a container" },
+		{ { "hog.eat.container=gone" }, "hog eat.container", "no [container gone]" },
+		{ { "cgroup=none" }, "run.cgroup", CGROUP_NEEDED },
+		{ { "container.tight.memory-high=64M" },
+		  "container tight.memory-high",
+		  "memory-high 64M is above memory-max 32M" },
+		{ { "container.loose.memory-high=64M", "container.loose.memory-max=63M" },
+		  "container loose.memory-high",
+		  "above memory-max 63M" },
+		{ { "expect-oom=yes", "container.tight.memory-max=max" },
+		  "run.expect-oom",
+		  "expect-oom needs a container with a memory-max" },
+		/* every replica of loose runs its own copy of group b */
+		{ { "container.loose.count=64", "writer.b.container=loose", "writers=16" },
+		  "writers",
+		  "1040 writers in all groups (container replicas included)" },
+	};
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = 0;
+
+		while (n < ARRAY_SIZE(cases[i].overrides) && cases[i].overrides[n])
+			n++;
+		load_containers(&plan);
+		apply_overrides(&plan, cases[i].overrides, n);
+		assert_int_equal(plan_validate(&plan, &err), -EINVAL);
+		if (strcmp(err.key, cases[i].key) != 0 || !strstr(err.message, cases[i].message))
+			print_message("%s: %s: %s\n", cases[i].overrides[0], err.key, err.message);
+		assert_string_equal(err.key, cases[i].key);
+		assert_non_null(strstr(err.message, cases[i].message));
+	}
+	/* cgroup = none is fine once nothing is placed in a container */
+	load_containers(&plan);
+	assert_int_equal(profile_override(&plan, "cgroup=none", &err), 0);
+	assert_int_equal(profile_override(&plan, "container=", &err), 0);
+	plan.nhogs = 0;
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
+static void test_print_round_trip_containers(void **state)
+{
+	static const char *const overrides[] = {
+		"cgroup=v1",
+		"expect-oom=yes",
+		"container.tight.memory-high=24M",
+		"container.tight.oom-immune=yes",
+		"container.loose.swap-max=max",
+		"container.loose.pids-max=100",
+		"container.loose.oom-group=yes",
+		"container.loose.memory-max=1536K",
+		"writer.b.container=loose",
+		"hog.eat.kind=shmem",
+		"hog.eat.rate=1536",
+		"hog.eat.size=5K",
+		"hog.eat.cycle=yes",
+		"hog.churn.rate=7",
+		"hog.churn.count=3",
+		"hog.churn.files=12345",
+	};
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	load_containers(&plan);
+	check_round_trip(&plan);
+	apply_overrides(&plan, overrides, ARRAY_SIZE(overrides));
+	assert_int_equal(plan_validate(&plan, &err), 0);
+	check_round_trip(&plan);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -615,6 +1258,16 @@ int main(void)
 		cmocka_unit_test(test_override_errors),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_container_keys),
+		cmocka_unit_test(test_hog_keys),
+		cmocka_unit_test(test_cgroup_values),
+		cmocka_unit_test(test_containers_profile),
+		cmocka_unit_test(test_too_many_containers_and_hogs),
+		cmocka_unit_test(test_override_containers_and_hogs),
+		cmocka_unit_test(test_override_container_errors),
+		cmocka_unit_test(test_override_nothing_to_set),
+		cmocka_unit_test(test_validate_containers),
+		cmocka_unit_test(test_print_round_trip_containers),
 		cmocka_unit_test(test_names),
 	};
 
