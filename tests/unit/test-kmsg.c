@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The kernel log: record parsing and classification over real kernel lines. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "stress/kmsg.h"
+
+struct line_case {
+	const char *record; /* as read from /dev/kmsg */
+	enum kmsg_event want;
+};
+
+/* Lines as Linux 6.1 and 6.18 print them; prio 0-7 is the kernel facility. */
+static const struct line_case lines[] = {
+	{ "3,1201,1234567,-;INFO: task poof-w0:4242 blocked for more than 120 seconds.\n",
+	  KMSG_HUNG_TASK },
+	{ "3,1202,1234568,c;      Not tainted 6.1.0-26-amd64 #1 Debian 6.1.112-1\n", KMSG_NONE },
+	{ "0,88,2345,-;watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [poof-w3:512]\n",
+	  KMSG_SOFT_LOCKUP },
+	{ "0,89,2346,-;Watchdog detected hard LOCKUP on cpu 1\n", KMSG_HARD_LOCKUP },
+	{ "3,90,2347,-;rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:\n", KMSG_RCU_STALL },
+	{ "3,91,2348,-;rcu: INFO: rcu_sched self-detected stall on CPU\n", KMSG_RCU_STALL },
+	{ "1,92,2349,-;BUG: unable to handle page fault for address: 0000000000001234\n",
+	  KMSG_BUG },
+	{ "4,93,2350,-;kernel BUG at fs/ext4/inode.c:2722!\n", KMSG_BUG },
+	{ "4,94,2351,-;Oops: 0002 [#1] PREEMPT SMP NOPTI\n", KMSG_OOPS },
+	{ "4,95,2352,-;WARNING: CPU: 1 PID: 4242 at fs/ext4/inode.c:3641 "
+	  "ext4_writepages+0x1a4/0x1c0 [ext4]\n",
+	  KMSG_WARNING },
+	{ "0,96,2353,-;Kernel panic - not syncing: Fatal exception\n", KMSG_PANIC },
+	{ "2,97,2354,-;EXT4-fs error (device vda): ext4_journal_check_start:83: comm poof-w0: "
+	  "Detected aborted journal\n",
+	  KMSG_FS_ERROR },
+	{ "4,98,2355,-;EXT4-fs warning (device dm-0): ext4_end_bio:343: I/O error 10 writing "
+	  "to inode 13 starting block 34816)\n",
+	  KMSG_IO_ERROR },
+	{ "6,99,2356,-;EXT4-fs (vda): mounted filesystem with ordered data mode. Quota mode: "
+	  "none.\n",
+	  KMSG_NONE },
+	{ "1,100,2357,-;XFS (vda): metadata I/O error in \"xfs_buf_ioend+0x1b0/0x470 [xfs]\" at "
+	  "daddr 0x2 len 1 error 5\n",
+	  KMSG_FS_ERROR },
+	{ "5,101,2358,-;XFS (vda): Mounting V5 Filesystem\n", KMSG_NONE },
+	{ "3,102,2359,-;BTRFS error (device vda): bdev /dev/vda errs: wr 1, rd 0, flush 0, "
+	  "corrupt 0, gen 0\n",
+	  KMSG_FS_ERROR },
+	{ "3,103,2360,-;I/O error, dev vda, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 "
+	  "prio class 2\n",
+	  KMSG_IO_ERROR },
+	{ "3,104,2361,-;Buffer I/O error on dev dm-0, logical block 9, lost async page write\n",
+	  KMSG_IO_ERROR },
+	{ "3,105,2362,-;Memory cgroup out of memory: Killed process 4242 (poof-w0) "
+	  "total-vm:10040kB, anon-rss:1024kB, file-rss:1480kB, shmem-rss:0kB, UID:0 pgtables:56kB "
+	  "oom_score_adj:0\n",
+	  KMSG_OOM_KILL },
+	{ "6,106,2363,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
+	  "mems_allowed=0,oom_memcg=/poof-1a2b/box,task_memcg=/poof-1a2b/box,task=poof-hog0,"
+	  "pid=4243,uid=0\n",
+	  KMSG_OOM_KILL },
+	/* A user process writing into /dev/kmsg gets the user facility: never an event. */
+	{ "11,107,2364,-;BUG: soft lockup - CPU#0 stuck for 99s! [spoof:1]\n", KMSG_NONE },
+	{ "12,108,2365,-;WARNING: CPU: 0 PID: 1 at fake.c:1\n", KMSG_NONE },
+	{ "8,109,2366,-;Kernel panic - not syncing: spoofed\n", KMSG_NONE },
+	/* Continuation lines after the text are not part of it. */
+	{ "4,110,2367,-;WARNING: CPU: 0 PID: 7 at mm/page_alloc.c:4000\n SUBSYSTEM=mem\n",
+	  KMSG_WARNING },
+};
+
+static void test_classify_lines(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		struct kmsg_record r;
+		enum kmsg_event got;
+
+		assert_int_equal(kmsg_parse_record(lines[i].record, strlen(lines[i].record), &r),
+				 0);
+		got = kmsg_classify(&r);
+		if (got != lines[i].want)
+			fail_msg("line %u \"%s\": got %s, want %s", i, r.text, kmsg_event_name(got),
+				 kmsg_event_name(lines[i].want));
+	}
+}
+
+static void test_parse_fields(void **state)
+{
+	const char *rec = "11,42,98765,-,caller=T1;hello world\n KEY=v\n";
+	struct kmsg_record r;
+
+	(void)state;
+	assert_int_equal(kmsg_parse_record(rec, strlen(rec), &r), 0);
+	assert_int_equal(r.level, 3);
+	assert_int_equal(r.facility, 1);
+	assert_int_equal(r.seq, 42);
+	assert_int_equal(r.ts_usec, 98765);
+	assert_string_equal(r.text, "hello world");
+}
+
+static void test_parse_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"", "no semicolon", "x,1,2,-;text", "6,1;text", "6,,2,-;text", "6,1,2;text",
+	};
+	struct kmsg_record r;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (kmsg_parse_record(bad[i], strlen(bad[i]), &r) != -EINVAL)
+			fail_msg("\"%s\" parsed", bad[i]);
+}
+
+static void test_oom_attribution(void **state)
+{
+	struct kmsg_oom o;
+
+	(void)state;
+	assert_int_equal(kmsg_parse_oom("oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),"
+					"cpuset=/,mems_allowed=0,oom_memcg=/poof-1a2b/box-1,"
+					"task_memcg=/poof-1a2b/box-1,task=poof-w3,pid=77,uid=0",
+					&o),
+			 0);
+	assert_string_equal(o.memcg, "/poof-1a2b/box-1");
+	assert_string_equal(o.task_memcg, "/poof-1a2b/box-1");
+	assert_string_equal(o.task, "poof-w3");
+	assert_int_equal(o.pid, 77);
+	assert_int_equal(kmsg_parse_oom("Killed process 1 (x)", &o), -EINVAL);
+	assert_int_equal(kmsg_parse_oom("oom-kill:constraint=CONSTRAINT_NONE,task=x,pid=1", &o),
+			 -EINVAL);
+}
+
+static void test_failure_events(void **state)
+{
+	(void)state;
+	assert_true(kmsg_event_is_kernel_failure(KMSG_HUNG_TASK));
+	assert_true(kmsg_event_is_kernel_failure(KMSG_SOFT_LOCKUP));
+	assert_true(kmsg_event_is_kernel_failure(KMSG_WARNING));
+	assert_true(kmsg_event_is_kernel_failure(KMSG_OOPS));
+	assert_false(kmsg_event_is_kernel_failure(KMSG_OOM_KILL)); /* the point, not a failure */
+	assert_false(kmsg_event_is_kernel_failure(KMSG_IO_ERROR));
+	assert_false(kmsg_event_is_kernel_failure(KMSG_NONE));
+}
+
+/* The reader skips what came before its marker; on the real /dev/kmsg when root. */
+static void test_reader_marker(void **state)
+{
+	struct kmsg_reader r;
+	struct kmsg_record rec;
+	char marker[64];
+	int k, seen_after = 0;
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0 || access("/dev/kmsg", W_OK) < 0)
+		skip();
+	snprintf(marker, sizeof(marker), "poof-test marker %d", getpid());
+	assert_int_equal(kmsg_open("/dev/kmsg", marker, true, &r), 0);
+	fd = open("/dev/kmsg", O_WRONLY);
+	assert_true(fd >= 0);
+	assert_true(write(fd, "<3>poof-test after the marker\n", 30) == 30);
+	close(fd);
+	while ((k = kmsg_next(&r, &rec)) == 1)
+		if (strcmp(rec.text, "poof-test after the marker") == 0) {
+			seen_after++;
+			assert_int_equal(rec.facility, 1);
+			assert_int_equal(kmsg_classify(&rec), KMSG_NONE);
+		}
+	assert_int_equal(k, 0);
+	assert_true(r.marker_seen);
+	assert_int_equal(seen_after, 1);
+	kmsg_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify_lines),	cmocka_unit_test(test_parse_fields),
+		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_oom_attribution),
+		cmocka_unit_test(test_failure_events),
+	};
+	const struct CMUnitTest root_tests[] = {
+		cmocka_unit_test(test_reader_marker),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+
+	/* cmocka's skip() counts as a failure for meson: run the group only when it can run. */
+	if (geteuid() == 0 && access("/dev/kmsg", W_OK) == 0)
+		failed += cmocka_run_group_tests(root_tests, NULL, NULL);
+	return failed;
+}
