@@ -280,6 +280,32 @@ static json_object *verdict_json(const struct report *r)
 	return a;
 }
 
+static json_object *kernel_json(const struct kernel_watch *k)
+{
+	json_object *o = json_object_new_object(), *events = json_object_new_object();
+	json_object *first = json_object_new_object();
+
+	add_bool(o, "watched", k->open_error == 0);
+	add_errno(o, "error", k->open_error);
+	add_str(o, "device", k->device[0] ? k->device : NULL);
+	add_u64(o, "records", k->records);
+	add_u64(o, "lost_records", k->reader.lost);
+	if (k->taint_known) {
+		add_u64(o, "taint_before", k->taint_before);
+		add_u64(o, "taint_after", k->taint_after);
+	}
+	add_bool(o, "target_error", k->target_error);
+	add_bool(o, "failed", kernel_watch_failed(k));
+	for (unsigned e = 1; e < _KMSG_EVENT_MAX; e++) {
+		add_u64(events, kmsg_event_name(e), k->counts[e]);
+		if (k->counts[e])
+			add_str(first, kmsg_event_name(e), k->first[e]);
+	}
+	json_object_object_add(o, "events", events);
+	json_object_object_add(o, "first_lines", first);
+	return o;
+}
+
 static json_object *report_json(const struct report *r)
 {
 	json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -312,6 +338,8 @@ static json_object *report_json(const struct report *r)
 						     "ok");
 	}
 	json_object_object_add(o, "verify", verify_json(r));
+	if (r->kernel_watch)
+		json_object_object_add(o, "kernel", kernel_json(r->kernel_watch));
 	if (r->ledger) {
 		json_object_object_add(o, "writers", writers_json(r->ledger));
 		json_object_object_add(o, "files", files_json(r->ledger));

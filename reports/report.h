@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "profiles/profile.h"
+#include "stress/kernel-watch.h"
 #include "stress/ledger.h"
 #include "stress/supervisor.h"
 #include "stress/verify.h"
@@ -38,8 +39,9 @@ struct report {
 	const struct ledger *ledger;
 	const struct supervisor_result *supervisor; /* NULL for verify */
 	const struct verify_result *verify;	    /* NULL when verification did not run */
-	int verify_error;			    /* -errno when it could not run */
-	bool verify_skipped;			    /* a second signal skipped it */
+	const struct kernel_watch *kernel_watch; /* what the kernel logged; NULL if not watched */
+	int verify_error;			 /* -errno when it could not run */
+	bool verify_skipped;			 /* a second signal skipped it */
 	char run_id[32];
 	const char *run_dir;
 	const char *target;	  /* --dir, or the scratch mountpoint */

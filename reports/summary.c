@@ -138,6 +138,29 @@ static void print_verify(const struct report *r, FILE *out)
 	print_losses(v, out);
 }
 
+static void print_kernel(const struct kernel_watch *k, FILE *out)
+{
+	if (k->open_error) {
+		fprintf(out, "  kernel log: not watched (%s)\n", strerror(-k->open_error));
+		return;
+	}
+	for (unsigned e = 1; e < _KMSG_EVENT_MAX; e++) {
+		if (!k->counts[e] || e == KMSG_OOM_KILL)
+			continue;
+		fprintf(out, "  kernel: %llu %s line%s%s, first: %s\n",
+			(unsigned long long)k->counts[e], kmsg_event_name(e),
+			k->counts[e] == 1 ? "" : "s",
+			kmsg_event_is_kernel_failure(e) ? " (KERNEL)" : "", k->first[e]);
+	}
+	if (k->taint_known && k->taint_after != k->taint_before)
+		fprintf(out, "  kernel: taint changed from %llu to %llu%s\n",
+			(unsigned long long)k->taint_before, (unsigned long long)k->taint_after,
+			(k->taint_after & ~k->taint_before) ? " (KERNEL)" : "");
+	if (k->reader.lost)
+		fprintf(out, "  kernel: %llu log records were overwritten before poof read them\n",
+			(unsigned long long)k->reader.lost);
+}
+
 void report_summary_print(const struct report *r, FILE *out)
 {
 	fprintf(out, "\npoof %s %s: %s (exit %d)%s\n", r->command, r->run_id,
@@ -147,6 +170,8 @@ void report_summary_print(const struct report *r, FILE *out)
 		print_write_phase(r, out);
 	print_syncfs(r, out);
 	print_verify(r, out);
+	if (r->kernel_watch)
+		print_kernel(r->kernel_watch, out);
 	if (r->unsealed_ledger)
 		fprintf(out, "  the run was interrupted before its ledger was sealed: "
 			     "verified from ledger.live\n");

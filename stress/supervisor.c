@@ -261,14 +261,16 @@ static int on_signal(struct supervisor *s, bool *ret_stop)
 static int event_loop(struct supervisor *s)
 {
 	for (;;) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->timerfd, .events = POLLIN },
+			{ .fd = s->cfg->kernel ? kernel_watch_fd(s->cfg->kernel) : -1,
+			  .events = POLLIN },
 		};
 		bool stop = false;
 		int r;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
@@ -278,6 +280,8 @@ static int event_loop(struct supervisor *s)
 			if (r < 0 || stop)
 				return r;
 		}
+		if (pfd[2].revents & POLLIN)
+			kernel_watch_drain(s->cfg->kernel);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel-watch.h"
 #include "ledger.h"
 #include "profiles/profile.h"
 
@@ -40,6 +41,7 @@ struct supervisor_config {
 	const struct plan *plan;
 	int data_dirfd;
 	uint64_t seed;
+	struct kernel_watch *kernel; /* drained whenever /dev/kmsg has news; may be NULL */
 	/* Called about once a second while writers run; may be NULL. */
 	void (*progress)(const struct supervisor_status *st, void *userdata);
 	void *userdata;

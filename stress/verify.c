@@ -375,7 +375,7 @@ static int verify_files(const struct ledger *l, int dirfd, const struct verify_o
 {
 	struct block_pattern patterns[21] = { 0 };
 	unsigned npatterns = 0;
-	bool run_reported = opt->syncfs_result < 0;
+	bool run_reported = opt->syncfs_result < 0 || opt->kernel_reported;
 	int r = 0;
 
 	for (uint32_t i = 0; i < l->hdr->nfiles && r >= 0; i++) {

@@ -80,9 +80,10 @@ struct verify_loss {
 
 struct verify_options {
 	bool strict_errors;
-	unsigned max_losses; /* losses kept in detail; all are counted */
-	bool remounted;	     /* caller remounted the filesystem before verifying */
-	int syncfs_result;   /* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
+	unsigned max_losses;  /* losses kept in detail; all are counted */
+	bool remounted;	      /* caller remounted the filesystem before verifying */
+	int syncfs_result;    /* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
+	bool kernel_reported; /* the kernel logged an I/O or fs error for the target */
 };
 
 struct verify_result {

@@ -16,6 +16,7 @@
 #include "shared/macro.h"
 #include "shared/parse.h"
 #include "shared/random.h"
+#include "stress/kernel-watch.h"
 #include "stress/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
@@ -50,6 +51,7 @@ struct stress_run {
 	uint64_t started_mono;
 	struct ledger *ledger;
 	struct supervisor_result sup;
+	struct kernel_watch kernel;
 	struct verify_result vr;
 	bool verified;
 	bool progress_line; /* a \r status line is on the terminal */
@@ -331,6 +333,18 @@ static void progress(const struct supervisor_status *st, void *userdata)
 		st->deaths, st->respawns);
 }
 
+static void start_kernel_watch(struct stress_run *run)
+{
+	char marker[64];
+
+	snprintf(marker, sizeof(marker), "poof: run %s started", run->rd.id);
+	kernel_watch_start(&run->kernel, marker, run->target);
+	if (!run->kernel.active)
+		log_warn("the kernel log is not watched (/dev/kmsg: %s): kernel failures "
+			 "cannot be seen",
+			 strerror(-run->kernel.open_error));
+}
+
 static int write_phase(struct stress_run *run)
 {
 	struct supervisor_config cfg = {
@@ -338,11 +352,13 @@ static int write_phase(struct stress_run *run)
 		.plan = &run->plan,
 		.data_dirfd = run->data_dirfd,
 		.seed = run->seed,
+		.kernel = &run->kernel,
 		.progress = progress,
 		.userdata = run,
 	};
 	int r;
 
+	start_kernel_watch(run);
 	log_notice("run %s: profile %s, %u writers, target %s", run->rd.id, run->plan.profile,
 		   run->ledger->hdr->nwriters, run->data_dir);
 	r = supervisor_run(&cfg, &run->sup);
@@ -394,6 +410,9 @@ static void verify_phase(struct stress_run *run)
 	};
 	int r;
 
+	/* What the kernel said about the target up to now (syncfs included) counts as reported. */
+	kernel_watch_drain(&run->kernel);
+	opt.kernel_reported = run->kernel.target_error;
 	if (supervisor_pending_stop_signal()) {
 		run->report.verify_skipped = true;
 		return;
@@ -488,6 +507,8 @@ static void fill_report(struct stress_run *run)
 	rep->ledger = run->ledger;
 	rep->supervisor = &run->sup;
 	rep->verify = run->verified ? &run->vr : NULL;
+	kernel_watch_stop(&run->kernel);
+	rep->kernel_watch = &run->kernel;
 	snprintf(rep->run_id, sizeof(rep->run_id), "%s", run->rd.id);
 	rep->run_dir = run->rd.path;
 	rep->target = run->target;
