@@ -494,6 +494,8 @@ static const struct key_def keys[] = {
 	  .accepted = "an integer from 0 to 100000" },
 	{ "stop-timeout", RUN(stop_timeout_ns), DURATION, .min = 1, .max = UINT64_MAX, .def = "10s",
 	  .accepted = "a duration above 0 like 10s or 500ms" },
+	{ "stall-timeout", RUN(stall_timeout_ns), DURATION, .min = 100 * 1000 * 1000ULL,
+	  .max = UINT64_MAX, .def = "20s", .accepted = "a duration of at least 100ms like 20s" },
 	{ "expect-oom", RUN(expect_oom), BOOL, .def = "no", .accepted = "yes or no" },
 	{ "writers", WRITER(count), NUMBER32, .min = 1, .max = PLAN_MAX_WRITERS, .def = "2",
 	  .accepted = "an integer from 1 to 1024" },

@@ -91,6 +91,27 @@ static const char *stop_reason_name(enum stop_reason r)
 	return names[r];
 }
 
+static json_object *snapshots_json(const struct writer_snapshot *snaps, unsigned n)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct writer_snapshot *w = &snaps[i];
+		json_object *o = json_object_new_object();
+		char state[2] = { w->task.state, '\0' };
+
+		add_u64(o, "writer", w->writer_id);
+		add_int(o, "pid", w->task.pid);
+		add_seconds(o, "at_s", w->at_ns);
+		add_seconds(o, "silent_s", w->silent_ns);
+		add_str(o, "state", state);
+		add_str(o, "wchan", w->task.wchan);
+		add_str(o, "stack", w->task.stack);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *write_phase_json(const struct supervisor_result *s)
 {
 	json_object *o = json_object_new_object();
@@ -104,6 +125,12 @@ static json_object *write_phase_json(const struct supervisor_result *s)
 	add_u64(o, "respawns", s->status.respawns);
 	add_u64(o, "failed_writers", s->status.failed);
 	add_u64(o, "unreaped_writers", s->unreaped);
+	add_u64(o, "stalls", s->stalls);
+	json_object_object_add(o, "stalled", snapshots_json(s->stalled, s->nstalled));
+	json_object_object_add(o, "unkillable", snapshots_json(s->unkillable, s->nunkillable));
+	add_u64(o, "supervisor_late_ticks", s->late_ticks);
+	add_seconds(o, "supervisor_max_lateness_s", s->max_lateness_ns);
+	add_seconds(o, "supervisor_cpu_s", s->cpu_ns);
 	return o;
 }
 

@@ -4,7 +4,7 @@
 void report_decide(struct report *r)
 {
 	r->fail = r->verify && r->verify->failed;
-	r->hang = r->supervisor && r->supervisor->unreaped > 0;
+	r->hang = r->supervisor && (r->supervisor->unreaped > 0 || r->supervisor->stalls > 0);
 	r->kernel = r->kernel_watch && kernel_watch_failed(r->kernel_watch);
 	r->ineffective = false;
 	/* The lowest non-zero code of those that apply wins; the report lists all. */

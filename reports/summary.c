@@ -89,6 +89,34 @@ static const char *method_text(const struct verify_result *v)
 	}
 }
 
+/* The first lines of a kernel stack: where the task sleeps. */
+static void print_stack(const char *stack, FILE *out)
+{
+	const char *p = stack;
+
+	for (unsigned line = 0; *p && line < 4; line++) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(out, "      %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+}
+
+static void print_snapshots(const char *what, uint32_t count, const struct writer_snapshot *s,
+			    unsigned n, FILE *out)
+{
+	if (!count)
+		return;
+	fprintf(out, "  HANG: %u writer%s %s\n", count, count == 1 ? "" : "s", what);
+	for (unsigned i = 0; i < MIN(n, 3u); i++) {
+		fprintf(out, "    writer %u (pid %d, %s) silent %.1fs, state %c, in %s\n",
+			s[i].writer_id, s[i].task.pid, s[i].task.comm,
+			(double)s[i].silent_ns / NSEC_PER_SEC, s[i].task.state,
+			s[i].task.wchan[0] ? s[i].task.wchan : "?");
+		print_stack(s[i].task.stack, out);
+	}
+}
+
 static void print_write_phase(const struct report *r, FILE *out)
 {
 	const struct supervisor_status *st = &r->supervisor->status;
@@ -103,6 +131,15 @@ static void print_write_phase(const struct report *r, FILE *out)
 	if (r->supervisor->unreaped)
 		fprintf(out, "; %u writers could not be killed", r->supervisor->unreaped);
 	fprintf(out, "\n");
+	print_snapshots("stalled", r->supervisor->stalls, r->supervisor->stalled,
+			r->supervisor->nstalled, out);
+	print_snapshots("unkillable", r->supervisor->unreaped, r->supervisor->unkillable,
+			r->supervisor->nunkillable, out);
+	if (r->supervisor->late_ticks)
+		fprintf(out,
+			"  poof's own timer ran late %u times (up to %.1fs): the machine stalled\n",
+			r->supervisor->late_ticks,
+			(double)r->supervisor->max_lateness_ns / NSEC_PER_SEC);
 }
 
 static void print_syncfs(const struct report *r, FILE *out)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -18,6 +19,7 @@
 
 #define TICK_NS (100 * NSEC_PER_MSEC)
 #define PROGRESS_NS NSEC_PER_SEC
+#define LATE_NS NSEC_PER_SEC
 
 struct supervisor {
 	const struct supervisor_config *cfg;
@@ -28,6 +30,8 @@ struct supervisor {
 	uint64_t next_kill_ns;
 	uint64_t next_progress_ns;
 	uint64_t rng;
+	uint64_t last_tick_ns;
+	bool *stalled; /* per writer: in a stall episode already recorded */
 	bool stopping;
 	struct supervisor_result res;
 };
@@ -220,10 +224,52 @@ static bool all_finished(const struct supervisor *s)
 	return true;
 }
 
+static void snapshot(struct supervisor *s, const struct ledger_writer *lw, uint64_t now,
+		     struct writer_snapshot *ret)
+{
+	ret->writer_id = lw->writer_id;
+	ret->at_ns = now - s->start_ns;
+	ret->silent_ns = now - __atomic_load_n(&lw->progress_ns, __ATOMIC_RELAXED);
+	task_snapshot(NULL, lw->pid, &ret->task);
+}
+
+/* A live writer whose heartbeat has not moved for stall-timeout: once per episode. */
+static void check_stalls(struct supervisor *s, uint64_t now)
+{
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
+		const struct ledger_writer *lw = &s->ledger->writers[i];
+		uint64_t last = __atomic_load_n(&lw->progress_ns, __ATOMIC_RELAXED);
+		bool silent = lw->pid > 0 && now > last &&
+			      now - last >= s->cfg->plan->stall_timeout_ns;
+
+		if (silent && !s->stalled[i]) {
+			s->res.stalls++;
+			if (s->res.nstalled < SUPERVISOR_MAX_SNAPSHOTS)
+				snapshot(s, lw, now, &s->res.stalled[s->res.nstalled++]);
+		}
+		s->stalled[i] = silent;
+	}
+}
+
+/* The supervisor's own ticks arriving late: the whole machine stalled. */
+static void check_lateness(struct supervisor *s, uint64_t now)
+{
+	uint64_t gap = now - s->last_tick_ns;
+
+	s->last_tick_ns = now;
+	if (gap <= TICK_NS + LATE_NS)
+		return;
+	s->res.late_ticks++;
+	s->res.max_lateness_ns = MAX(s->res.max_lateness_ns, gap - TICK_NS);
+}
+
 /* One tick: time-driven work. Returns true when the write phase is over. */
 static bool on_tick(struct supervisor *s)
 {
 	uint64_t now = now_monotonic_ns();
+
+	check_lateness(s, now);
+	check_stalls(s, now);
 
 	if (now >= s->next_kill_ns) {
 		kill_random_writer(s);
@@ -326,6 +372,13 @@ static int stop_writers(struct supervisor *s)
 		reap(s);
 	}
 	s->res.unreaped = writers_alive(s);
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
+		const struct ledger_writer *lw = &s->ledger->writers[i];
+
+		if (lw->pid > 0 && s->res.nunkillable < SUPERVISOR_MAX_SNAPSHOTS)
+			snapshot(s, lw, now_monotonic_ns(),
+				 &s->res.unkillable[s->res.nunkillable++]);
+	}
 	return 0;
 }
 
@@ -350,6 +403,15 @@ static int supervisor_open_fds(struct supervisor *s)
 	return 0;
 }
 
+static uint64_t cpu_time_ns(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * NSEC_PER_SEC +
+	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * NSEC_PER_USEC;
+}
+
 int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result *ret)
 {
 	struct supervisor s = {
@@ -359,12 +421,20 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		.timerfd = -1,
 		.rng = cfg->seed ^ 0x6b696c6c,
 	};
+	uint64_t cpu_start = 0;
 	int r, r2;
 
 	r = supervisor_open_fds(&s);
 	if (r < 0)
 		goto out;
+	s.stalled = calloc(cfg->ledger->hdr->nwriters, sizeof(*s.stalled));
+	if (!s.stalled) {
+		r = -ENOMEM;
+		goto out;
+	}
+	cpu_start = cpu_time_ns();
 	s.start_ns = now_monotonic_ns();
+	s.last_tick_ns = s.start_ns;
 	s.next_progress_ns = s.start_ns + PROGRESS_NS;
 	schedule_kill(&s, s.start_ns);
 	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
@@ -376,7 +446,9 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 	if (r >= 0)
 		r = r2;
 	update_status(&s, now_monotonic_ns());
+	s.res.cpu_ns = cpu_time_ns() - cpu_start;
 out:
+	free(s.stalled);
 	if (s.sigfd >= 0)
 		close(s.sigfd);
 	if (s.timerfd >= 0)

@@ -16,6 +16,9 @@
 #include "kernel-watch.h"
 #include "ledger.h"
 #include "profiles/profile.h"
+#include "task.h"
+
+#define SUPERVISOR_MAX_SNAPSHOTS 16
 
 enum stop_reason {
 	STOP_DURATION, /* the duration ran out */
@@ -47,11 +50,27 @@ struct supervisor_config {
 	void *userdata;
 };
 
+/* A writer caught stalled (no heartbeat for stall-timeout) or unkillable. */
+struct writer_snapshot {
+	uint32_t writer_id;
+	uint64_t at_ns;	    /* since the write phase started */
+	uint64_t silent_ns; /* since its last heartbeat */
+	struct task_snapshot task;
+};
+
 struct supervisor_result {
 	enum stop_reason reason;
 	int signal;	   /* the signal that stopped the run, 0 if none */
 	uint32_t unreaped; /* writers still present after stop-timeout */
 	struct supervisor_status status;
+	uint32_t stalls; /* stall episodes, all writers */
+	struct writer_snapshot stalled[SUPERVISOR_MAX_SNAPSHOTS];
+	unsigned nstalled;
+	struct writer_snapshot unkillable[SUPERVISOR_MAX_SNAPSHOTS];
+	unsigned nunkillable;
+	uint32_t late_ticks; /* the supervisor's own ticks more than a second late */
+	uint64_t max_lateness_ns;
+	uint64_t cpu_ns; /* the supervisor's own CPU time (user + system) */
 };
 
 /*

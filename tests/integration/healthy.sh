@@ -36,6 +36,7 @@ assert_eq losses_total 0 "$(json "$report" verify.losses_total)"
 assert_ge in-flight 1 "$(json "$report" verify.classes.in-flight)"
 assert_ge respawns 1 "$(json "$report" write_phase.respawns)"
 assert_ge writer_deaths 1 "$(json "$report" write_phase.writer_deaths)"
+assert_eq stalls 0 "$(json "$report" write_phase.stalls)"
 blocks=$(json "$report" verify.blocks)
 assert_eq "ok + in-flight" "$blocks" \
 	$(($(json "$report" verify.classes.ok) + $(json "$report" verify.classes.in-flight)))
