@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -265,11 +266,11 @@ static int judge(struct vfile *v, uint32_t index, const struct block_found *f, c
 	return record_loss(v, index, cls, &e, f, buf);
 }
 
-static int verify_chunk(struct vfile *v, uint8_t *buf, uint64_t off, uint32_t first, uint32_t count)
+/* Judge the blocks of one chunk from what pread returned (n bytes, or -errno). */
+static int verify_chunk(struct vfile *v, const uint8_t *buf, ssize_t n, uint64_t off,
+			uint32_t first, uint32_t count)
 {
 	uint32_t bs = v->lf->block_size;
-	size_t want = ALIGN_UP((size_t)count * bs, (size_t)DIRECT_ALIGN);
-	ssize_t n = pread_full(v->fd, buf, want, (off_t)off);
 	struct block_found f;
 
 	if (n < 0) {
@@ -296,6 +297,74 @@ static int verify_chunk(struct vfile *v, uint8_t *buf, uint64_t off, uint32_t fi
 			return r;
 	}
 	return 0;
+}
+
+/* One reader thread: the next chunk is read while this one is checksummed. */
+struct prefetch {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int fd;
+	uint8_t *buf;
+	size_t len;
+	off_t off;
+	ssize_t result;
+	bool pending, quit;
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+	ssize_t n;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->pending && !p->quit)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->quit)
+			break;
+		pthread_mutex_unlock(&p->lock);
+		n = pread_full(p->fd, p->buf, p->len, p->off);
+		pthread_mutex_lock(&p->lock);
+		p->result = n;
+		p->pending = false;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+static void prefetch_start(struct prefetch *p, int fd, uint8_t *buf, size_t len, off_t off)
+{
+	pthread_mutex_lock(&p->lock);
+	p->fd = fd;
+	p->buf = buf;
+	p->len = len;
+	p->off = off;
+	p->pending = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static ssize_t prefetch_wait(struct prefetch *p)
+{
+	ssize_t n;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->pending)
+		pthread_cond_wait(&p->cond, &p->lock);
+	n = p->result;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+static void prefetch_stop(struct prefetch *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->quit = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
 }
 
 static int verify_missing(struct vfile *v)
@@ -331,7 +400,14 @@ static int open_from_media(struct vfile *v, int dirfd)
 	return 0;
 }
 
-static int verify_file(struct vfile *v, int dirfd, uint8_t *buf)
+static size_t chunk_bytes(const struct vfile *v, uint32_t first, uint32_t per_chunk)
+{
+	uint32_t count = MIN(per_chunk, v->lf->nblocks - first);
+
+	return ALIGN_UP((size_t)count * v->lf->block_size, (size_t)DIRECT_ALIGN);
+}
+
+static int verify_file(struct vfile *v, int dirfd, uint8_t *buf, struct prefetch *pf)
 {
 	uint32_t per_chunk = CHUNK_SIZE / v->lf->block_size;
 	struct stat st;
@@ -346,12 +422,25 @@ static int verify_file(struct vfile *v, int dirfd, uint8_t *buf)
 	if (fstat(v->fd, &st) < 0)
 		return -errno;
 	v->size = (uint64_t)st.st_size;
-	for (uint32_t first = 0; first < v->lf->nblocks; first += per_chunk) {
+	if (v->lf->nblocks == 0)
+		return 0;
+	prefetch_start(pf, v->fd, buf, chunk_bytes(v, 0, per_chunk), 0);
+	for (uint32_t first = 0, k = 0; first < v->lf->nblocks; first += per_chunk, k++) {
 		uint32_t count = MIN(per_chunk, v->lf->nblocks - first);
+		uint32_t next = first + count;
+		ssize_t n = prefetch_wait(pf);
+		uint8_t *cur = buf + (size_t)(k & 1) * CHUNK_SIZE;
 
-		r = verify_chunk(v, buf, (uint64_t)first * v->lf->block_size, first, count);
-		if (r < 0)
+		if (next < v->lf->nblocks)
+			prefetch_start(pf, v->fd, buf + (size_t)((k + 1) & 1) * CHUNK_SIZE,
+				       chunk_bytes(v, next, per_chunk),
+				       (off_t)((uint64_t)next * v->lf->block_size));
+		r = verify_chunk(v, cur, n, (uint64_t)first * v->lf->block_size, first, count);
+		if (r < 0) {
+			if (next < v->lf->nblocks)
+				prefetch_wait(pf);
 			return r;
+		}
 	}
 	return 0;
 }
@@ -371,7 +460,7 @@ static int pattern_for(struct block_pattern *cache, unsigned *n, uint64_t run_id
 }
 
 static int verify_files(const struct ledger *l, int dirfd, const struct verify_options *opt,
-			struct verify_result *res, uint8_t *buf)
+			struct verify_result *res, uint8_t *buf, struct prefetch *pf)
 {
 	struct block_pattern patterns[21] = { 0 };
 	unsigned npatterns = 0;
@@ -390,7 +479,7 @@ static int verify_files(const struct ledger *l, int dirfd, const struct verify_o
 		v.reported = run_reported || ledger_file_error_reported(v.lf);
 		r = pattern_for(patterns, &npatterns, l->hdr->run_id, v.lf->block_size, &v.pattern);
 		if (r >= 0)
-			r = verify_file(&v, dirfd, buf);
+			r = verify_file(&v, dirfd, buf, pf);
 		if (v.fd >= 0)
 			close(v.fd);
 		free(v.durable_pos);
@@ -406,6 +495,8 @@ int verify_run(const struct ledger *l, const char *data_dir, const struct verify
 {
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_free_ uint8_t *buf = NULL;
+	struct prefetch pf = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			       .cond = PTHREAD_COND_INITIALIZER };
 	uint64_t start = now_monotonic_ns();
 	int r;
 
@@ -416,10 +507,15 @@ int verify_run(const struct ledger *l, const char *data_dir, const struct verify
 	dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	buf = aligned_alloc(DIRECT_ALIGN, CHUNK_SIZE);
+	/* Two chunks: the reader thread fills one while this thread judges the other. */
+	buf = aligned_alloc(DIRECT_ALIGN, 2 * CHUNK_SIZE);
 	if (!buf)
 		return -ENOMEM;
-	r = verify_files(l, dirfd, opt, ret, buf);
+	r = -pthread_create(&pf.thread, NULL, prefetch_main, &pf);
+	if (r < 0)
+		return r;
+	r = verify_files(l, dirfd, opt, ret, buf, &pf);
+	prefetch_stop(&pf);
 	if (r < 0) {
 		verify_result_free(ret);
 		return r;
