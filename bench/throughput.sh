@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Writer and verifier throughput of poof against dd and fio, in one run, on
+# one filesystem: a 1.5 GiB ext4 image on tmpfs (/dev/shm), loop-mounted. The
+# device is memory-fast but real: poof refuses tmpfs itself as a target.
+#
+# What is measured, each RUNS times (default 5), every tool starting from
+# dropped caches (sync; echo 3 > /proc/sys/vm/drop_caches):
+#
+#   write, create     a new 1 GiB file, 4 KiB buffered writes, no fsync:
+#                     poof stress -o passes=1 (write_phase.elapsed_s),
+#                     dd bs=4k from /dev/zero, fio psync verify=crc32c with
+#                     do_verify=0 (fio writes checksummed blocks, no read back).
+#   write, overwrite  a second pass in place over the file just written, its
+#                     pages still cached as poof's second pass finds them:
+#                     poof = passes=2 minus passes=1 in the same round
+#                     (poof's report has no per-pass time, so this is a
+#                     difference of two runs and the noisiest figure here:
+#                     "noise" when it comes out <= 0); dd conv=notrunc and fio
+#                     overwrite=1 run right after their create pass.
+#   write, 2 passes   create + overwrite, each tool's total: poof passes=2 in
+#                     one run, dd and fio summed per round. No subtraction,
+#                     so this is the writer figure to trust.
+#   verify            reading the 1 GiB back from the media with O_DIRECT:
+#                     poof verify on the passes=2 run (verify.elapsed_s),
+#                     dd iflag=direct bs=1M over the same poof file, fio
+#                     verify_only bs=4k direct=1 over the fio-written file.
+#
+# Times are what each tool reports for its own I/O phase (poof's write phase
+# includes forking its writer; dd's and fio's exclude process start-up).
+# The table gives medians and ratios of throughput (>1 means poof is faster)
+# with the targets next to them. PASS/MISS is informational: the script exits
+# 0 unless a tool failed to run or poof found a loss.
+#
+# Usage: bench/throughput.sh [POOF]    (root; default POOF: build/poof)
+# Environment: RUNS=5, IMAGE_DIR=/dev/shm, KEEP_RAW=DIR copies the raw figures there.
+set -euo pipefail
+
+POOF=${1:-build/poof}
+RUNS=${RUNS:-5}
+IMAGE_DIR=${IMAGE_DIR:-/dev/shm}
+FILE_MIB=1024
+BLOCKS=$((FILE_MIB * 256)) # 4 KiB blocks
+
+die() {
+	echo "throughput.sh: $*" >&2
+	exit 1
+}
+
+[[ $(id -u) == 0 ]] || die "needs root (loop mount, drop_caches)"
+for prog in fio dd jq mkfs.ext4 losetup; do
+	command -v "$prog" >/dev/null || die "$prog not found"
+done
+[[ -x $POOF ]] || die "$POOF is not an executable; pass the poof binary"
+POOF=$(realpath "$POOF")
+
+work='' img='' loop='' mnt=''
+cleanup() {
+	local rc=$?
+
+	trap - EXIT INT TERM
+	if [[ -n $mnt ]] && mountpoint -q "$mnt"; then
+		umount "$mnt" || umount -l "$mnt" || true
+	fi
+	if [[ -n $loop ]]; then losetup -d "$loop" || true; fi
+	if [[ -n $img ]]; then rm -f "$img"; fi
+	if [[ -n $work ]]; then rm -rf "$work"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+work=$(mktemp -d /tmp/poof-bench.XXXXXX)
+img=$(mktemp "$IMAGE_DIR/poof-bench.XXXXXX.img")
+mnt=$work/mnt
+mkdir "$mnt" "$work/runs" "$work/out"
+truncate -s 1536M "$img"
+mkfs.ext4 -q -F "$img"
+loop=$(losetup --find --show "$img")
+mount "$loop" "$mnt"
+
+drop_caches() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+# The key was renamed keep-scratch -> keep; ask this binary which it knows.
+keep_key=$("$POOF" profiles show --effective smoke 2>/dev/null |
+	awk '$1 == "keep" || $1 == "keep-scratch" { print $1; exit }') || true
+if [[ -z $keep_key ]]; then
+	for k in keep keep-scratch; do
+		if "$POOF" profiles show -o "$k=always" smoke >/dev/null 2>&1; then
+			keep_key=$k
+			break
+		fi
+	done
+fi
+[[ -n $keep_key ]] || die "$POOF knows neither -o keep nor -o keep-scratch"
+
+# raw NAME VALUE: one measurement, seconds.
+raw() {
+	echo "$2" >>"$work/out/$1"
+	printf '  %-18s %8.3f s\n' "$1" "$2"
+}
+
+# poof_stress PASSES KEEP RUNDIR: the write phase's seconds, checking its bytes.
+poof_stress() {
+	local passes=$1 keep=$2 rd=$3 json=$3.json bytes
+
+	"$POOF" stress --dir "$mnt" --run-dir "$rd" --json "$json" -q \
+		-o writers=1 -o files=1 -o file-size=${FILE_MIB}M -o block-size=4K \
+		-o fsync=none -o kill-writers=0 -o passes="$passes" -o duration=10m \
+		-o "$keep_key=$keep" -o cgroup=none >/dev/null ||
+		die "poof stress passes=$passes failed (exit $?):" \
+			"$(jq -c '{verdicts, write_phase}' "$json" 2>/dev/null)"
+	bytes=$(jq -r .write_phase.bytes_acknowledged "$json")
+	((bytes == passes * FILE_MIB * 1048576)) ||
+		die "poof stress passes=$passes wrote $bytes bytes"
+	jq -r .write_phase.elapsed_s "$json"
+}
+
+poof_verify() {
+	local rd=$1 json=$1.verify.json bytes
+
+	"$POOF" verify --json "$json" -q "$rd" >/dev/null ||
+		die "poof verify failed (exit $?):" \
+			"$(jq -c '{verdicts, verify: .verify | del(.losses)}' "$json" 2>/dev/null)"
+	bytes=$(jq -r .verify.bytes_read "$json")
+	((bytes == FILE_MIB * 1048576)) || die "poof verify read $bytes bytes"
+	jq -r .verify.elapsed_s "$json"
+}
+
+# dd_seconds ARGS...: dd's own figure from its last line ("..., 1.2 s, ...").
+dd_seconds() {
+	local out
+
+	out=$(LC_ALL=C dd "$@" 2>&1) || die "dd $* failed: $out"
+	grep -q "^$((FILE_MIB * 1048576)) bytes" <<<"$out" || die "dd $* was short: $out"
+	awk -F', ' '/copied/ { sub(/ s$/, "", $3); print $3 }' <<<"$out"
+}
+
+# fio_seconds DIR ARGS...: the job's runtime for DIR (read or write), in s.
+fio_seconds() {
+	local dir=$1 json=$work/out/fio.json
+	shift
+
+	fio --output-format=json --output="$json" --name=w --bs=4k --size=${FILE_MIB}M \
+		--ioengine=psync --verify=crc32c "$@" >/dev/null ||
+		die "fio $* failed: $(head -c 2000 "$json")"
+	jq -e ".jobs[0].error == 0 and .jobs[0].$dir.io_bytes == $((FILE_MIB * 1048576))" \
+		"$json" >/dev/null || die "fio $*: error or short I/O"
+	jq -r ".jobs[0].$dir.runtime / 1000" "$json"
+}
+
+one_round() {
+	local rd=$work/runs/r$1 peer=$mnt/peer.dat t t1 t2 pfile
+
+	echo "round $1 of $RUNS"
+	drop_caches
+	t1=$(poof_stress 1 never "$work/runs/c$1")
+	raw poof-create "$t1"
+	drop_caches
+	t2=$(poof_stress 2 always "$rd")
+	raw poof-2passes "$t2"
+	raw poof-overwrite "$(awk -v a="$t2" -v b="$t1" 'BEGIN { print a - b }')"
+	pfile=$(jq -r .target.data_dir "$rd.json")/w0000-f000000.dat
+	drop_caches
+	t=$(poof_verify "$rd")
+	raw poof-verify "$t"
+	drop_caches
+	t=$(dd_seconds if="$pfile" of=/dev/null bs=1M iflag=direct)
+	raw dd-read-direct "$t"
+	rm -rf "$(jq -r .target.data_dir "$rd.json")"
+
+	drop_caches
+	t1=$(dd_seconds if=/dev/zero of="$peer" bs=4k count=$BLOCKS conv=notrunc)
+	raw dd-create "$t1"
+	t2=$(dd_seconds if=/dev/zero of="$peer" bs=4k count=$BLOCKS conv=notrunc)
+	raw dd-overwrite "$t2"
+	raw dd-2passes "$(awk -v a="$t1" -v b="$t2" 'BEGIN { print a + b }')"
+	rm -f "$peer"
+
+	drop_caches
+	t1=$(fio_seconds write --filename="$peer" --rw=write --do_verify=0 --overwrite=0 \
+		--fallocate=none --end_fsync=0)
+	raw fio-create "$t1"
+	t2=$(fio_seconds write --filename="$peer" --rw=write --do_verify=0 --overwrite=1 \
+		--end_fsync=0)
+	raw fio-overwrite "$t2"
+	raw fio-2passes "$(awk -v a="$t1" -v b="$t2" 'BEGIN { print a + b }')"
+	drop_caches
+	t=$(fio_seconds read --filename="$peer" --rw=write --verify_only --direct=1)
+	raw fio-verify "$t"
+	rm -f "$peer"
+}
+
+loadavg() {
+	cut -d' ' -f1-3 /proc/loadavg
+}
+
+echo "poof throughput: $POOF, ${FILE_MIB} MiB, 4 KiB blocks, $RUNS rounds," \
+	"ext4 on $loop on $IMAGE_DIR; $(nproc) CPUs, $(uname -r)"
+# Other load skews every figure, poof's two-process writer and its verifier most.
+echo "load average before: $(loadavg)"
+for ((i = 1; i <= RUNS; i++)); do
+	one_round "$i"
+done
+
+median() {
+	sort -g "$work/out/$1" | awk '{ v[NR] = $1 } END {
+		print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+echo "load average after: $(loadavg)"
+awk -v mib=$FILE_MIB \
+	-v pc="$(median poof-create)" -v po="$(median poof-overwrite)" \
+	-v p2="$(median poof-2passes)" -v d2="$(median dd-2passes)" \
+	-v f2="$(median fio-2passes)" \
+	-v pv="$(median poof-verify)" -v dr="$(median dd-read-direct)" \
+	-v dc="$(median dd-create)" -v dov="$(median dd-overwrite)" \
+	-v fc="$(median fio-create)" -v fo="$(median fio-overwrite)" \
+	-v fv="$(median fio-verify)" -v runs="$RUNS" '
+function row(what, tool, s, n) {
+	if (s <= 0)
+		printf "%-10s %-30s %8.3f %9s\n", what, tool, s, "noise"
+	else
+		printf "%-10s %-30s %8.3f %9.0f\n", what, tool, s, (n ? n : 1) * mib / s
+}
+function ratio(name, poof, peer, target) {
+	if (poof <= 0) {
+		printf "%-34s %7s   (the difference of two runs drowned in noise)\n", name, "n/a"
+		return
+	}
+	r = peer / poof
+	printf "%-34s %6.2fx", name, r
+	if (target)
+		printf "   target >= %.2gx  %s", target, (r >= target ? "PASS" : "MISS")
+	printf "\n"
+}
+BEGIN {
+	printf "\nmedians of %d rounds, %d MiB each\n", runs, mib
+	printf "%-10s %-30s %8s %9s\n", "phase", "tool", "seconds", "MiB/s"
+	row("create", "poof stress passes=1", pc)
+	row("create", "dd bs=4k", dc)
+	row("create", "fio psync verify=crc32c", fc)
+	row("2 passes", "poof stress passes=2", p2, 2)
+	row("2 passes", "dd create + overwrite", d2, 2)
+	row("2 passes", "fio create + overwrite", f2, 2)
+	row("overwrite", "poof (passes=2) - (passes=1)", po)
+	row("overwrite", "dd bs=4k conv=notrunc", dov)
+	row("overwrite", "fio psync verify=crc32c", fo)
+	row("verify", "poof verify", pv)
+	row("verify", "dd iflag=direct bs=1M", dr)
+	row("verify", "fio verify_only bs=4k direct", fv)
+	printf "\nthroughput ratios (>1: poof faster)\n"
+	ratio("poof-writer/dd (2 passes)", p2, d2, 0.9)
+	ratio("poof-writer/fio (2 passes)", p2, f2, 2.5)
+	ratio("poof-writer/dd (create)", pc, dc, 0.9)
+	ratio("poof-writer/fio (create)", pc, fc, 2.5)
+	ratio("poof-writer/dd (overwrite, noisy)", po, dov, 0.9)
+	ratio("poof-writer/fio (overwrite, noisy)", po, fo, 2.5)
+	ratio("poof-verify/dd-direct", pv, dr, 0.8)
+	ratio("poof-verify/fio-verify", pv, fv, 0)
+}'
+if [[ -n ${KEEP_RAW:-} ]]; then
+	mkdir -p "$KEEP_RAW"
+	rm -f "$work/out/fio.json"
+	cp "$work"/out/* "$KEEP_RAW"/
+	echo "raw figures (seconds, one a line) in $KEEP_RAW/"
+fi
