@@ -59,8 +59,8 @@ static int read_controllers(int dirfd, const char *file, unsigned *ret)
 	return 0;
 }
 
-static int check_limit(const char *mount, const char *parent, const char *file, uint64_t want,
-		       char **ret_message)
+static int check_limit(const char *mount, const char *parent, const char *file, const char *knob,
+		       uint64_t want, char **ret_message)
 {
 	uint64_t have;
 	int r;
@@ -73,7 +73,7 @@ static int check_limit(const char *mount, const char *parent, const char *file, 
 	if (have != CG_UNSET && want > have) {
 		*ret_message = cg_message("%s=%" PRIu64 " is above the limit of the cgroup poof "
 					  "runs in (%s: %s=%" PRIu64 ")",
-					  file, want, parent, file, have);
+					  knob, want, parent, file, have);
 		return -EINVAL;
 	}
 	return 0;
@@ -125,11 +125,13 @@ static int v2_validate(const struct cg_layout *layout, const char *root, const s
 		r = -EINVAL;
 	}
 	if (r >= 0)
-		r = check_limit(mount, parent, "memory.max", l->memory_max, ret_message);
+		r = check_limit(mount, parent, "memory.max", "memory.max", l->memory_max,
+				ret_message);
 	if (r >= 0)
-		r = check_limit(mount, parent, "memory.max", l->memory_high, ret_message);
+		r = check_limit(mount, parent, "memory.max", "memory.high", l->memory_high,
+				ret_message);
 	if (r >= 0)
-		r = check_limit(mount, parent, "pids.max", l->pids_max, ret_message);
+		r = check_limit(mount, parent, "pids.max", "pids.max", l->pids_max, ret_message);
 	return r;
 }
 
@@ -234,20 +236,26 @@ static void undo_parent(struct cg_run *run, int parent_fd)
 		(void)move_supervisor_back(run);
 }
 
+/* mkdir the run group and hand it the controllers; removes it again on failure. */
 static int create_run_group(struct cg_run *run)
 {
 	unsigned done;
 	int r;
 
 	if (mkdir(run->path, 0755) < 0)
-		return -errno;
+		return -errno; /* EEXIST: a leftover of the same id is never adopted or removed */
 	run->dirfd = open(run->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (run->dirfd < 0)
-		return -errno;
-	r = read_controllers(run->dirfd, "cgroup.controllers", &run->ctrl_available);
-	if (r < 0)
-		return r;
-	return subtree_control(run->dirfd, run->ctrl_available, '+', &done);
+	r = run->dirfd < 0 ? -errno : 0;
+	if (r >= 0)
+		r = read_controllers(run->dirfd, "cgroup.controllers", &run->ctrl_available);
+	if (r >= 0)
+		r = subtree_control(run->dirfd, run->ctrl_available, '+', &done);
+	if (r < 0) {
+		closep(&run->dirfd);
+		run->dirfd = -1;
+		rmdir(run->path);
+	}
+	return r;
 }
 
 static int v2_open_run(struct cg_run *run)
@@ -269,11 +277,8 @@ static int v2_open_run(struct cg_run *run)
 		r = enable_in_parent(run, parent_fd, want);
 	if (r >= 0)
 		r = create_run_group(run);
-	if (r < 0) {
-		closep(&run->dirfd);
-		rmdir(run->path);
+	if (r < 0)
 		undo_parent(run, parent_fd);
-	}
 	return r;
 }
 

@@ -176,7 +176,11 @@ static _noreturn_ void fork_child(int procs_fd, int sync_fd, int (*fn)(void *), 
 	_exit(fn(arg));
 }
 
-/* The child's report: 0 once it joined, -errno when it could not (and was reaped). */
+/*
+ * The child's report: 0 once it joined, -errno when it could not (and was
+ * reaped). No deadline: the child answers right after one write(2), or dies
+ * and closes the pipe.
+ */
 static int wait_joined(int sync_fd, pid_t pid)
 {
 	unsigned char status;
