@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * What the managers share, like crun's cgroup-internal.h: the run and
+ * container structs, the ops table entry each manager file defines, and the
+ * helpers for groups that are directories (cgroupfs and v1).
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "manager.h"
+
+#define CG_RUN_ID_MAX 64
+#define CG_NAME_MAX 64
+
+/* Controllers cgroupfs may enable in a parent's cgroup.subtree_control. */
+enum {
+	CG_CTRL_MEMORY = 1 << 0,
+	CG_CTRL_PIDS = 1 << 1,
+};
+
+struct cg_container {
+	struct cg_run *run;
+	struct cg_container *next;
+	char name[CG_NAME_MAX];
+	char path[PATH_MAX]; /* with the root prefix */
+	int dirfd;
+	int memory_events_fd; /* v2 memory.events, kept for pread and POLLPRI */
+	int group_events_fd;  /* v2 cgroup.events */
+	bool has_kill_file;
+	bool kill_requested;
+	bool destroyed;
+	pid_t *pids; /* none: the processes spawned, since there is no group to ask */
+	size_t npids;
+};
+
+struct cg_run {
+	const struct cg_ops *ops;
+	struct cg_layout layout;
+	char root[PATH_MAX];
+	char id[CG_RUN_ID_MAX];
+	char parent[PATH_MAX]; /* where poof started, with the root prefix */
+	char path[PATH_MAX];   /* parent/poof-<id>, with the root prefix */
+	char rel[PATH_MAX];    /* path below the hierarchy's mount (for libcgroup) */
+	int dirfd;
+	unsigned ctrl_enabled_parent; /* v2: what open_run enabled in parent's subtree_control */
+	unsigned ctrl_available;      /* v2: controllers the run group passes to containers */
+	bool supervisor_moved;
+	char supervisor_path[PATH_MAX];
+	struct cg_container *containers;
+	bool open;
+};
+
+struct cg_ops {
+	enum cg_manager_kind kind;
+	/* Knobs this manager can honour, and where runs go. */
+	int (*validate)(const struct cg_layout *layout, const char *root,
+			const struct cg_limits *limits, char **ret_message);
+	int (*parent_path)(const struct cg_layout *layout, const char *root, char *buf, size_t len);
+	int (*open_run)(struct cg_run *run);
+	int (*close_run)(struct cg_run *run, uint64_t deadline_ns);
+	int (*create_container)(struct cg_container *c, const struct cg_limits *limits);
+	int (*spawn)(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid);
+	int (*read_events)(struct cg_container *c, struct cg_events *ret);
+	int (*populated)(struct cg_container *c);
+	int (*kill)(struct cg_container *c);
+	int (*destroy)(struct cg_container *c, uint64_t deadline_ns);
+	int (*memory_current)(struct cg_container *c, uint64_t *ret);
+	int (*memory_stat)(struct cg_container *c, struct cg_memory_stat *ret);
+};
+
+extern const struct cg_ops cg_cgroupfs_ops;
+extern const struct cg_ops cg_systemd_ops;
+extern const struct cg_ops cg_v1_ops;
+extern const struct cg_ops cg_none_ops;
+
+/* ---- helpers (cgroups/util.c) ---- */
+
+/* snprintf into buf: 0 or -ENAMETOOLONG. */
+int cg_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Read a small cgroup file below dirfd, NUL-terminated: bytes or -errno. */
+int cg_read_at(int dirfd, const char *file, char *buf, size_t len);
+/* pread from offset 0 of a kept fd, NUL-terminated. */
+int cg_pread_text(int fd, char *buf, size_t len);
+/* Write a value to a cgroup file below dirfd: 0 or -errno (the kernel's). */
+int cg_write_at(int dirfd, const char *file, const char *value);
+int cg_write_u64_at(int dirfd, const char *file, uint64_t value);
+/* A limit file below dirfd (cg_parse_limit()). */
+int cg_read_limit_at(int dirfd, const char *file, uint64_t *ret);
+/* A one-number file (memory.current, memory.failcnt). */
+int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
+bool cg_file_exists_at(int dirfd, const char *file);
+
+/*
+ * The smallest limit in `file` on the path from dir up to (excluding) mount,
+ * all with the root prefix already applied: CG_UNSET when none. Missing
+ * files count as "no limit" (the root group has none).
+ */
+int cg_effective_limit(const char *mount, const char *dir, const char *file, uint64_t *ret);
+
+/* Is swap configured (SwapTotal > 0 in root/proc/meminfo)? */
+bool cg_swap_configured(const char *root);
+
+/* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
+int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
+			pid_t *ret_pid);
+
+/* One pass of SIGKILL over the pids in `procs` below dirfd: how many were signalled. */
+int cg_kill_procs_once(int dirfd, const char *procs);
+
+/* 1 when `procs` below dirfd lists a process. */
+int cg_procs_populated(int dirfd, const char *procs);
+
+/* rmdir with retries on EBUSY until the deadline. */
+int cg_rmdir_deadline(const char *path, uint64_t deadline_ns);
+
+/* A malloc'ed printf, for validation messages (NULL on ENOMEM). */
+char *cg_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Shared validation: memory.high <= memory.max, pids.max > 0. */
+int cg_validate_common(const struct cg_limits *limits, char **ret_message);
+
+/* ---- group directories: libcgroup where it fits, plain files otherwise (group.c) ---- */
+
+struct cg_setting {
+	const char *file;
+	char value[32];
+};
+
+/*
+ * Create the group at `path` (root prefix included) whose path below the
+ * hierarchy mount is `rel`, and write settings in order. With libcgroup
+ * compiled in, a real system (empty root) and a `controller` name, libcgroup
+ * does it (cgroup_create_cgroup); otherwise mkdir and plain writes. On a
+ * failed setting the new group is removed again. -EEXIST when it exists.
+ */
+int cg_group_create(const char *root, const char *path, const char *rel, const char *controller,
+		    const struct cg_setting *settings, size_t nsettings);
+
+/* Remove an empty group (libcgroup's CGFLAG_DELETE_EMPTY_ONLY, or rmdir), retrying EBUSY. */
+int cg_group_remove(const char *root, const char *path, const char *rel, const char *controller,
+		    uint64_t deadline_ns);
+
+/* ---- libcgroup wrappers (libcgroup.c; -ENOTSUP stubs without it) ---- */
+int cg_lib_create(const char *rel, const char *controller, const struct cg_setting *settings,
+		  size_t nsettings);
+int cg_lib_delete_empty(const char *rel, const char *controller);

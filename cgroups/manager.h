@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * cgroup managers: who creates the run's cgroups, puts processes into them,
+ * watches and kills them, and removes them again.
+ *
+ * The cgroup *layout* (v1, hybrid, v2) is detected once by cg_detect(); the
+ * *manager* is chosen from it separately (cg_choose_manager()):
+ *
+ *   cgroupfs  plain cgroup v2 files below the cgroup poof was started in
+ *   systemd   a transient scope with Delegate=yes over sd-bus (stub here)
+ *   v1        the v1 memory controller, for hybrid and v1-only hosts
+ *   none      no containment: processes are tracked by pid, limits refused
+ *
+ * Every function returns >= 0 or -errno and never prints. Every wait takes
+ * a deadline on the CLOCK_MONOTONIC scale of now_monotonic_ns().
+ *
+ * Naming. A run's groups are `poof-<runid>` directly below the cgroup poof
+ * was started in (its "parent"), containers are leaves below that:
+ *
+ *   v1:  <memory mount><self>/poof-<id>/<container>
+ *   v2:  <v2 mount><self>/poof-<id>/<container>
+ *        <v2 mount><self>/poof-<id>-supervisor        (only when needed, below)
+ *
+ * cg_list_run_groups() finds them again for `poof cleanup`.
+ *
+ * The v2 supervisor rule. A v2 group that enables memory for its children
+ * (`+memory` in cgroup.subtree_control) may not hold processes itself, and
+ * the supervisor must stay outside every container. When poof starts in the
+ * root cgroup (exempt from the rule) or in a group whose subtree_control
+ * already has the controllers, nothing moves. Otherwise open_run first tries
+ * to enable the controllers in <self>; if the kernel says EBUSY because the
+ * supervisor itself sits in <self>, the supervisor process moves into the
+ * leaf `poof-<id>-supervisor` beside the run group and the write is retried.
+ * If <self> still holds other processes (a shell, another program), the run
+ * fails with -EBUSY: start poof in a cgroup of its own (for example
+ * `systemd-run --scope -p Delegate=yes poof ...`). close_run undoes what
+ * open_run did, in reverse: containers, run group, the controllers it
+ * enabled, the supervisor's move, the supervisor leaf. Call open_run before
+ * forking anything: only the supervisor process moves, not its children.
+ *
+ * On v1 a group may hold processes and children at once, so the supervisor
+ * never moves and the run group carries no limit of its own.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "events.h"
+#include "version.h"
+
+enum cg_manager_kind {
+	CG_MANAGER_AUTO,
+	CG_MANAGER_CGROUPFS,
+	CG_MANAGER_SYSTEMD,
+	CG_MANAGER_V1,
+	CG_MANAGER_NONE,
+	_CG_MANAGER_MAX,
+};
+
+const char *cg_manager_name(enum cg_manager_kind kind);
+/* "auto", "cgroupfs", "systemd", "v1", "none": 0 or -EINVAL. */
+int cg_manager_from_name(const char *name, enum cg_manager_kind *ret);
+
+/*
+ * -o cgroup=auto: systemd when `systemd_usable` (PID 1 is systemd and its bus
+ * answered: the caller probes, see cg_pid1_is_systemd()) and a memory
+ * controller exists; else cgroupfs when the v2 hierarchy offers memory; else
+ * v1 when a v1 memory hierarchy is mounted; else -ENOTSUP (exit 69: no
+ * usable cgroup). An explicit request is checked against the layout the same
+ * way and gives -ENOTSUP when it cannot work; `none` always works.
+ */
+int cg_choose_manager(const struct cg_layout *layout, enum cg_manager_kind requested,
+		      bool systemd_usable, enum cg_manager_kind *ret);
+
+/* sd_booted()'s test: /run/systemd/system is a directory (below root). */
+bool cg_pid1_is_systemd(const char *root);
+
+/*
+ * Limits of one container. CG_UNSET leaves a knob alone (the kernel default,
+ * "max"); oom_group is -1 when unset.
+ */
+struct cg_limits {
+	uint64_t memory_max;
+	uint64_t memory_high;
+	uint64_t swap_max; /* v2 swap alone; v1 writes memsw = memory_max + swap_max */
+	uint64_t pids_max;
+	int oom_group;
+};
+
+#define CG_LIMITS_UNSET                               \
+	((struct cg_limits){ .memory_max = CG_UNSET,  \
+			     .memory_high = CG_UNSET, \
+			     .swap_max = CG_UNSET,    \
+			     .pids_max = CG_UNSET,    \
+			     .oom_group = -1 })
+
+/*
+ * Check limits before anything is created: memory.max above the parent's
+ * effective limit (the smallest limit on the path from poof's cgroup up),
+ * memory.high above memory.max, pids.max 0, knobs the manager cannot honour
+ * (v1: memory.high, memory.oom.group, pids.max; none: every limit), swap
+ * limits where the kernel has no swap accounting but swap is configured.
+ * -EINVAL with *ret_message (malloc'ed, one line naming the knob and the
+ * values) for a bad limit; other -errno when the parent could not be read.
+ */
+int cg_limits_validate(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
+		       const struct cg_limits *limits, char **ret_message);
+
+struct cg_run;
+struct cg_container;
+
+/*
+ * Create the run's group `poof-<run_id>` (see the top of this file). kind
+ * must be a concrete manager (not AUTO). root is the prefix for every kernel
+ * path ("" or NULL on a real system).
+ */
+int cg_run_open(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
+		const char *run_id, struct cg_run **ret);
+
+/*
+ * Remove everything of the run: kill what is left in each container, wait
+ * for it to empty, remove the groups, undo the supervisor's move. Carries on
+ * past errors and returns the first one. The run stays allocated (its path
+ * names what was left) until cg_run_free().
+ */
+int cg_run_close(struct cg_run *run, uint64_t deadline_ns);
+
+/* cg_run_close() with a 10 s deadline when still open, then free. */
+void cg_run_free(struct cg_run *run);
+void cg_run_freep(struct cg_run **run);
+#define _cleanup_cg_run_ _cleanup_(cg_run_freep)
+
+enum cg_manager_kind cg_run_manager(const struct cg_run *run);
+/* The run group's path (with the root prefix), "" for `none`. */
+const char *cg_run_path(const struct cg_run *run);
+/* The cgroup the supervisor was moved to, or NULL when it did not move. */
+const char *cg_run_supervisor_path(const struct cg_run *run);
+
+/*
+ * A container: the leaf group `name` ([A-Za-z0-9_.-], not starting with a
+ * dot) with its limits written, validated first. Owned by the run.
+ */
+int cg_container_create(struct cg_run *run, const char *name, const struct cg_limits *limits,
+			struct cg_container **ret);
+
+const char *cg_container_name(const struct cg_container *c);
+const char *cg_container_path(const struct cg_container *c);
+
+/* The group's directory fd, for clone3(CLONE_INTO_CGROUP) (v2); -ENOTSUP elsewhere. */
+int cg_container_fd(const struct cg_container *c);
+
+/*
+ * Start fn(arg) in a new process that is inside the container from its
+ * first instruction of fn: clone3(CLONE_INTO_CGROUP) on v2, else fork where
+ * the child writes its own pid to cgroup.procs before anything else and
+ * _exit(127)s if that fails. The child exits with fn's return value. Like
+ * fork, the child runs on a copy of the caller; with clone3, glibc's
+ * pthread_atfork handlers do not run, so the caller must be single-threaded.
+ */
+int cg_container_spawn(struct cg_container *c, int (*fn)(void *arg), void *arg, pid_t *ret_pid);
+
+/* Memory events (see struct cg_events for what v1 lacks). */
+int cg_container_read_events(struct cg_container *c, struct cg_events *ret);
+
+/*
+ * An fd to poll() for POLLPRI, raised when memory.events changes (v2); the
+ * container keeps it. A wakeup stays raised until the file is read again:
+ * call cg_container_read_events() after each one. -ENOTSUP on v1 and none
+ * (and on v2 without the memory controller): there, read_events on every
+ * supervisor tick.
+ */
+int cg_container_events_fd(const struct cg_container *c);
+
+/* 1 when a process is in the container, 0 when empty. */
+int cg_container_populated(struct cg_container *c);
+
+/*
+ * SIGKILL everything in the container: cgroup.kill when the kernel has it
+ * (v2, 5.14+), else one pass of a kill loop over cgroup.procs. Does not
+ * wait; see cg_container_wait_empty().
+ */
+int cg_container_kill(struct cg_container *c);
+
+/*
+ * Wait until the container is empty: -ETIMEDOUT at the deadline (the
+ * "unkillable" case). Without cgroup.kill, the kill loop repeats while
+ * waiting so processes forked in between die too, when kill was asked.
+ */
+int cg_container_wait_empty(struct cg_container *c, uint64_t deadline_ns);
+
+/* Remove the (empty) group; retries EBUSY until the deadline. */
+int cg_container_destroy(struct cg_container *c, uint64_t deadline_ns);
+
+/* memory.current (v2) / memory.usage_in_bytes (v1), in bytes. */
+int cg_container_memory_current(struct cg_container *c, uint64_t *ret);
+/* memory.stat keys mapped onto struct cg_memory_stat. */
+int cg_container_memory_stat(struct cg_container *c, struct cg_memory_stat *ret);
+
+/*
+ * Where the runs of this manager are created ("parent"), with the root
+ * prefix: for `poof cleanup`. -ENOTSUP for none and systemd.
+ */
+int cg_run_parent_path(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
+		       char *buf, size_t len);
+
+/*
+ * Names of the directories `poof-*` directly below parent_path (run groups
+ * and supervisor leaves), sorted, as a NULL-terminated malloc'ed array
+ * (free with cg_strv_free()). A missing parent is an empty list.
+ */
+int cg_list_run_groups(const char *parent_path, char ***ret_names);
+void cg_strv_free(char **v);
+
+/* The last message libcgroup logged (its logger is routed here), "" if none. */
+const char *cg_libcgroup_last_message(void);
