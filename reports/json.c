@@ -124,6 +124,9 @@ static json_object *write_phase_json(const struct supervisor_result *s)
 	add_u64(o, "writer_deaths", s->status.deaths);
 	add_u64(o, "respawns", s->status.respawns);
 	add_u64(o, "failed_writers", s->status.failed);
+	add_u64(o, "oom_kills", s->status.oom_kills);
+	add_u64(o, "hogs_started", s->status.hogs);
+	add_u64(o, "hog_deaths", s->status.hog_deaths);
 	add_u64(o, "unreaped_writers", s->unreaped);
 	add_u64(o, "stalls", s->stalls);
 	json_object_object_add(o, "stalled", snapshots_json(s->stalled, s->nstalled));
@@ -333,6 +336,29 @@ static json_object *kernel_json(const struct kernel_watch *k)
 	return o;
 }
 
+static json_object *containers_json(const struct report *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < r->ncontainers; i++) {
+		const struct report_container *c = &r->containers[i];
+		json_object *o = json_object_new_object();
+
+		add_str(o, "name", c->name);
+		add_str(o, "path", c->path);
+		if (c->memory_max != PLAN_UNLIMITED)
+			add_u64(o, "memory_max", c->memory_max);
+		add_u64(o, "oom", c->events.oom);
+		add_u64(o, "oom_kill", c->events.oom_kill);
+		add_u64(o, "oom_group_kill", c->events.oom_group_kill);
+		add_u64(o, "max", c->events.max);
+		add_u64(o, "high", c->events.high);
+		add_bool(o, "under_oom", c->under_oom);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *report_json(const struct report *r)
 {
 	json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -356,6 +382,9 @@ static json_object *report_json(const struct report *r)
 		json_object_object_add(o, "plan", plan_json(r->plan));
 	if (r->supervisor)
 		json_object_object_add(o, "write_phase", write_phase_json(r->supervisor));
+	add_str(o, "cgroup_manager", r->cgroup_manager ? r->cgroup_manager : "none");
+	if (r->cgroup_manager)
+		json_object_object_add(o, "containers", containers_json(r));
 	if (r->ledger) {
 		int s = r->ledger->hdr->syncfs_result;
 

@@ -6,7 +6,8 @@ void report_decide(struct report *r)
 	r->fail = r->verify && r->verify->failed;
 	r->hang = r->supervisor && (r->supervisor->unreaped > 0 || r->supervisor->stalls > 0);
 	r->kernel = r->kernel_watch && kernel_watch_failed(r->kernel_watch);
-	r->ineffective = false;
+	r->ineffective = r->plan && r->plan->expect_oom && r->supervisor &&
+			 r->supervisor->status.oom_kills == 0;
 	/* The lowest non-zero code of those that apply wins; the report lists all. */
 	if (r->fail)
 		r->exit_code = EXIT_FAIL;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cgroups/events.h"
 #include "profiles/profile.h"
 #include "stress/kernel-watch.h"
 #include "stress/ledger.h"
@@ -33,6 +34,15 @@ enum exit_code {
 	EXIT_INTERRUPTED = 130, /* a second SIGINT skipped verification: no verdict */
 };
 
+/* One container's result, copied out before its cgroup is removed. */
+struct report_container {
+	char name[80];
+	char path[512];
+	uint64_t memory_max;		/* PLAN_UNLIMITED for none */
+	struct cg_memory_events events; /* memory.events deltas over the run */
+	bool under_oom;			/* v1: sat at its limit, unable to kill */
+};
+
 struct report {
 	const char *command;	 /* "stress" or "verify" */
 	const struct plan *plan; /* NULL for verify */
@@ -51,6 +61,9 @@ struct report {
 	bool unsealed_ledger;	  /* verify used ledger.live of an interrupted run */
 	bool interrupted;
 	bool rundir_shares_target;
+	const char *cgroup_manager; /* NULL when processes ran uncontained */
+	const struct report_container *containers;
+	unsigned ncontainers;
 	uint64_t started_ns; /* CLOCK_REALTIME */
 	uint64_t elapsed_ns;
 	/* Filled by report_decide(). */

@@ -198,13 +198,31 @@ static void print_kernel(const struct kernel_watch *k, FILE *out)
 			(unsigned long long)k->reader.lost);
 }
 
+static void print_containers(const struct report *r, FILE *out)
+{
+	if (!r->cgroup_manager)
+		return;
+	fprintf(out, "  OOM kills: %llu in %u container%s (manager %s)",
+		(unsigned long long)r->supervisor->status.oom_kills, r->ncontainers,
+		r->ncontainers == 1 ? "" : "s", r->cgroup_manager);
+	for (unsigned i = 0; i < MIN(r->ncontainers, 4u); i++)
+		fprintf(out, "%s %s %llu", i ? "," : ":", r->containers[i].name,
+			(unsigned long long)r->containers[i].events.oom_kill);
+	fprintf(out, "%s\n", r->ncontainers > 4 ? ", ..." : "");
+	if (r->ineffective)
+		fprintf(out, "  INEFFECTIVE: the profile expects OOM kills and none happened; "
+			     "lower memory-max or raise the hogs' size\n");
+}
+
 void report_summary_print(const struct report *r, FILE *out)
 {
 	fprintf(out, "\npoof %s %s: %s (exit %d)%s\n", r->command, r->run_id,
 		report_verdict_name(r->exit_code), r->exit_code,
 		r->interrupted ? ", interrupted" : "");
-	if (r->supervisor)
+	if (r->supervisor) {
 		print_write_phase(r, out);
+		print_containers(r, out);
+	}
 	print_syncfs(r, out);
 	print_verify(r, out);
 	if (r->kernel_watch)

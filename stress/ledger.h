@@ -104,7 +104,9 @@ struct ledger_writer {
 	int32_t error;	      /* -errno that stopped the writer, 0 if none */
 	uint32_t first_file;  /* index of its first file in files[] */
 	uint32_t nfiles;
-	uint32_t group; /* index of its writer group in the plan */
+	uint32_t group;	    /* index of its writer group in the plan */
+	uint32_t container; /* index of its run container, CONTAINER_NONE outside */
+	uint32_t reserved;
 	uint64_t bytes; /* bytes acknowledged */
 };
 

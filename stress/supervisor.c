@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,11 +17,22 @@
 #include "shared/macro.h"
 #include "shared/random.h"
 #include "supervisor.h"
+#include "hog.h"
 #include "writer.h"
 
 #define TICK_NS (100 * NSEC_PER_MSEC)
 #define PROGRESS_NS NSEC_PER_SEC
 #define LATE_NS NSEC_PER_SEC
+#define HOG_DIR "hogs"
+
+/* One hog process slot: a [hog] section's process in one container replica. */
+struct hog_proc {
+	unsigned spec;	    /* index into plan->hogs */
+	unsigned container; /* index into the run containers */
+	uint32_t id;
+	pid_t pid;
+	int dirfd; /* kmem: its own directory on the target */
+};
 
 struct supervisor {
 	const struct supervisor_config *cfg;
@@ -32,6 +45,8 @@ struct supervisor {
 	uint64_t rng;
 	uint64_t last_tick_ns;
 	bool *stalled; /* per writer: in a stall episode already recorded */
+	struct hog_proc *hogs;
+	unsigned nhogs;
 	bool stopping;
 	struct supervisor_result res;
 };
@@ -64,6 +79,48 @@ int supervisor_pending_stop_signal(void)
 	return sig > 0 ? sig : 0;
 }
 
+/* Children undo the supervisor's own OOM immunity, unless their container asks for it. */
+static void set_oom_score_adj(int adj)
+{
+	char buf[16];
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%d", adj);
+	if (write(fd, buf, (size_t)n) < 0) {
+		/* Best effort: without it the child keeps the supervisor's value. */
+	}
+	close(fd);
+}
+
+static bool container_oom_immune(const struct supervisor *s, uint32_t container)
+{
+	const struct run_containers *rc = s->cfg->containers;
+
+	return rc && container != CONTAINER_NONE &&
+	       s->cfg->plan->containers[rc->c[container].spec].oom_immune;
+}
+
+/* In every child: die with the supervisor, a name for ps, the container's OOM score. */
+static void child_setup(struct supervisor *s, const char *name, uint32_t container)
+{
+	sigset_t all;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(WRITER_EXIT_FATAL); /* the supervisor is already gone */
+	prctl(PR_SET_NAME, name);
+	set_oom_score_adj(container_oom_immune(s, container) ? -1000 : 0);
+	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	close(s->sigfd);
+	close(s->timerfd);
+}
+
 static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
 {
 	const struct plan *plan = s->cfg->plan;
@@ -76,40 +133,182 @@ static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
 		.seed = s->cfg->seed,
 	};
 	char name[16];
-	sigset_t all;
 
-	/* A writer must never outlive its supervisor. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		_exit(WRITER_EXIT_FATAL);
 	snprintf(name, sizeof(name), "poof-w%u", id);
-	prctl(PR_SET_NAME, name);
-	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
-	sigfillset(&all);
-	sigprocmask(SIG_UNBLOCK, &all, NULL);
-	close(s->sigfd);
-	close(s->timerfd);
+	child_setup(s, name, lw->container);
 	_exit(writer_main(&ctx));
+}
+
+struct child_arg {
+	struct supervisor *s;
+	uint32_t id;
+};
+
+static int writer_entry(void *arg)
+{
+	struct child_arg *a = arg;
+
+	writer_child(a->s, a->id);
+}
+
+/* fork(), or straight into the container when there is one. */
+static int spawn_in(struct supervisor *s, uint32_t container, int (*fn)(void *), void *arg,
+		    pid_t *ret_pid)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	if (s->cfg->containers && container != CONTAINER_NONE)
+		return cg_container_spawn(s->cfg->containers->c[container].cg, fn, arg, ret_pid);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(fn(arg));
+	*ret_pid = pid;
+	return 0;
 }
 
 static int spawn_writer(struct supervisor *s, uint32_t id)
 {
 	struct ledger_writer *lw = &s->ledger->writers[id];
+	struct child_arg arg = { .s = s, .id = id };
 	pid_t pid;
+	int r;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		writer_child(s, id);
+	r = spawn_in(s, lw->container, writer_entry, &arg, &pid);
+	if (r < 0)
+		return r;
 	lw->pid = pid;
 	lw->spawns++;
 	lw->state = WRITER_RUNNING;
 	lw->progress_ns = now_monotonic_ns();
 	return 0;
+}
+
+struct hog_arg {
+	struct supervisor *s;
+	const struct hog_proc *h;
+};
+
+static int hog_entry(void *arg)
+{
+	const struct hog_arg *a = arg;
+	const struct hog_spec *spec = &a->s->cfg->plan->hogs[a->h->spec];
+	struct hog_config cfg = {
+		.kind = spec->kind,
+		.size = spec->kind == HOG_KMEM ? spec->files : spec->size,
+		.rate = spec->rate,
+		.cycle = spec->cycle,
+		.dirfd = a->h->dirfd,
+		.id = a->h->id,
+	};
+	char name[16];
+
+	snprintf(name, sizeof(name), "poof-h%u", a->h->id);
+	child_setup(a->s, name, a->h->container);
+	return hog_main(&cfg);
+}
+
+static int spawn_hog(struct supervisor *s, struct hog_proc *h)
+{
+	struct hog_arg arg = { .s = s, .h = h };
+	int r = spawn_in(s, h->container, hog_entry, &arg, &h->pid);
+
+	if (r >= 0)
+		s->res.status.hogs++;
+	return r;
+}
+
+/* A kmem hog churns in a directory of its own below the run's data directory. */
+static int hog_dir(struct supervisor *s, uint32_t id)
+{
+	char name[32];
+
+	if (mkdirat(s->cfg->data_dirfd, HOG_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(name, sizeof(name), HOG_DIR "/h%u", id);
+	if (mkdirat(s->cfg->data_dirfd, name, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return openat(s->cfg->data_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Every [hog] section, once per process per replica of its container. */
+static int setup_hogs(struct supervisor *s)
+{
+	const struct plan *plan = s->cfg->plan;
+	const struct run_containers *rc = s->cfg->containers;
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < plan->nhogs; i++)
+		n += plan->hogs[i].count * plan_container_replicas(plan, plan->hogs[i].container);
+	if (n == 0)
+		return 0;
+	if (!rc)
+		return -EINVAL; /* the plan validator refuses hogs outside containers */
+	s->hogs = calloc(n, sizeof(*s->hogs));
+	if (!s->hogs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < plan->nhogs; i++) {
+		const struct hog_spec *spec = &plan->hogs[i];
+		unsigned first = containers_first(rc, plan_container_index(plan, spec->container));
+		unsigned replicas = plan_container_replicas(plan, spec->container);
+
+		for (unsigned r = 0; r < replicas; r++)
+			for (unsigned k = 0; k < spec->count; k++) {
+				struct hog_proc *h = &s->hogs[s->nhogs];
+
+				*h = (struct hog_proc){ .spec = i,
+							.container = first + r,
+							.id = s->nhogs,
+							.dirfd = -1 };
+				if (spec->kind == HOG_KMEM) {
+					h->dirfd = hog_dir(s, h->id);
+					if (h->dirfd < 0)
+						return h->dirfd;
+				}
+				s->nhogs++;
+			}
+	}
+	return 0;
+}
+
+static void free_hogs(struct supervisor *s)
+{
+	for (unsigned i = 0; i < s->nhogs; i++)
+		if (s->hogs[i].dirfd >= 0)
+			close(s->hogs[i].dirfd);
+	free(s->hogs);
+	s->hogs = NULL;
+	s->nhogs = 0;
+}
+
+static struct hog_proc *hog_by_pid(struct supervisor *s, pid_t pid)
+{
+	for (unsigned i = 0; i < s->nhogs; i++)
+		if (s->hogs[i].pid == pid)
+			return &s->hogs[i];
+	return NULL;
+}
+
+static uint32_t hogs_alive(const struct supervisor *s)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < s->nhogs; i++)
+		n += s->hogs[i].pid > 0;
+	return n;
+}
+
+/* A hog that died keeps squeezing: respawned while the run goes on. */
+static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
+{
+	h->pid = 0;
+	if (s->stopping)
+		return 0;
+	if (WIFSIGNALED(status))
+		s->res.status.hog_deaths++;
+	return spawn_hog(s, h);
 }
 
 static uint32_t writers_alive(const struct supervisor *s)
@@ -171,9 +370,12 @@ static int reap(struct supervisor *s)
 		if (pid < 0)
 			return -errno;
 		lw = writer_by_pid(s, pid);
-		if (!lw)
+		if (lw)
+			r = on_writer_exit(s, lw, status);
+		else if (hog_by_pid(s, pid))
+			r = on_hog_exit(s, hog_by_pid(s, pid), status);
+		else
 			continue; /* not ours (e.g. a helper the caller ran) */
-		r = on_writer_exit(s, lw, status);
 		if (r < 0)
 			return r;
 	}
@@ -270,6 +472,10 @@ static bool on_tick(struct supervisor *s)
 
 	check_lateness(s, now);
 	check_stalls(s, now);
+	if (s->cfg->containers) {
+		containers_read_events(s->cfg->containers);
+		s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
+	}
 
 	if (now >= s->next_kill_ns) {
 		kill_random_writer(s);
@@ -350,10 +556,15 @@ static int stop_writers(struct supervisor *s)
 	uint64_t deadline = now_monotonic_ns() + s->cfg->plan->stop_timeout_ns;
 
 	s->stopping = true;
+	if (s->cfg->containers)
+		containers_kill(s->cfg->containers); /* cgroup.kill, or a kill loop */
 	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
 		if (s->ledger->writers[i].pid > 0)
 			kill(s->ledger->writers[i].pid, SIGKILL);
-	while (writers_alive(s) > 0) {
+	for (unsigned i = 0; i < s->nhogs; i++)
+		if (s->hogs[i].pid > 0)
+			kill(s->hogs[i].pid, SIGKILL);
+	while (writers_alive(s) + hogs_alive(s) > 0) {
 		uint64_t now = now_monotonic_ns();
 		struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
 		bool stop;
@@ -437,8 +648,13 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 	s.last_tick_ns = s.start_ns;
 	s.next_progress_ns = s.start_ns + PROGRESS_NS;
 	schedule_kill(&s, s.start_ns);
+	if (cfg->containers)
+		containers_read_events(cfg->containers); /* the counters' baseline */
+	r = setup_hogs(&s);
 	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
 		r = spawn_writer(&s, i);
+	for (unsigned i = 0; i < s.nhogs && r >= 0; i++)
+		r = spawn_hog(&s, &s.hogs[i]);
 	if (r >= 0)
 		r = event_loop(&s);
 	/* Whatever happened, no writer outlives the write phase. */
@@ -447,7 +663,12 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		r = r2;
 	update_status(&s, now_monotonic_ns());
 	s.res.cpu_ns = cpu_time_ns() - cpu_start;
+	if (cfg->containers) {
+		containers_read_events(cfg->containers);
+		s.res.status.oom_kills = containers_oom_kills(cfg->containers);
+	}
 out:
+	free_hogs(&s);
 	free(s.stalled);
 	if (s.sigfd >= 0)
 		close(s.sigfd);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "containers.h"
 #include "kernel-watch.h"
 #include "ledger.h"
 #include "profiles/profile.h"
@@ -35,8 +36,11 @@ struct supervisor_status {
 	uint32_t writers_alive;
 	uint32_t kills; /* by kill-writers */
 	uint32_t respawns;
-	uint32_t deaths; /* writers that died by a signal */
-	uint32_t failed; /* writers stopped by an error */
+	uint32_t deaths;     /* writers that died by a signal */
+	uint32_t failed;     /* writers stopped by an error */
+	uint32_t hogs;	     /* hog processes started, respawns included */
+	uint32_t hog_deaths; /* hogs that died by a signal (the OOM killer, mostly) */
+	uint64_t oom_kills;  /* memory.events oom_kill since the start, all containers */
 };
 
 struct supervisor_config {
@@ -44,7 +48,8 @@ struct supervisor_config {
 	const struct plan *plan;
 	int data_dirfd;
 	uint64_t seed;
-	struct kernel_watch *kernel; /* drained whenever /dev/kmsg has news; may be NULL */
+	struct kernel_watch *kernel;	   /* drained whenever /dev/kmsg has news; may be NULL */
+	struct run_containers *containers; /* NULL when processes run uncontained */
 	/* Called about once a second while writers run; may be NULL. */
 	void (*progress)(const struct supervisor_status *st, void *userdata);
 	void *userdata;

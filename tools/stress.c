@@ -16,6 +16,9 @@
 #include "shared/macro.h"
 #include "shared/parse.h"
 #include "shared/random.h"
+#include "cgroups/manager.h"
+#include "cgroups/version.h"
+#include "stress/containers.h"
 #include "stress/kernel-watch.h"
 #include "stress/ledger.h"
 #include "stress/rundir.h"
@@ -52,6 +55,11 @@ struct stress_run {
 	struct ledger *ledger;
 	struct supervisor_result sup;
 	struct kernel_watch kernel;
+	bool contained; /* processes run in cgroups of their own */
+	struct cg_layout layout;
+	enum cg_manager_kind manager;
+	struct run_containers containers;
+	struct report_container *container_results;
 	struct verify_result vr;
 	bool verified;
 	bool progress_line; /* a \r status line is on the terminal */
@@ -149,6 +157,57 @@ static bool plan_uses_containers(const struct plan *p)
 	return p->nhogs > 0;
 }
 
+static enum cg_manager_kind requested_manager(enum cgroup_mode m)
+{
+	static const enum cg_manager_kind map[] = {
+		[CGROUP_NONE] = CG_MANAGER_NONE,
+		[CGROUP_AUTO] = CG_MANAGER_AUTO,
+		[CGROUP_CGROUPFS] = CG_MANAGER_CGROUPFS,
+		[CGROUP_SYSTEMD] = CG_MANAGER_SYSTEMD,
+		[CGROUP_V1] = CG_MANAGER_V1,
+	};
+
+	return map[m];
+}
+
+/* The manager, and every container's limits, decided before anything is created. */
+static int check_cgroups(struct stress_run *run)
+{
+	const struct plan *p = &run->plan;
+	_cleanup_free_ char *msg = NULL;
+	int r;
+
+	run->contained = plan_uses_containers(p);
+	if (!run->contained)
+		return 0;
+	if (geteuid() != 0) {
+		log_error("containers need root to create cgroups.\n  Fix: run poof as root.");
+		return EXIT_UNSUPPORTED;
+	}
+	r = cg_detect(NULL, &run->layout);
+	if (r >= 0)
+		r = cg_choose_manager(&run->layout, requested_manager(p->cgroup), false,
+				      &run->manager);
+	if (r < 0) {
+		log_error("no usable cgroup manager for cgroup=%s on this %s cgroup host (%s).\n"
+			  "  Fix: -o cgroup=auto, or run on a cgroup v2 host or under poof vm.",
+			  cg_manager_name(requested_manager(p->cgroup)),
+			  cg_version_name(run->layout.version), strerror(-r));
+		return EXIT_UNSUPPORTED;
+	}
+	r = containers_validate(p, &run->layout, run->manager, &msg);
+	if (r == -EINVAL) {
+		log_error("%s (cgroup manager %s)", msg ? msg : "bad container limits",
+			  cg_manager_name(run->manager));
+		return EXIT_USAGE;
+	}
+	if (r < 0) {
+		log_error("cannot check the container limits: %s", strerror(-r));
+		return EXIT_UNSUPPORTED;
+	}
+	return 0;
+}
+
 /* Everything that can be checked is checked before anything is created. */
 static int check_environment(struct stress_run *run)
 {
@@ -160,13 +219,9 @@ static int check_environment(struct stress_run *run)
 		if (r < 0)
 			return EXIT_USAGE;
 	}
-	if (plan_uses_containers(p)) {
-		log_error("profile %s places processes in containers, which this poof cannot do "
-			  "yet.\n  Fix: remove the container keys, or run a build with cgroup "
-			  "manager support.",
-			  p->profile);
-		return EXIT_UNSUPPORTED;
-	}
+	r = check_cgroups(run);
+	if (r != 0)
+		return r;
 	if (run->args.dir) {
 		r = check_target_dir(run->args.dir);
 		return r < 0 ? -r : 0;
@@ -230,6 +285,58 @@ static int prepare_target(struct stress_run *run)
 	return 0;
 }
 
+/* A group placed in a container with replicas runs once per replica. */
+static uint32_t group_replicas(const struct stress_run *run, const struct writer_group *g)
+{
+	return g->container[0] ? plan_container_replicas(&run->plan, g->container) : 1;
+}
+
+static uint32_t writer_container(const struct stress_run *run, const struct writer_group *g,
+				 uint32_t replica)
+{
+	if (!g->container[0] || !run->contained)
+		return CONTAINER_NONE;
+	return containers_first(&run->containers, plan_container_index(&run->plan, g->container)) +
+	       replica;
+}
+
+/* The supervisor stays outside every container and out of the OOM killer's reach. */
+static void protect_supervisor(void)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "-1000", 5) != 5)
+		log_warn("cannot set poof's own oom_score_adj to -1000 (%s; lowering it needs "
+			 "CAP_SYS_RESOURCE): the OOM killer may choose the supervisor",
+			 strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static int prepare_containers(struct stress_run *run)
+{
+	int r;
+
+	if (!run->contained)
+		return 0;
+	r = containers_open(&run->plan, &run->layout, run->manager, run->rd.id, &run->containers);
+	if (r == -EBUSY) {
+		log_error("cannot enable the memory controller below poof's own cgroup: other "
+			  "processes share it.\n  Fix: start poof in a cgroup of its own, e.g. "
+			  "systemd-run --scope -p Delegate=yes poof ...");
+		return r;
+	}
+	if (r < 0) {
+		log_error("cannot create the run's cgroups (manager %s): %s",
+			  cg_manager_name(run->manager), strerror(-r));
+		return r;
+	}
+	protect_supervisor();
+	log_info("containers: %u, manager %s, below %s", run->containers.n,
+		 cg_manager_name(run->manager), cg_run_path(run->containers.run));
+	return 0;
+}
+
 static void ledger_fill_layout(struct stress_run *run)
 {
 	struct ledger *l = run->ledger;
@@ -239,12 +346,13 @@ static void ledger_fill_layout(struct stress_run *run)
 	for (unsigned gi = 0; gi < run->plan.ngroups; gi++) {
 		const struct writer_group *g = &run->plan.groups[gi];
 
-		for (uint32_t i = 0; i < g->count; i++, w++) {
+		for (uint32_t i = 0; i < g->count * group_replicas(run, g); i++, w++) {
 			l->writers[w] = (struct ledger_writer){
 				.writer_id = w,
 				.first_file = f,
 				.nfiles = g->files,
 				.group = gi,
+				.container = writer_container(run, g, i / g->count),
 			};
 			for (uint32_t j = 0; j < g->files; j++, f++) {
 				uint32_t nblocks = (uint32_t)(g->file_size / g->block_size);
@@ -272,9 +380,11 @@ static int prepare_ledger(struct stress_run *run)
 	for (unsigned i = 0; i < run->plan.ngroups; i++) {
 		const struct writer_group *g = &run->plan.groups[i];
 
-		lp.nwriters += g->count;
-		lp.nfiles += g->count * g->files;
-		lp.nblocks += (uint64_t)g->count * g->files * (g->file_size / g->block_size);
+		uint32_t writers = g->count * group_replicas(run, g);
+
+		lp.nwriters += writers;
+		lp.nfiles += writers * g->files;
+		lp.nblocks += (uint64_t)writers * g->files * (g->file_size / g->block_size);
 	}
 	r = ledger_create(run->rd.fd, &lp, &run->ledger);
 	if (r < 0) {
@@ -353,6 +463,7 @@ static int write_phase(struct stress_run *run)
 		.data_dirfd = run->data_dirfd,
 		.seed = run->seed,
 		.kernel = &run->kernel,
+		.containers = run->contained ? &run->containers : NULL,
 		.progress = progress,
 		.userdata = run,
 	};
@@ -478,6 +589,15 @@ static void remove_data_files(struct stress_run *run)
 
 static void cleanup(struct stress_run *run)
 {
+	if (run->containers.run) {
+		int k = containers_close(&run->containers,
+					 now_monotonic_ns() + run->plan.stop_timeout_ns);
+
+		if (k < 0)
+			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
+				 "finds what is left",
+				 strerror(-k));
+	}
 	bool keep = run->ledger && keep_data(run);
 	int r;
 
@@ -498,6 +618,36 @@ static void cleanup(struct stress_run *run)
 	}
 }
 
+static void fill_container_results(struct stress_run *run)
+{
+	struct run_containers *rc = &run->containers;
+
+	if (!rc->run || !rc->n)
+		return;
+	run->container_results = calloc(rc->n, sizeof(*run->container_results));
+	if (!run->container_results)
+		return;
+	containers_read_events(rc);
+	for (unsigned i = 0; i < rc->n; i++) {
+		const struct run_container *c = &rc->c[i];
+		struct report_container *o = &run->container_results[i];
+
+		snprintf(o->name, sizeof(o->name), "%s", c->name);
+		snprintf(o->path, sizeof(o->path), "%s", cg_container_path(c->cg));
+		o->memory_max = run->plan.containers[c->spec].memory_max;
+		o->events.oom = c->last.tree.oom - c->start.tree.oom;
+		o->events.oom_kill = c->last.tree.oom_kill - c->start.tree.oom_kill;
+		o->events.oom_group_kill = c->last.tree.oom_group_kill -
+					   c->start.tree.oom_group_kill;
+		o->events.max = c->last.tree.max - c->start.tree.max;
+		o->events.high = c->last.tree.high - c->start.tree.high;
+		o->under_oom = c->last.under_oom;
+	}
+	run->report.containers = run->container_results;
+	run->report.ncontainers = rc->n;
+	run->report.cgroup_manager = cg_manager_name(run->manager);
+}
+
 static void fill_report(struct stress_run *run)
 {
 	struct report *rep = &run->report;
@@ -516,6 +666,7 @@ static void fill_report(struct stress_run *run)
 	rep->scratch_fs = run->have_scratch ? scratch_fs_name(run->scratch.fs) : NULL;
 	rep->interrupted = run->sup.reason == STOP_SIGNAL;
 	rep->rundir_shares_target = rundir_shares_fs(&run->rd, run->target);
+	fill_container_results(run);
 	rep->started_ns = run->started_ns;
 	rep->elapsed_ns = now_monotonic_ns() - run->started_mono;
 	report_decide(rep);
@@ -568,6 +719,8 @@ static int run_stress(struct stress_run *run)
 	run->seed = run->plan.seed ? run->plan.seed : mix64(run->rd.run_id);
 	r = prepare_target(run);
 	if (r >= 0)
+		r = prepare_containers(run);
+	if (r >= 0)
 		r = prepare_ledger(run);
 	if (r >= 0)
 		r = write_phase(run);
@@ -588,6 +741,7 @@ static int run_stress(struct stress_run *run)
 	if (!run->args.quiet || run->report.exit_code != EXIT_PASS)
 		report_summary_print(&run->report, stdout);
 	verify_result_free(&run->vr);
+	free(run->container_results);
 	ledger_free(run->ledger);
 	rundir_close(&run->rd);
 	return run->report.exit_code;

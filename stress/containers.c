@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "containers.h"
+#include "shared/macro.h"
+
+static uint64_t limit(uint64_t v)
+{
+	return v == PLAN_UNLIMITED ? CG_UNSET : v;
+}
+
+void container_limits(const struct container_spec *spec, struct cg_limits *ret)
+{
+	*ret = CG_LIMITS_UNSET;
+	ret->memory_max = limit(spec->memory_max);
+	ret->memory_high = limit(spec->memory_high);
+	ret->swap_max = limit(spec->swap_max);
+	ret->pids_max = limit(spec->pids_max);
+	ret->oom_group = spec->oom_group ? 1 : -1;
+}
+
+unsigned plan_container_index(const struct plan *plan, const char *name)
+{
+	for (unsigned i = 0; i < plan->ncontainers; i++)
+		if (streq(plan->containers[i].name, name))
+			return i;
+	return CONTAINER_NONE;
+}
+
+unsigned plan_container_replicas(const struct plan *plan, const char *name)
+{
+	unsigned i = plan_container_index(plan, name);
+
+	return i == CONTAINER_NONE ? 0 : plan->containers[i].count;
+}
+
+unsigned containers_first(const struct run_containers *rc, unsigned spec)
+{
+	for (unsigned i = 0; i < rc->n; i++)
+		if (rc->c[i].spec == spec)
+			return i;
+	return CONTAINER_NONE;
+}
+
+int containers_validate(const struct plan *plan, const struct cg_layout *layout,
+			enum cg_manager_kind manager, char **ret_message)
+{
+	for (unsigned i = 0; i < plan->ncontainers; i++) {
+		struct cg_limits l;
+		char *msg = NULL;
+		int r;
+
+		container_limits(&plan->containers[i], &l);
+		r = cg_limits_validate(layout, manager, NULL, &l, &msg);
+		if (r < 0) {
+			if (asprintf(ret_message, "container %s: %s", plan->containers[i].name,
+				     msg ? msg : strerror(-r)) < 0)
+				*ret_message = NULL;
+			free(msg);
+			return r;
+		}
+	}
+	return 0;
+}
+
+static unsigned total_instances(const struct plan *plan)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < plan->ncontainers; i++)
+		n += plan->containers[i].count;
+	return n;
+}
+
+static int create_all(const struct plan *plan, struct run_containers *rc)
+{
+	for (unsigned i = 0; i < plan->ncontainers; i++) {
+		const struct container_spec *spec = &plan->containers[i];
+		struct cg_limits l;
+
+		container_limits(spec, &l);
+		for (unsigned r = 0; r < spec->count; r++) {
+			struct run_container *c = &rc->c[rc->n];
+			int k;
+
+			if (spec->count == 1)
+				snprintf(c->name, sizeof(c->name), "%s", spec->name);
+			else
+				snprintf(c->name, sizeof(c->name), "%s-%u", spec->name, r);
+			c->spec = i;
+			k = cg_container_create(rc->run, c->name, &l, &c->cg);
+			if (k < 0)
+				return k;
+			rc->n++;
+		}
+	}
+	return 0;
+}
+
+int containers_open(const struct plan *plan, const struct cg_layout *layout,
+		    enum cg_manager_kind manager, const char *run_id, struct run_containers *ret)
+{
+	struct run_containers rc = { .manager = manager };
+	int r;
+
+	rc.c = calloc(MAX(total_instances(plan), 1u), sizeof(*rc.c));
+	if (!rc.c)
+		return -ENOMEM;
+	r = cg_run_open(layout, manager, NULL, run_id, &rc.run);
+	if (r >= 0)
+		r = create_all(plan, &rc);
+	if (r < 0) {
+		containers_close(&rc, 0);
+		return r;
+	}
+	*ret = rc;
+	return 0;
+}
+
+void containers_read_events(struct run_containers *rc)
+{
+	for (unsigned i = 0; i < rc->n; i++) {
+		struct run_container *c = &rc->c[i];
+
+		if (cg_container_read_events(c->cg, &c->last) < 0)
+			continue;
+		if (!c->events_known)
+			c->start = c->last;
+		c->events_known = true;
+	}
+}
+
+uint64_t containers_oom_kills(const struct run_containers *rc)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < rc->n; i++)
+		if (rc->c[i].events_known)
+			n += rc->c[i].last.tree.oom_kill - rc->c[i].start.tree.oom_kill;
+	return n;
+}
+
+void containers_kill(struct run_containers *rc)
+{
+	for (unsigned i = 0; i < rc->n; i++)
+		cg_container_kill(rc->c[i].cg);
+}
+
+unsigned containers_wait_empty(struct run_containers *rc, uint64_t deadline_ns)
+{
+	unsigned left = 0;
+
+	for (unsigned i = 0; i < rc->n; i++)
+		left += cg_container_wait_empty(rc->c[i].cg, deadline_ns) < 0;
+	return left;
+}
+
+int containers_close(struct run_containers *rc, uint64_t deadline_ns)
+{
+	int r = 0;
+
+	if (rc->run) {
+		r = cg_run_close(rc->run, deadline_ns);
+		cg_run_free(rc->run);
+	}
+	free(rc->c);
+	*rc = (struct run_containers){ 0 };
+	return r;
+}
