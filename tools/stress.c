@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -570,6 +571,43 @@ static bool keep_data(const struct stress_run *run)
 	}
 }
 
+/* A kmem hog's directory: only its own h<id>-<n> files, then the directory. */
+static void remove_hog_dir(int hogsfd, const char *name)
+{
+	_cleanup_close_ int fd = openat(hogsfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(steal_fd(&fd));
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] == 'h')
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	unlinkat(hogsfd, name, AT_REMOVEDIR);
+}
+
+static void remove_hog_dirs(int datafd)
+{
+	_cleanup_close_ int fd = openat(datafd, "hogs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(steal_fd(&fd));
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] == 'h' && e->d_type == DT_DIR)
+			remove_hog_dir(dirfd(d), e->d_name);
+	closedir(d);
+	unlinkat(datafd, "hogs", AT_REMOVEDIR);
+}
+
 /* Only the files this run wrote, never anything else in the user's directory. */
 static void remove_data_files(struct stress_run *run)
 {
@@ -583,6 +621,7 @@ static void remove_data_files(struct stress_run *run)
 		verify_file_name(run->ledger->files[i].writer_id, i, name, sizeof(name));
 		unlinkat(fd, name, 0);
 	}
+	remove_hog_dirs(fd);
 	if (rmdir(run->data_dir) < 0 && errno != ENOENT)
 		log_warn("cannot remove %s: %s", run->data_dir, strerror(errno));
 }
