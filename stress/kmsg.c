@@ -133,7 +133,8 @@ static const struct pattern patterns[] = {
 	{ "I/O error, dev", false, KMSG_IO_ERROR },
 	{ "Buffer I/O error", true, KMSG_IO_ERROR },
 	{ "lost async page write", false, KMSG_IO_ERROR },
-	{ "Killed process", false, KMSG_OOM_KILL },
+	/* One OOM kill prints both lines: count it once, by its summary line. */
+	{ "Killed process", false, KMSG_NONE },
 	{ "oom-kill:", true, KMSG_OOM_KILL },
 };
 

@@ -63,7 +63,7 @@ static const struct line_case lines[] = {
 	{ "3,105,2362,-;Memory cgroup out of memory: Killed process 4242 (poof-w0) "
 	  "total-vm:10040kB, anon-rss:1024kB, file-rss:1480kB, shmem-rss:0kB, UID:0 pgtables:56kB "
 	  "oom_score_adj:0\n",
-	  KMSG_OOM_KILL },
+	  KMSG_NONE /* counted once, by the oom-kill: line */ },
 	{ "6,106,2363,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
 	  "mems_allowed=0,oom_memcg=/poof-1a2b/box,task_memcg=/poof-1a2b/box,task=poof-hog0,"
 	  "pid=4243,uid=0\n",

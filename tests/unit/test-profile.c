@@ -104,12 +104,26 @@ static void test_tight_container_settings(void **state)
 	(void)state;
 	assert_int_equal(profile_load("tight-container", &plan, &err), 0);
 	assert_true(plan.duration_ns == 60 * SEC);
-	assert_true(plan.kill_writers_ns == 2 * SEC);
+	assert_true(plan.kill_writers_ns == 0); /* the OOM killer does it */
+	assert_int_equal(plan.cgroup, CGROUP_AUTO);
+	assert_true(plan.expect_oom);
+	/* One container at memory.max=32M, swap 0: the definition. */
+	assert_int_equal(plan.ncontainers, 1);
+	assert_true(plan.containers[0].memory_max == 32 << 20);
+	assert_true(plan.containers[0].swap_max == 0);
+	assert_int_equal(plan.containers[0].count, 1);
+	/* Four buffered writers with periodic fsync, in it. */
 	assert_int_equal(plan.ngroups, 1);
 	assert_int_equal(plan.groups[0].count, 4);
+	assert_string_equal(plan.groups[0].container, "box");
 	assert_true(plan.groups[0].file_size == 8 << 20);
 	assert_int_equal(plan.groups[0].fsync, FSYNC_EVERY);
 	assert_int_equal(plan.groups[0].fsync_every, 64);
+	/* One anonymous hog, in it. */
+	assert_int_equal(plan.nhogs, 1);
+	assert_int_equal(plan.hogs[0].kind, HOG_ANON);
+	assert_string_equal(plan.hogs[0].container, "box");
+	assert_true(plan.hogs[0].size == 64 << 20);
 }
 
 static void check_defaults(const struct plan *p)
