@@ -327,6 +327,15 @@ static int prepare_containers(struct stress_run *run)
 			  "systemd-run --scope -p Delegate=yes poof ...");
 		return r;
 	}
+	if (r == -EACCES || r == -EPERM || r == -EROFS) {
+		log_error("no permission to create cgroups below %s (manager %s): %s.\n  Fix: run "
+			  "poof as root with write access to the cgroup filesystem, or delegate "
+			  "a subtree to it (systemd-run --scope -p Delegate=yes poof ...).",
+			  run->manager == CG_MANAGER_V1 ? run->layout.v1_memory_mount :
+							  run->layout.v2_mount,
+			  cg_manager_name(run->manager), strerror(-r));
+		return r;
+	}
 	if (r < 0) {
 		log_error("cannot create the run's cgroups (manager %s): %s",
 			  cg_manager_name(run->manager), strerror(-r));
@@ -727,6 +736,22 @@ static void write_reports(struct stress_run *run)
 	}
 }
 
+/* Setting up a run failed: what the environment refused is the user's to fix (69). */
+static int setup_exit_code(int r)
+{
+	switch (r) {
+	case -ENOENT: /* mkfs, a module, a controller missing */
+	case -EACCES: /* no permission to create cgroups or mount */
+	case -EPERM:
+	case -EBUSY: /* a cgroup shared with other processes */
+	case -EROFS:
+	case -ENOTSUP:
+		return EXIT_UNSUPPORTED;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
 /* A --run-dir that cannot be made is the user's to fix; anything else is ours. */
 static int rundir_error(const char *path, int r)
 {
@@ -774,7 +799,7 @@ static int run_stress(struct stress_run *run)
 		if (run->ledger)
 			ledger_free(run->ledger);
 		rundir_close(&run->rd);
-		return r == -ENOENT ? EXIT_UNSUPPORTED : EXIT_INTERNAL;
+		return setup_exit_code(r);
 	}
 	write_reports(run);
 	if (!run->args.quiet || run->report.exit_code != EXIT_PASS)
