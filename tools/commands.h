@@ -7,3 +7,4 @@ int cmd_stress(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);

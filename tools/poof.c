@@ -16,6 +16,7 @@ static const struct command {
 	{ "verify", cmd_verify, "re-verify a finished or interrupted run from its ledger" },
 	{ "profiles", cmd_profiles, "list the bundled profiles, or show one" },
 	{ "vm", cmd_vm, "boot a kernel under QEMU and run poof in it on cgroup v2" },
+	{ "cleanup", cmd_cleanup, "remove what interrupted runs left behind" },
 };
 
 static void usage(FILE *out)
@@ -54,8 +55,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < ARRAY_SIZE(commands); i++)
 		if (streq(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	log_error("unknown command \"%s\"; accepted: stress, verify, profiles, vm, --version, "
-		  "--help",
+	log_error("unknown command \"%s\"; accepted: stress, verify, profiles, vm, cleanup, "
+		  "--version, --help",
 		  argv[1]);
 	return EXIT_USAGE;
 }

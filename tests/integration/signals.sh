@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# SIGINT and SIGTERM at a random moment of a tight-container run (v1 memory
+# controller, as on this project's hybrid build hosts): poof stops, flushes,
+# verifies what was written and exits with a verdict (never a usage or
+# internal error), its report says the run was interrupted, and nothing of the
+# run is left: no cgroup, no writer or hog process. Each signal twice.
+#
+# Usage: signals.sh
+
+. "$(dirname "$0")/lib.sh"
+
+require_root "to create cgroups"
+self=$(sed -n 's/^[0-9]*:\(.*,\)\{0,1\}memory\(,.*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)
+mount=$(findmnt -n -t cgroup -o TARGET -O memory | head -1)
+[ -n "$mount" ] && [ -n "$self" ] || skip "no cgroup v1 memory controller on this host"
+parent=$mount${self%/}
+pid=
+
+kill_leftovers()
+{
+	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
+}
+trap 'rc=$?; kill_leftovers; (exit $rc); cleanup' EXIT
+
+make_fs ext4
+
+# Workers of the run in $1 still alive: named poof-wN/poof-hN, mapping its ledger.
+run_workers()
+{
+	local p
+
+	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
+		grep -qF "$1/ledger.live" "/proc/$p/maps" 2>/dev/null &&
+			echo "$p($(cat "/proc/$p/comm" 2>/dev/null))"
+	done
+	true
+}
+
+n=0
+for sig in INT TERM INT TERM; do
+	n=$((n + 1))
+	run=$WORK/run-$n
+	# 0.5 to 3 s: during start-up, the first OOM kills, or the steady state.
+	ms=$((500 + RANDOM % 2501))
+	delay=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
+	"$POOF" stress --profile tight-container --dir "$MNT" --run-dir "$run" -q \
+		-o duration=30s >"$WORK/stress-$n.out" 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -s "$sig" "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	pid=
+	info "SIG$sig after ${delay}s: exit $rc"
+	[ "$rc" -lt 64 ] || fail "SIG$sig after ${delay}s: exit $rc: $(cat "$WORK/stress-$n.out")"
+	report=$run/report.json
+	[ -f "$report" ] || fail "SIG$sig after ${delay}s: no $report: $(cat "$WORK/stress-$n.out")"
+	assert_eq "SIG$sig after ${delay}s: interrupted" true "$(json "$report" interrupted)"
+	id=$(json "$report" run_id)
+	groups=$(find "$parent" -maxdepth 1 -name "poof-$id*")
+	workers=$(run_workers "$run")
+	[ -z "$groups$workers" ] || fail "SIG$sig after ${delay}s: left behind: cgroups [$groups]" \
+		"processes [$workers]"
+	info "ok: SIG$sig after ${delay}s: no cgroup and no process of run $id left"
+	rm -rf "$MNT/poof-$id"
+done
