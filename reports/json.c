@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -359,6 +360,58 @@ static json_object *containers_json(const struct report *r)
 	return a;
 }
 
+static json_object *series(const struct timeline *t, unsigned ci, size_t field)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < t->nsamples; i++) {
+		const struct container_sample *c = &t->c[(size_t)i * t->ncontainers + ci];
+		uint64_t v = *(const uint64_t *)(const void *)((const char *)c + field);
+
+		json_object_array_add(a, v == UINT64_MAX ? NULL : json_object_new_uint64(v));
+	}
+	return a;
+}
+
+/* Columns, one value per sample: compact for long runs and easy to plot. */
+static json_object *timeline_json(const struct report *r)
+{
+	const struct timeline *t = &r->supervisor->timeline;
+	json_object *o = json_object_new_object(), *ts = json_object_new_array();
+	json_object *bytes = json_object_new_array(), *cs = json_object_new_array();
+
+	add_seconds(o, "interval_s", SAMPLE_NS);
+	for (unsigned i = 0; i < t->nsamples; i++) {
+		json_object_array_add(ts,
+				      json_object_new_double((double)t->t_ns[i] / NSEC_PER_SEC));
+		json_object_array_add(bytes, json_object_new_uint64(t->bytes[i]));
+	}
+	json_object_object_add(o, "t_s", ts);
+	json_object_object_add(o, "bytes_acknowledged", bytes);
+	for (unsigned ci = 0; ci < t->ncontainers && ci < r->ncontainers; ci++) {
+		json_object *c = json_object_new_object();
+
+		add_str(c, "name", r->containers[ci].name);
+		json_object_object_add(c, "memory_current",
+				       series(t, ci, offsetof(struct container_sample, current)));
+		json_object_object_add(c, "anon",
+				       series(t, ci, offsetof(struct container_sample, stat.anon)));
+		json_object_object_add(c, "file",
+				       series(t, ci, offsetof(struct container_sample, stat.file)));
+		json_object_object_add(c, "file_dirty",
+				       series(t, ci,
+					      offsetof(struct container_sample, stat.file_dirty)));
+		json_object_object_add(
+			c, "file_writeback",
+			series(t, ci, offsetof(struct container_sample, stat.file_writeback)));
+		json_object_object_add(c, "oom_kills",
+				       series(t, ci, offsetof(struct container_sample, oom_kills)));
+		json_object_array_add(cs, c);
+	}
+	json_object_object_add(o, "containers", cs);
+	return o;
+}
+
 static json_object *report_json(const struct report *r)
 {
 	json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -385,6 +438,8 @@ static json_object *report_json(const struct report *r)
 	add_str(o, "cgroup_manager", r->cgroup_manager ? r->cgroup_manager : "none");
 	if (r->cgroup_manager)
 		json_object_object_add(o, "containers", containers_json(r));
+	if (r->supervisor)
+		json_object_object_add(o, "timeline", timeline_json(r));
 	if (r->ledger) {
 		int s = r->ledger->hdr->syncfs_result;
 

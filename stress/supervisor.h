@@ -20,6 +20,7 @@
 #include "task.h"
 
 #define SUPERVISOR_MAX_SNAPSHOTS 16
+#define SAMPLE_NS 1000000000ULL /* the timeline's rate: one sample a second */
 
 enum stop_reason {
 	STOP_DURATION, /* the duration ran out */
@@ -28,6 +29,24 @@ enum stop_reason {
 };
 
 struct supervisor;
+
+/* One container at one moment of the timeline. */
+struct container_sample {
+	uint64_t current; /* memory.current (v2) / memory.usage_in_bytes (v1) */
+	struct cg_memory_stat stat;
+	uint64_t oom_kills; /* since the start */
+};
+
+/* The timeline: every container once a second, and what the writers had written. */
+struct timeline {
+	unsigned ncontainers;
+	unsigned nsamples, cap;
+	uint64_t *t_ns;		    /* since the start, per sample */
+	uint64_t *bytes;	    /* acknowledged bytes, per sample */
+	struct container_sample *c; /* nsamples x ncontainers */
+};
+
+void timeline_free(struct timeline *t);
 
 struct supervisor_status {
 	uint64_t elapsed_ns;
@@ -41,6 +60,8 @@ struct supervisor_status {
 	uint32_t hogs;	     /* hog processes started, respawns included */
 	uint32_t hog_deaths; /* hogs that died by a signal (the OOM killer, mostly) */
 	uint64_t oom_kills;  /* memory.events oom_kill since the start, all containers */
+	uint32_t stalls;     /* stall episodes so far */
+	const struct timeline *timeline; /* the samples so far, for a live view */
 };
 
 struct supervisor_config {
@@ -75,7 +96,8 @@ struct supervisor_result {
 	unsigned nunkillable;
 	uint32_t late_ticks; /* the supervisor's own ticks more than a second late */
 	uint64_t max_lateness_ns;
-	uint64_t cpu_ns; /* the supervisor's own CPU time (user + system) */
+	uint64_t cpu_ns;	  /* the supervisor's own CPU time (user + system) */
+	struct timeline timeline; /* owned; timeline_free() */
 };
 
 /*

@@ -427,6 +427,25 @@ static int prepare_ledger(struct stress_run *run)
 	return 0;
 }
 
+/* memory.current/max of the first containers, from the newest sample. */
+static void print_memory(const struct stress_run *run, const struct timeline *t)
+{
+	if (!t || !t->nsamples || !run->contained)
+		return;
+	for (unsigned i = 0; i < MIN(t->ncontainers, 3u); i++) {
+		const struct container_sample *c =
+			&t->c[(size_t)(t->nsamples - 1) * t->ncontainers + i];
+		uint64_t max = run->plan.containers[run->containers.c[i].spec].memory_max;
+		char cur[16], lim[16];
+
+		if (c->current == UINT64_MAX)
+			continue;
+		fprintf(stderr, ", %s %s/%s", run->containers.c[i].name,
+			format_size(c->current, cur, sizeof(cur)),
+			max == PLAN_UNLIMITED ? "max" : format_size(max, lim, sizeof(lim)));
+	}
+}
+
 static void progress(const struct supervisor_status *st, void *userdata)
 {
 	struct stress_run *run = userdata;
@@ -439,9 +458,9 @@ static void progress(const struct supervisor_status *st, void *userdata)
 	format_duration(st->duration_ns, du, sizeof(du));
 	format_size(st->bytes, sz, sizeof(sz));
 	if (isatty(STDERR_FILENO)) {
-		fprintf(stderr,
-			"\r\033[K[%s/%s] written %s, writers %u alive, %u deaths, %u respawns", el,
-			du, sz, st->writers_alive, st->deaths, st->respawns);
+		fprintf(stderr, "\r\033[K[%s/%s] written %s, %u OOM kills, %u stalls, %u deaths",
+			el, du, sz, (unsigned)st->oom_kills, st->stalls, st->deaths);
+		print_memory(run, st->timeline);
 		run->progress_line = true;
 		return;
 	}
@@ -805,6 +824,7 @@ static int run_stress(struct stress_run *run)
 	if (!run->args.quiet || run->report.exit_code != EXIT_PASS)
 		report_summary_print(&run->report, stdout);
 	verify_result_free(&run->vr);
+	timeline_free(&run->sup.timeline);
 	free(run->container_results);
 	ledger_free(run->ledger);
 	rundir_close(&run->rd);
