@@ -355,6 +355,14 @@ static json_object *containers_json(const struct report *r)
 		add_u64(o, "max", c->events.max);
 		add_u64(o, "high", c->events.high);
 		add_bool(o, "under_oom", c->under_oom);
+		if (c->psi_known) {
+			json_object *psi = json_object_new_object();
+
+			add_seconds(psi, "some_s", c->psi_some_us * NSEC_PER_USEC);
+			add_seconds(psi, "full_s", c->psi_full_us * NSEC_PER_USEC);
+			add_u64(psi, "stall_episodes", c->psi_episodes);
+			json_object_object_add(o, "memory_pressure", psi);
+		}
 		json_object_array_add(a, o);
 	}
 	return a;

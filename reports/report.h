@@ -41,6 +41,10 @@ struct report_container {
 	uint64_t memory_max;		/* PLAN_UNLIMITED for none */
 	struct cg_memory_events events; /* memory.events deltas over the run */
 	bool under_oom;			/* v1: sat at its limit, unable to kill */
+	bool psi_known;			/* memory.pressure exists (cgroup v2) */
+	uint64_t psi_some_us;		/* memory stall time over the run: some tasks */
+	uint64_t psi_full_us;		/* ... all non-idle tasks */
+	uint64_t psi_episodes;		/* stall episodes (>= 100 ms within 1 s) */
 };
 
 struct report {

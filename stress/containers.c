@@ -7,6 +7,9 @@
 #include "containers.h"
 #include "shared/macro.h"
 
+#include <limits.h>
+#include <unistd.h>
+
 static uint64_t limit(uint64_t v)
 {
 	return v == PLAN_UNLIMITED ? CG_UNSET : v;
@@ -75,6 +78,37 @@ static unsigned total_instances(const struct plan *plan)
 	return n;
 }
 
+static void pressure_path(const struct run_container *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/memory.pressure", cg_container_path(c->cg));
+}
+
+/* PSI is per cgroup on v2 only; without it the report says nothing about pressure. */
+static void psi_open(struct run_container *c)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	pressure_path(c, path, sizeof(path));
+	c->psi_known = psi_read(path, &c->psi_start) == 0;
+	if (!c->psi_known)
+		return;
+	fd = psi_trigger_open(path);
+	c->psi_fd = fd >= 0 ? fd : -1;
+}
+
+void containers_read_psi_end(struct run_containers *rc)
+{
+	for (unsigned i = 0; i < rc->n; i++) {
+		struct run_container *c = &rc->c[i];
+		char path[PATH_MAX];
+
+		pressure_path(c, path, sizeof(path));
+		if (c->psi_known && psi_read(path, &c->psi_end) < 0)
+			c->psi_end = c->psi_start;
+	}
+}
+
 static int create_all(const struct plan *plan, struct run_containers *rc)
 {
 	for (unsigned i = 0; i < plan->ncontainers; i++) {
@@ -91,9 +125,11 @@ static int create_all(const struct plan *plan, struct run_containers *rc)
 			else
 				snprintf(c->name, sizeof(c->name), "%s-%u", spec->name, r);
 			c->spec = i;
+			c->psi_fd = -1;
 			k = cg_container_create(rc->run, c->name, &l, &c->cg);
 			if (k < 0)
 				return k;
+			psi_open(c);
 			rc->n++;
 		}
 	}
@@ -162,6 +198,9 @@ int containers_close(struct run_containers *rc, uint64_t deadline_ns)
 {
 	int r = 0;
 
+	for (unsigned i = 0; i < rc->n; i++)
+		if (rc->c[i].psi_fd >= 0)
+			close(rc->c[i].psi_fd);
 	if (rc->run) {
 		r = cg_run_close(rc->run, deadline_ns);
 		cg_run_free(rc->run);

@@ -13,6 +13,7 @@
 
 #include "cgroups/manager.h"
 #include "profiles/profile.h"
+#include "psi.h"
 
 #define CONTAINER_NONE UINT32_MAX
 
@@ -22,6 +23,10 @@ struct run_container {
 	struct cg_container *cg;
 	struct cg_events start, last;
 	bool events_known;
+	int psi_fd;	       /* memory.pressure trigger (v2), -1 without */
+	uint64_t psi_episodes; /* times the trigger fired */
+	struct psi_totals psi_start, psi_end;
+	bool psi_known;
 };
 
 struct run_containers {
@@ -59,6 +64,9 @@ void containers_read_events(struct run_containers *rc);
 
 /* OOM kills since the start, all containers. */
 uint64_t containers_oom_kills(const struct run_containers *rc);
+
+/* Read each container's memory.pressure totals at the end of the run. */
+void containers_read_psi_end(struct run_containers *rc);
 
 /* Kill everything in every container (cgroup.kill or a kill loop). */
 void containers_kill(struct run_containers *rc);

@@ -45,6 +45,8 @@ struct supervisor {
 	uint64_t rng;
 	uint64_t last_tick_ns;
 	uint64_t next_sample_ns;
+	struct pollfd *pfd;
+	unsigned npfd;
 	bool *stalled; /* per writer: in a stall episode already recorded */
 	struct hog_proc *hogs;
 	unsigned nhogs;
@@ -571,19 +573,41 @@ static int on_signal(struct supervisor *s, bool *ret_stop)
 	return 0;
 }
 
+/* A container's memory.pressure trigger fired: one stall episode. */
+static void on_pressure(struct supervisor *s)
+{
+	for (unsigned i = 3; i < s->npfd; i++)
+		if (s->pfd[i].revents & POLLPRI)
+			s->cfg->containers->c[i - 3].psi_episodes++;
+}
+
+/* Signals, the timer, the kernel log, and every container's pressure trigger. */
+static int setup_poll(struct supervisor *s)
+{
+	const struct run_containers *rc = s->cfg->containers;
+	unsigned n = 3 + (rc ? rc->n : 0);
+
+	s->pfd = calloc(n, sizeof(*s->pfd));
+	if (!s->pfd)
+		return -ENOMEM;
+	s->pfd[0] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
+	s->pfd[1] = (struct pollfd){ .fd = s->timerfd, .events = POLLIN };
+	s->pfd[2] = (struct pollfd){ .fd = s->cfg->kernel ? kernel_watch_fd(s->cfg->kernel) : -1,
+				     .events = POLLIN };
+	for (unsigned i = 3; i < n; i++)
+		s->pfd[i] = (struct pollfd){ .fd = rc->c[i - 3].psi_fd, .events = POLLPRI };
+	s->npfd = n;
+	return 0;
+}
+
 static int event_loop(struct supervisor *s)
 {
 	for (;;) {
-		struct pollfd pfd[3] = {
-			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->timerfd, .events = POLLIN },
-			{ .fd = s->cfg->kernel ? kernel_watch_fd(s->cfg->kernel) : -1,
-			  .events = POLLIN },
-		};
+		struct pollfd *pfd = s->pfd;
 		bool stop = false;
 		int r;
 
-		if (poll(pfd, 3, -1) < 0) {
+		if (poll(pfd, s->npfd, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
@@ -595,6 +619,7 @@ static int event_loop(struct supervisor *s)
 		}
 		if (pfd[2].revents & POLLIN)
 			kernel_watch_drain(s->cfg->kernel);
+		on_pressure(s);
 		if (pfd[1].revents & POLLIN) {
 			uint64_t expirations;
 
@@ -699,6 +724,9 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 	r = supervisor_open_fds(&s);
 	if (r < 0)
 		goto out;
+	r = setup_poll(&s);
+	if (r < 0)
+		goto out;
 	s.stalled = calloc(cfg->ledger->hdr->nwriters, sizeof(*s.stalled));
 	if (!s.stalled) {
 		r = -ENOMEM;
@@ -728,9 +756,11 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 	s.res.cpu_ns = cpu_time_ns() - cpu_start;
 	if (cfg->containers) {
 		containers_read_events(cfg->containers);
+		containers_read_psi_end(cfg->containers);
 		s.res.status.oom_kills = containers_oom_kills(cfg->containers);
 	}
 out:
+	free(s.pfd);
 	free_hogs(&s);
 	free(s.stalled);
 	if (s.sigfd >= 0)

@@ -709,6 +709,10 @@ static void fill_container_results(struct stress_run *run)
 		o->events.max = c->last.tree.max - c->start.tree.max;
 		o->events.high = c->last.tree.high - c->start.tree.high;
 		o->under_oom = c->last.under_oom;
+		o->psi_known = c->psi_known;
+		o->psi_some_us = c->psi_end.some_us - c->psi_start.some_us;
+		o->psi_full_us = c->psi_end.full_us - c->psi_start.full_us;
+		o->psi_episodes = c->psi_episodes;
 	}
 	run->report.containers = run->container_results;
 	run->report.ncontainers = rc->n;
