@@ -126,6 +126,91 @@ static void test_tight_container_settings(void **state)
 	assert_true(plan.hogs[0].size == 64 << 20);
 }
 
+static void test_oom_storm_settings(void **state)
+{
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(profile_load("oom-storm", &plan, &err), 0);
+	assert_true(plan.duration_ns == 60 * SEC);
+	assert_int_equal(plan.cgroup, CGROUP_AUTO);
+	assert_true(plan.expect_oom);
+	/* Eight replicas of one 16 MiB container without swap. */
+	assert_int_equal(plan.ncontainers, 1);
+	assert_int_equal(plan.containers[0].count, 8);
+	assert_true(plan.containers[0].memory_max == 16 << 20);
+	assert_true(plan.containers[0].swap_max == 0);
+	/* One writer and one small anonymous hog in each. */
+	assert_int_equal(plan.ngroups, 1);
+	assert_int_equal(plan.groups[0].count, 1);
+	assert_string_equal(plan.groups[0].container, plan.containers[0].name);
+	assert_int_equal(plan.nhogs, 1);
+	assert_int_equal(plan.hogs[0].kind, HOG_ANON);
+	assert_int_equal(plan.hogs[0].count, 1);
+	assert_string_equal(plan.hogs[0].container, plan.containers[0].name);
+	assert_true(plan.hogs[0].size <= 16 << 20);
+	/* The writer totals count once per replica and stay within limits. */
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
+static void test_kmem_squeeze_settings(void **state)
+{
+	struct profile_error err;
+	struct plan plan;
+	bool kmem = false, anon = false;
+
+	(void)state;
+	assert_int_equal(profile_load("kmem-squeeze", &plan, &err), 0);
+	assert_true(plan.expect_oom);
+	assert_int_equal(plan.ncontainers, 1);
+	assert_int_equal(plan.containers[0].count, 1);
+	assert_true(plan.containers[0].memory_max == 48 << 20);
+	assert_true(plan.containers[0].swap_max == 0);
+	assert_true(plan.ngroups >= 1);
+	assert_string_equal(plan.groups[0].container, plan.containers[0].name);
+	/* Metadata churn with many files alive, and a small anonymous hog. */
+	assert_int_equal(plan.nhogs, 2);
+	for (unsigned i = 0; i < plan.nhogs; i++) {
+		assert_string_equal(plan.hogs[i].container, plan.containers[0].name);
+		if (plan.hogs[i].kind == HOG_KMEM) {
+			kmem = true;
+			assert_true(plan.hogs[i].files == 200000);
+		} else if (plan.hogs[i].kind == HOG_ANON) {
+			anon = true;
+			assert_true(plan.hogs[i].size < plan.containers[0].memory_max);
+		}
+	}
+	assert_true(kmem && anon);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
+static void test_no_victim_settings(void **state)
+{
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	assert_int_equal(profile_load("no-victim", &plan, &err), 0);
+	/* Nothing can be killed, so no OOM kill is expected. */
+	assert_false(plan.expect_oom);
+	assert_int_equal(plan.kill_writers_ns, 0);
+	assert_int_equal(plan.ncontainers, 1);
+	assert_int_equal(plan.containers[0].count, 1);
+	assert_true(plan.containers[0].oom_immune);
+	assert_false(plan.containers[0].oom_group);
+	assert_true(plan.containers[0].memory_max == 32 << 20);
+	assert_true(plan.containers[0].swap_max == 0);
+	assert_int_equal(plan.ngroups, 1);
+	assert_string_equal(plan.groups[0].container, plan.containers[0].name);
+	/* An anonymous hog that holds the container at its limit. */
+	assert_int_equal(plan.nhogs, 1);
+	assert_int_equal(plan.hogs[0].kind, HOG_ANON);
+	assert_false(plan.hogs[0].cycle);
+	assert_true(plan.hogs[0].size == plan.containers[0].memory_max);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
 static void check_defaults(const struct plan *p)
 {
 	const struct writer_group *g = &p->groups[0];
@@ -1261,6 +1346,9 @@ int main(void)
 		cmocka_unit_test(test_bundled_profiles_load),
 		cmocka_unit_test(test_smoke_settings),
 		cmocka_unit_test(test_tight_container_settings),
+		cmocka_unit_test(test_oom_storm_settings),
+		cmocka_unit_test(test_kmem_squeeze_settings),
+		cmocka_unit_test(test_no_victim_settings),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_section_order),
 		cmocka_unit_test(test_value_forms),
