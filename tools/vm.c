@@ -551,6 +551,28 @@ static int boot(struct vm_run *run, struct qemu_result *res)
 	return r;
 }
 
+/*
+ * A guest that printed nothing at all, not even its init's first line,
+ * never ran anything of ours: under TCG an early boot now and then stalls
+ * before the console comes up. Boot once more and say so; a kernel that
+ * cannot boot stays silent twice and is reported as such.
+ */
+static int boot_retrying_silence(struct vm_run *run, struct qemu_result *res)
+{
+	char silent[sizeof(run->console) + 8];
+	int r = boot(run, res);
+
+	if (r < 0 || res->outcome != QEMU_HANG || res->booted || res->ntail > 0)
+		return r;
+	snprintf(silent, sizeof(silent), "%s.silent", run->console);
+	rename(run->console, silent);
+	log_warn("the guest printed nothing in %llus, not even its init's first line: "
+		 "booting once more (the silent boot's console log: %s)",
+		 (unsigned long long)(res->silence_ns / NSEC_PER_SEC), silent);
+	memset(res, 0, sizeof(*res));
+	return boot(run, res);
+}
+
 static void print_tail(const struct qemu_result *res)
 {
 	unsigned from = res->ntail > TAIL_SHOWN ? res->ntail - TAIL_SHOWN : 0;
@@ -670,7 +692,7 @@ static int run_vm(struct vm_run *run)
 	if (r >= 0)
 		r = make_disks(run, config);
 	if (r >= 0)
-		r = boot(run, res);
+		r = boot_retrying_silence(run, res);
 	if (r < 0) {
 		remove_disks(run);
 		free(res);
