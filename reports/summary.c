@@ -209,9 +209,19 @@ static void print_containers(const struct report *r, FILE *out)
 		fprintf(out, "%s %s %llu", i ? "," : ":", r->containers[i].name,
 			(unsigned long long)r->containers[i].events.oom_kill);
 	fprintf(out, "%s\n", r->ncontainers > 4 ? ", ..." : "");
-	if (r->ineffective)
-		fprintf(out, "  INEFFECTIVE: the profile expects OOM kills and none happened; "
-			     "lower memory-max or raise the hogs' size\n");
+	if (!r->ineffective)
+		return;
+	fprintf(out, "  INEFFECTIVE: the profile expects OOM kills and none happened:");
+	for (unsigned i = 0; i < r->ncontainers; i++) {
+		char size[16];
+
+		if (r->containers[i].memory_max == PLAN_UNLIMITED)
+			continue;
+		fprintf(out, " lower %s's memory-max (now %s)%s", r->containers[i].name,
+			format_size(r->containers[i].memory_max, size, sizeof(size)),
+			i + 1 < r->ncontainers ? "," : "");
+	}
+	fprintf(out, " or raise its hogs' size\n");
 }
 
 void report_summary_print(const struct report *r, FILE *out)

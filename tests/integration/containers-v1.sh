@@ -33,6 +33,16 @@ assert_eq losses_total 0 "$(json "$report" verify.losses_total)"
 id=$(json "$report" run_id)
 [ ! -e "$parent/poof-$id" ] || fail "the run's cgroup $parent/poof-$id was left behind"
 
+# Limits too loose to reach the OOM killer: INEFFECTIVE, exit 4, and the
+# summary names the limit to lower.
+run_rc rc "$POOF" stress --profile tight-container --dir "$MNT" --run-dir "$WORK/loose" \
+	-o duration=3s -o memory-max=2G -o size=8M >"$WORK/loose.out" 2>/dev/null
+assert_eq "loose limits: exit code" 4 "$rc"
+assert_eq "loose limits: verdict" INEFFECTIVE "$(json "$WORK/loose/report.json" verdict)"
+assert_eq "loose limits: OOM kills" 0 "$(json "$WORK/loose/report.json" write_phase.oom_kills)"
+assert_contains "loose limits: the limit to lower" "lower box's memory-max (now 2G)" \
+	"$WORK/loose.out"
+
 # Bad limits: exit 64, no run directory, no cgroup.
 for bad in memory-max=banana memory-max=-1 container.box.memory-high=64M swap-max=lots; do
 	run_rc rc "$POOF" stress --profile tight-container --dir "$MNT" --run-dir "$WORK/bad" \
