@@ -599,10 +599,15 @@ static bool keep_data(const struct stress_run *run)
 	}
 }
 
-/* A kmem hog's directory: only its own h<id>-<n> files, then the directory. */
-static void remove_hog_dir(int hogsfd, const char *name)
+/*
+ * Remove a directory the kmem hogs made: hogs/h<id>/h<id>-<n>. Only entries
+ * named h* are touched: directories above the leaves (depth > 0), files in
+ * them (depth 0); then the directory itself, which fails if anything else
+ * is left in it.
+ */
+static void remove_hog_tree(int parentfd, const char *name, unsigned depth)
 {
-	_cleanup_close_ int fd = openat(hogsfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
 	struct dirent *e;
 
@@ -611,29 +616,16 @@ static void remove_hog_dir(int hogsfd, const char *name)
 	d = fdopendir(steal_fd(&fd));
 	if (!d)
 		return;
-	while ((e = readdir(d)))
-		if (e->d_name[0] == 'h')
+	while ((e = readdir(d))) {
+		if (e->d_name[0] != 'h')
+			continue;
+		if (e->d_type == DT_DIR && depth > 0)
+			remove_hog_tree(dirfd(d), e->d_name, depth - 1);
+		else if (e->d_type != DT_DIR && depth == 0)
 			unlinkat(dirfd(d), e->d_name, 0);
+	}
 	closedir(d);
-	unlinkat(hogsfd, name, AT_REMOVEDIR);
-}
-
-static void remove_hog_dirs(int datafd)
-{
-	_cleanup_close_ int fd = openat(datafd, "hogs", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
-	struct dirent *e;
-
-	if (fd < 0)
-		return;
-	d = fdopendir(steal_fd(&fd));
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (e->d_name[0] == 'h' && e->d_type == DT_DIR)
-			remove_hog_dir(dirfd(d), e->d_name);
-	closedir(d);
-	unlinkat(datafd, "hogs", AT_REMOVEDIR);
+	unlinkat(parentfd, name, AT_REMOVEDIR);
 }
 
 /* Only the files this run wrote, never anything else in the user's directory. */
@@ -649,7 +641,7 @@ static void remove_data_files(struct stress_run *run)
 		verify_file_name(run->ledger->files[i].writer_id, i, name, sizeof(name));
 		unlinkat(fd, name, 0);
 	}
-	remove_hog_dirs(fd);
+	remove_hog_tree(fd, "hogs", 1);
 	if (rmdir(run->data_dir) < 0 && errno != ENOENT)
 		log_warn("cannot remove %s: %s", run->data_dir, strerror(errno));
 }
