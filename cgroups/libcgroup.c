@@ -92,11 +92,15 @@ static void cgroup_freep(struct cgroup **cg)
 		cgroup_free(cg);
 }
 
+/* libcgroup initialised, and a group struct for rel with the controller added. */
 static int new_group(const char *rel, const char *controller, struct cgroup **ret_cg,
 		     struct cgroup_controller **ret_ctrl)
 {
 	struct cgroup *cg;
+	int r = lib_init();
 
+	if (r < 0)
+		return r;
 	cg = cgroup_new_cgroup(rel);
 	if (!cg)
 		return -ENOMEM;
@@ -116,9 +120,6 @@ int cg_lib_create(const char *rel, const char *controller, const struct cg_setti
 	struct cgroup_controller *ctrl;
 	int r;
 
-	r = lib_init();
-	if (r < 0)
-		return r;
 	r = new_group(rel, controller, &cg, &ctrl);
 	if (r < 0)
 		return r;
@@ -142,9 +143,6 @@ int cg_lib_delete_empty(const char *rel, const char *controller)
 	struct cgroup_controller *ctrl;
 	int r;
 
-	r = lib_init();
-	if (r < 0)
-		return r;
 	r = new_group(rel, controller, &cg, &ctrl);
 	if (r < 0)
 		return r;

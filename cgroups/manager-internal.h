@@ -83,6 +83,9 @@ int cg_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(p
 
 /* Read a small cgroup file below dirfd, NUL-terminated: bytes or -errno. */
 int cg_read_at(int dirfd, const char *file, char *buf, size_t len);
+/* Read memory.stat below dirfd and parse it with the version's parser. */
+int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
+			   struct cg_memory_stat *ret);
 /* pread from offset 0 of a kept fd, NUL-terminated. */
 int cg_pread_text(int fd, char *buf, size_t len);
 /* Write a value to a cgroup file below dirfd: 0 or -errno (the kernel's). */

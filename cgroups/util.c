@@ -49,6 +49,15 @@ int cg_read_at(int dirfd, const char *file, char *buf, size_t len)
 	return cg_pread_text(fd, buf, len);
 }
 
+int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
+			   struct cg_memory_stat *ret)
+{
+	char buf[16384];
+	int r = cg_read_at(dirfd, "memory.stat", buf, sizeof(buf));
+
+	return r < 0 ? r : parse(buf, ret);
+}
+
 int cg_write_at(int dirfd, const char *file, const char *value)
 {
 	_cleanup_close_ int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -243,10 +243,7 @@ static int v1_memory_current(struct cg_container *c, uint64_t *ret)
 
 static int v1_memory_stat(struct cg_container *c, struct cg_memory_stat *ret)
 {
-	char buf[16384];
-	int r = cg_read_at(c->dirfd, "memory.stat", buf, sizeof(buf));
-
-	return r < 0 ? r : cg_parse_memory_stat_v1(buf, ret);
+	return cg_read_memory_stat_at(c->dirfd, cg_parse_memory_stat_v1, ret);
 }
 
 const struct cg_ops cg_v1_ops = {
