@@ -496,6 +496,8 @@ static const struct key_def keys[] = {
 	  .accepted = "a duration above 0 like 10s or 500ms" },
 	{ "stall-timeout", RUN(stall_timeout_ns), DURATION, .min = 100 * 1000 * 1000ULL,
 	  .max = UINT64_MAX, .def = "20s", .accepted = "a duration of at least 100ms like 20s" },
+	{ "io-timeout", RUN(io_timeout_ns), DURATION, .min = 100 * 1000 * 1000ULL,
+	  .max = UINT64_MAX, .def = "60s", .accepted = "a duration of at least 100ms like 60s" },
 	{ "expect-oom", RUN(expect_oom), BOOL, .def = "no", .accepted = "yes or no" },
 	{ "writers", WRITER(count), NUMBER32, .min = 1, .max = PLAN_MAX_WRITERS, .def = "2",
 	  .accepted = "an integer from 1 to 1024" },

@@ -108,6 +108,7 @@ struct plan {
 	uint32_t report_losses;		  /* "report-losses": losses listed in full */
 	uint64_t stop_timeout_ns;	  /* "stop-timeout" */
 	uint64_t stall_timeout_ns;	  /* "stall-timeout": no heartbeat this long is a stall */
+	uint64_t io_timeout_ns;		  /* "io-timeout": the final syncfs, each verify read */
 	bool expect_oom;		  /* "expect-oom": no OOM kill is INEFFECTIVE */
 	struct writer_group groups[PLAN_MAX_GROUPS];
 	unsigned ngroups;

@@ -187,6 +187,21 @@ static const char *read_method_name(enum read_method m)
 	return names[m];
 }
 
+/* null, or what outlived io-timeout and the child left inside syncfs(). */
+static json_object *target_hung_json(const struct report *r)
+{
+	json_object *o;
+
+	if (!r->target_hung)
+		return NULL;
+	o = json_object_new_object();
+	add_str(o, "during", r->target_hung);
+	add_seconds(o, "io_timeout_s", r->io_timeout_ns);
+	if (r->syncfs_stuck_pid)
+		add_u64(o, "syncfs_pid", (uint64_t)r->syncfs_stuck_pid);
+	return o;
+}
+
 static json_object *verify_json(const struct report *r)
 {
 	const struct verify_result *v = r->verify;
@@ -196,6 +211,7 @@ static json_object *verify_json(const struct report *r)
 	add_bool(o, "skipped", r->verify_skipped);
 	add_errno(o, "error", r->verify_error);
 	add_bool(o, "unsealed_ledger", r->unsealed_ledger);
+	json_object_object_add(o, "target_hung", target_hung_json(r));
 	if (!v)
 		return o;
 	add_str(o, "method", read_method_name(v->method));

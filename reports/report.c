@@ -4,7 +4,8 @@
 void report_decide(struct report *r)
 {
 	r->fail = r->verify && r->verify->failed;
-	r->hang = r->supervisor && (r->supervisor->unreaped > 0 || r->supervisor->stalls > 0);
+	r->hang = (r->supervisor && (r->supervisor->unreaped > 0 || r->supervisor->stalls > 0)) ||
+		  r->target_hung;
 	r->kernel = r->kernel_watch && kernel_watch_failed(r->kernel_watch);
 	r->ineffective = r->plan && r->plan->expect_oom && r->supervisor &&
 			 r->supervisor->status.oom_kills == 0;

@@ -56,6 +56,9 @@ struct report {
 	const struct kernel_watch *kernel_watch; /* what the kernel logged; NULL if not watched */
 	int verify_error;			 /* -errno when it could not run */
 	bool verify_skipped;			 /* a second signal skipped it */
+	const char *target_hung; /* "syncfs" or "a verification read" outlived io-timeout */
+	uint64_t io_timeout_ns;	 /* with target_hung */
+	int syncfs_stuck_pid;	 /* the child left inside syncfs(), or 0 */
 	char run_id[32];
 	const char *run_dir;
 	const char *target;	  /* --dir, or the scratch mountpoint */

@@ -204,6 +204,8 @@ int scratch_umount(struct scratch *s)
 	if (!cxt)
 		return -ENOMEM;
 	mnt_context_set_target(cxt, s->mountpoint);
+	if (s->lazy_umount)
+		mnt_context_enable_lazy(cxt, 1);
 	rc = mnt_context_umount(cxt);
 	if (rc == 0 && mnt_context_get_status(cxt) == 1)
 		s->mounted = false;

@@ -22,6 +22,7 @@ struct scratch {
 	char mountpoint[1100];
 	char log[1100]; /* mkfs output, kept for error messages */
 	bool mounted;
+	bool lazy_umount; /* the device stopped answering: detach, never wait on it */
 };
 
 /* Smallest image the filesystem's mkfs accepts, and the auto size for a plan. */

@@ -309,7 +309,8 @@ struct prefetch {
 	size_t len;
 	off_t off;
 	ssize_t result;
-	bool pending, quit;
+	uint64_t timeout_ns; /* for one read; 0: none */
+	bool pending, quit, timed_out;
 };
 
 static void *prefetch_main(void *arg)
@@ -346,14 +347,29 @@ static void prefetch_start(struct prefetch *p, int fd, uint8_t *buf, size_t len,
 	pthread_mutex_unlock(&p->lock);
 }
 
+/*
+ * The chunk being read, or -ETIMEDOUT when the read took longer than the
+ * I/O deadline (0: none): the device stopped answering. The reader thread
+ * is then stuck in the kernel; the caller abandons it (prefetch_abandon).
+ */
 static ssize_t prefetch_wait(struct prefetch *p)
 {
+	struct timespec deadline;
 	ssize_t n;
+	int r = 0;
 
+	if (p->timeout_ns) {
+		uint64_t d = now_monotonic_ns() + p->timeout_ns;
+
+		deadline = (struct timespec){ .tv_sec = (time_t)(d / NSEC_PER_SEC),
+					      .tv_nsec = (long)(d % NSEC_PER_SEC) };
+	}
 	pthread_mutex_lock(&p->lock);
-	while (p->pending)
-		pthread_cond_wait(&p->cond, &p->lock);
-	n = p->result;
+	while (p->pending && r != ETIMEDOUT)
+		r = p->timeout_ns ? pthread_cond_timedwait(&p->cond, &p->lock, &deadline) :
+				    pthread_cond_wait(&p->cond, &p->lock);
+	n = p->pending ? -ETIMEDOUT : p->result;
+	p->timed_out = p->pending;
 	pthread_mutex_unlock(&p->lock);
 	return n;
 }
@@ -431,6 +447,8 @@ static int verify_file(struct vfile *v, int dirfd, uint8_t *buf, struct prefetch
 		ssize_t n = prefetch_wait(pf);
 		uint8_t *cur = buf + (size_t)(k & 1) * CHUNK_SIZE;
 
+		if (n == -ETIMEDOUT)
+			return -ETIMEDOUT;
 		if (next < v->lf->nblocks)
 			prefetch_start(pf, v->fd, buf + (size_t)((k + 1) & 1) * CHUNK_SIZE,
 				       chunk_bytes(v, next, per_chunk),
@@ -490,13 +508,59 @@ static int verify_files(const struct ledger *l, int dirfd, const struct verify_o
 	return r;
 }
 
+/*
+ * The reader and its buffers live on the heap: after a read timed out, the
+ * reader thread is stuck in the kernel and may still write into them when
+ * the device answers, so they are left to it (detached, never freed).
+ */
+struct reader {
+	struct prefetch pf;
+	uint8_t *buf;
+};
+
+static int reader_start(uint64_t timeout_ns, struct reader **ret)
+{
+	_cleanup_free_ struct reader *rd = calloc(1, sizeof(*rd));
+	pthread_condattr_t attr;
+	int r;
+
+	if (!rd)
+		return -ENOMEM;
+	/* Two chunks: the reader thread fills one while this thread judges the other. */
+	rd->buf = aligned_alloc(DIRECT_ALIGN, 2 * CHUNK_SIZE);
+	if (!rd->buf)
+		return -ENOMEM;
+	rd->pf.timeout_ns = timeout_ns;
+	pthread_mutex_init(&rd->pf.lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&rd->pf.cond, &attr);
+	pthread_condattr_destroy(&attr);
+	r = -pthread_create(&rd->pf.thread, NULL, prefetch_main, &rd->pf);
+	if (r < 0) {
+		free(rd->buf);
+		return r;
+	}
+	*ret = steal_pointer(&rd);
+	return 0;
+}
+
+static void reader_stop(struct reader *rd)
+{
+	if (rd->pf.timed_out) {
+		pthread_detach(rd->pf.thread);
+		return;
+	}
+	prefetch_stop(&rd->pf);
+	free(rd->buf);
+	free(rd);
+}
+
 int verify_run(const struct ledger *l, const char *data_dir, const struct verify_options *opt,
 	       struct verify_result *ret)
 {
 	_cleanup_close_ int dirfd = -1;
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct prefetch pf = { .lock = PTHREAD_MUTEX_INITIALIZER,
-			       .cond = PTHREAD_COND_INITIALIZER };
+	struct reader *rd;
 	uint64_t start = now_monotonic_ns();
 	int r;
 
@@ -507,15 +571,11 @@ int verify_run(const struct ledger *l, const char *data_dir, const struct verify
 	dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	/* Two chunks: the reader thread fills one while this thread judges the other. */
-	buf = aligned_alloc(DIRECT_ALIGN, 2 * CHUNK_SIZE);
-	if (!buf)
-		return -ENOMEM;
-	r = -pthread_create(&pf.thread, NULL, prefetch_main, &pf);
+	r = reader_start(opt->io_timeout_ns, &rd);
 	if (r < 0)
 		return r;
-	r = verify_files(l, dirfd, opt, ret, buf, &pf);
-	prefetch_stop(&pf);
+	r = verify_files(l, dirfd, opt, ret, rd->buf, &rd->pf);
+	reader_stop(rd);
 	if (r < 0) {
 		verify_result_free(ret);
 		return r;

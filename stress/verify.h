@@ -80,10 +80,11 @@ struct verify_loss {
 
 struct verify_options {
 	bool strict_errors;
-	unsigned max_losses;  /* losses kept in detail; all are counted */
-	bool remounted;	      /* caller remounted the filesystem before verifying */
-	int syncfs_result;    /* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
-	bool kernel_reported; /* the kernel logged an I/O or fs error for the target */
+	unsigned max_losses;	/* losses kept in detail; all are counted */
+	bool remounted;		/* caller remounted the filesystem before verifying */
+	int syncfs_result;	/* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
+	bool kernel_reported;	/* the kernel logged an I/O or fs error for the target */
+	uint64_t io_timeout_ns; /* a read taking longer fails the run with -ETIMEDOUT; 0: none */
 };
 
 struct verify_result {
@@ -104,7 +105,9 @@ struct verify_result {
 /*
  * Verify every file of the ledger under data_dir. Returns 0 when it could
  * judge every block (the verdict is in *ret), -errno when it could not run
- * at all (e.g. data_dir is on tmpfs: -EMEDIUMTYPE).
+ * at all (e.g. data_dir is on tmpfs: -EMEDIUMTYPE), -ETIMEDOUT when a read
+ * took longer than opt->io_timeout_ns (the device stopped answering; its
+ * reader thread is left behind, stuck in the kernel).
  */
 int verify_run(const struct ledger *l, const char *data_dir, const struct verify_options *opt,
 	       struct verify_result *ret);

@@ -20,6 +20,7 @@
 #include "cgroups/manager.h"
 #include "cgroups/version.h"
 #include "stress/containers.h"
+#include "stress/flush.h"
 #include "stress/kernel-watch.h"
 #include "stress/ledger.h"
 #include "stress/rundir.h"
@@ -512,12 +513,36 @@ static int write_phase(struct stress_run *run)
 	return r;
 }
 
+/* A hung target: syncfs or a verification read outlived io-timeout. */
+static void target_hung(struct stress_run *run, const char *during)
+{
+	char t[32];
+
+	format_duration(run->plan.io_timeout_ns, t, sizeof(t));
+	run->report.target_hung = during;
+	run->report.io_timeout_ns = run->plan.io_timeout_ns;
+	run->scratch.lazy_umount = true;
+	log_error("HANG: %s of %s did not return within io-timeout %s: the target stopped "
+		  "answering. Verification %s; once the device answers again: poof verify %s",
+		  during, run->target, t, streq(during, "syncfs") ? "skipped" : "stopped",
+		  run->rd.path);
+}
+
 static void flush_and_seal(struct stress_run *run)
 {
 	struct ledger_header *h = run->ledger->hdr;
+	pid_t stuck;
 	int r;
 
-	h->syncfs_result = syncfs(run->data_dirfd) < 0 ? -errno : 0;
+	r = flush_target(run->data_dirfd, run->plan.io_timeout_ns, &stuck);
+	if (r == -ETIMEDOUT) {
+		/* Not an error anyone saw: the flush did not happen. */
+		h->syncfs_result = LEDGER_SYNCFS_NOT_RUN;
+		run->report.syncfs_stuck_pid = stuck;
+		target_hung(run, "syncfs");
+	} else {
+		h->syncfs_result = r;
+	}
 	h->interrupted = run->sup.reason == STOP_SIGNAL;
 	ledger_header_changed(run->ledger);
 	r = ledger_seal(run->ledger, run->rd.fd);
@@ -553,6 +578,9 @@ static void verify_phase(struct stress_run *run)
 	/* What the kernel said about the target up to now (syncfs included) counts as reported. */
 	kernel_watch_drain(&run->kernel);
 	opt.kernel_reported = run->kernel.target_error;
+	opt.io_timeout_ns = run->plan.io_timeout_ns;
+	if (run->report.target_hung)
+		return;
 	if (supervisor_pending_stop_signal()) {
 		run->report.verify_skipped = true;
 		return;
@@ -568,6 +596,11 @@ static void verify_phase(struct stress_run *run)
 	log_notice("verifying %llu blocks from the media",
 		   (unsigned long long)run->ledger->hdr->nblocks);
 	r = verify_run(run->ledger, run->data_dir, &opt, &run->vr);
+	if (r == -ETIMEDOUT) {
+		target_hung(run, "a verification read");
+		run->report.verify_error = r;
+		return;
+	}
 	if (r < 0) {
 		log_error("cannot verify %s: %s", run->data_dir, strerror(-r));
 		run->report.verify_error = r;

@@ -180,6 +180,9 @@ static int mount_kept_scratch(struct verify_session *s)
 	return 0;
 }
 
+/* As io-timeout's default in a profile. */
+#define VERIFY_IO_TIMEOUT_NS (60 * NSEC_PER_SEC)
+
 static int verify_session_run(struct verify_session *s)
 {
 	struct verify_options opt = {
@@ -187,10 +190,18 @@ static int verify_session_run(struct verify_session *s)
 		.max_losses = (unsigned)s->args.report_losses,
 		.syncfs_result = s->ledger->hdr->syncfs_result,
 		.remounted = s->have_scratch,
+		.io_timeout_ns = VERIFY_IO_TIMEOUT_NS,
 	};
 	int r;
 
 	r = verify_run(s->ledger, s->ledger->hdr->data_dir, &opt, &s->vr);
+	if (r == -ETIMEDOUT) {
+		log_error("HANG: a read of %s did not return within %llu s: the device stopped "
+			  "answering",
+			  s->ledger->hdr->data_dir,
+			  (unsigned long long)(VERIFY_IO_TIMEOUT_NS / NSEC_PER_SEC));
+		return -EXIT_HANG;
+	}
 	if (r == -EMEDIUMTYPE) {
 		log_error("%s is on tmpfs or ramfs: nothing there was ever written back",
 			  s->ledger->hdr->data_dir);
