@@ -34,6 +34,7 @@
 #define HEARTBEAT_MIN_NS (10 * NSEC_PER_SEC)
 #define HEARTBEAT_MAX_NS (60 * NSEC_PER_SEC)
 #define MAX_OUTPUTS 8
+#define HOOK_MAX (64 << 10)
 #define MAX_GUEST_ARGS 256
 #define TAIL_SHOWN 25
 
@@ -49,6 +50,8 @@ struct vm_args {
 	const char *kernel, *modules, *console, *run_dir;
 	const char *fs;
 	const char *fault;
+	uint64_t fault_after_ns, fault_for_ns; /* for 0: until the guest poof exits */
+	const char *hook;		       /* --guest-hook: a script run beside poof */
 	uint64_t disk_size, mem;
 	uint64_t cpus;
 	uint64_t timeout_ns;
@@ -66,6 +69,7 @@ struct vm_run {
 	struct vm_args a;
 	struct vm_kernel kernel;
 	struct initramfs_result initrd;
+	char *hook_text; /* --guest-hook's script */
 	char cache_dir[PATH_MAX];
 	char result_dir[PATH_MAX];
 	char tmp_dir[PATH_MAX];
@@ -80,8 +84,10 @@ static void vm_usage(FILE *out)
 	fprintf(out,
 		"Usage: poof vm [--kernel IMAGE] [--modules DIR] [--fs ext4|xfs|btrfs]\n"
 		"               [--disk-size SIZE] [--mem SIZE] [--cpus N]\n"
-		"               [--fault none|drop-writes|error-writes] [--timeout DURATION]\n"
-		"               [--console FILE] [--run-dir DIR] [--accel auto|kvm|tcg]\n"
+		"               [--fault none|drop-writes|error-writes|suspend]\n"
+		"               [--fault-after DURATION] [--fault-for DURATION]\n"
+		"               [--timeout DURATION] [--console FILE] [--run-dir DIR]\n"
+		"               [--accel auto|kvm|tcg] [--guest-hook SCRIPT]\n"
 		"               -- ARGS...\n\n"
 		"Boot a kernel under QEMU and run `poof ARGS...` in it on cgroup v2, on a scratch\n"
 		"filesystem made in the guest (optionally over dm-flakey). Exits with the guest\n"
@@ -98,10 +104,33 @@ static int parse_choice(const char *opt, const char *v, const char *const *accep
 	return -EINVAL;
 }
 
+static const char *option_name(int c)
+{
+	switch (c) {
+	case 'd':
+		return "--disk-size";
+	case 'm':
+		return "--mem";
+	case 'c':
+		return "--cpus";
+	case 't':
+		return "--timeout";
+	case 'a':
+		return "--accel";
+	case 'A':
+		return "--fault-after";
+	case 'D':
+		return "--fault-for";
+	default:
+		return "an option";
+	}
+}
+
 static int parse_value(int c, const char *v, struct vm_args *a)
 {
 	static const char *const fs[] = { "ext4", "xfs", "btrfs", NULL };
-	static const char *const faults[] = { "none", "drop-writes", "error-writes", NULL };
+	static const char *const faults[] = { "none", "drop-writes", "error-writes", "suspend",
+					      NULL };
 	int r = 0;
 
 	switch (c) {
@@ -110,7 +139,14 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 		return parse_choice("--fs", v, fs, "ext4, xfs or btrfs");
 	case 'f':
 		a->fault = v;
-		return parse_choice("--fault", v, faults, "none, drop-writes or error-writes");
+		return parse_choice("--fault", v, faults,
+				    "none, drop-writes, error-writes or suspend");
+	case 'A':
+		r = parse_duration(v, &a->fault_after_ns);
+		break;
+	case 'D':
+		r = parse_duration(v, &a->fault_for_ns);
+		break;
 	case 'd':
 		r = parse_size(v, &a->disk_size);
 		break;
@@ -130,7 +166,7 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 		break;
 	}
 	if (r < 0)
-		log_error("invalid value \"%s\" for -%c (see poof vm --help)", v, c);
+		log_error("invalid value \"%s\" for %s (see poof vm --help)", v, option_name(c));
 	return r;
 }
 
@@ -144,6 +180,9 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "fault", required_argument, NULL, 'f' },
+		{ "fault-after", required_argument, NULL, 'A' },
+		{ "fault-for", required_argument, NULL, 'D' },
+		{ "guest-hook", required_argument, NULL, 'G' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "console", required_argument, NULL, 'C' },
 		{ "run-dir", required_argument, NULL, 'R' },
@@ -171,6 +210,9 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 		case 'R':
 			a->run_dir = optarg;
 			break;
+		case 'G':
+			a->hook = optarg;
+			break;
 		case 'H':
 			a->hang_test = true;
 			break;
@@ -191,6 +233,11 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 			if (parse_value(c, optarg, a) < 0)
 				return -EINVAL;
 		}
+	}
+	if (streq(a->fault, "none") && (a->fault_after_ns || a->fault_for_ns)) {
+		log_error("--fault-after and --fault-for need a --fault (drop-writes, error-writes "
+			  "or suspend)");
+		return -EINVAL;
 	}
 	a->guest_argv = argv + optind;
 	a->guest_argc = argc - optind;
@@ -446,6 +493,14 @@ static void remove_disks(struct vm_run *run)
 	run->tmp_dir[0] = '\0';
 }
 
+/* The dm-flakey feature of a --fault that drops or fails writes. */
+static const char *fault_feature(const char *fault)
+{
+	return streq(fault, "drop-writes")  ? "drop_writes" :
+	       streq(fault, "error-writes") ? "error_writes" :
+					      "";
+}
+
 /* config.sh for the guest's /init: settings, then the guest poof's argv. */
 static char *make_config(const struct vm_run *run)
 {
@@ -453,18 +508,19 @@ static char *make_config(const struct vm_run *run)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	bool fault = !streq(a->fault, "none");
+	_cleanup_free_ char *hook = shell_quote(run->hook_text ? run->hook_text : "");
 
-	if (!f)
+	if (!f || !hook) {
+		if (f)
+			fclose(f);
 		return NULL;
+	}
 	fprintf(f,
 		"POOF_VM_FS=%s\nPOOF_VM_FAULT=%s\nPOOF_VM_FAULT_FEATURE=%s\n"
-		"POOF_VM_HANG_TEST=%d\nset --",
-		a->fs, a->fault,
-		!fault			       ? "" :
-		streq(a->fault, "drop-writes") ? "drop_writes" :
-						 "error_writes",
-		a->hang_test);
+		"POOF_VM_FAULT_AFTER=%.3f\nPOOF_VM_FAULT_FOR=%.3f\n"
+		"POOF_VM_HANG_TEST=%d\nPOOF_VM_HOOK=%s\nset --",
+		a->fs, a->fault, fault_feature(a->fault), (double)a->fault_after_ns / 1e9,
+		(double)a->fault_for_ns / 1e9, a->hang_test, hook);
 	for (int i = 0; i < a->nrewritten; i++) {
 		_cleanup_free_ char *q = shell_quote(a->rewritten[i]);
 
@@ -706,13 +762,33 @@ static int run_vm(struct vm_run *run)
 	return code;
 }
 
+/* --guest-hook SCRIPT travels in config.sh, which must stay small. */
+static int read_hook(struct vm_run *run)
+{
+	size_t len;
+	int r;
+
+	if (!run->a.hook)
+		return 0;
+	r = read_file_full(AT_FDCWD, run->a.hook, HOOK_MAX, (void **)&run->hook_text, &len);
+	if (r == -EFBIG)
+		log_error("--guest-hook %s: larger than %d KiB", run->a.hook, HOOK_MAX >> 10);
+	else if (r < 0)
+		log_error("--guest-hook %s: %s", run->a.hook, strerror(-r));
+	else if (memchr(run->hook_text, '\0', len)) {
+		log_error("--guest-hook %s: not a shell script (it holds NUL bytes)", run->a.hook);
+		r = -EINVAL;
+	}
+	return r;
+}
+
 static int setup(struct vm_run *run)
 {
 	const char *cache = getenv("POOF_CACHE_DIR");
 
 	snprintf(run->cache_dir, sizeof(run->cache_dir), "%s",
 		 cache && cache[0] ? cache : "/var/cache/poof");
-	if (rewrite_guest_args(&run->a) < 0)
+	if (rewrite_guest_args(&run->a) < 0 || read_hook(run) < 0)
 		return EXIT_USAGE;
 	if (check_host_programs(&run->a) < 0 || locate_kernel(run) < 0)
 		return EXIT_UNSUPPORTED;
@@ -756,5 +832,6 @@ int cmd_vm(int argc, char **argv)
 		r = run_vm(&run);
 	close(run.signal_fd);
 	sigprocmask(SIG_SETMASK, &run.old_mask, NULL);
+	free(run.hook_text);
 	return r;
 }

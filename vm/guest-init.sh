@@ -111,13 +111,59 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup || fail "mount cgroup2"
 echo "+memory +pids" >/sys/fs/cgroup/cgroup.subtree_control ||
 	fail "cannot enable memory and pids in /sys/fs/cgroup/cgroup.subtree_control"
 
-if [ "$POOF_VM_FAULT" != none ]; then
+# A fault switched on before poof starts lasts from its first write; one with
+# --fault-after (and every suspend) is switched on that long after poof starts.
+fault_on() {
+	case "$POOF_VM_FAULT" in
+	suspend)
+		# --nolockfs: the device stops answering, nothing is flushed first.
+		dmsetup suspend --nolockfs poof-flakey ;;
+	*)
+		dmsetup suspend --nolockfs poof-flakey &&
+			dmsetup load poof-flakey --table \
+				"0 $sectors flakey /dev/vda 0 0 3600 1 $POOF_VM_FAULT_FEATURE" &&
+			dmsetup resume poof-flakey ;;
+	esac || return 1
+	say "fault $POOF_VM_FAULT on at $(cut -d' ' -f1 /proc/uptime)s: $(dmsetup table poof-flakey)"
+}
+
+fault_off() {
+	case "$POOF_VM_FAULT" in
+	suspend) dmsetup resume poof-flakey ;;
+	*)
+		dmsetup suspend --nolockfs poof-flakey &&
+			dmsetup load poof-flakey --table "0 $sectors flakey /dev/vda 0 1 0" &&
+			dmsetup resume poof-flakey ;;
+	esac || return 1
+	say "fault $POOF_VM_FAULT off at $(cut -d' ' -f1 /proc/uptime)s"
+}
+
+fault_window() {
+	[ "$1" = later ] && { sleep "$POOF_VM_FAULT_AFTER"; fault_on || say "fault: cannot switch on"; }
+	[ "$POOF_VM_FAULT_FOR" = 0.000 ] && return
+	sleep "$POOF_VM_FAULT_FOR"
+	fault_off || say "fault: cannot switch off"
+}
+
+fault_pid=
+if [ "$POOF_VM_FAULT" != none ] && [ "$POOF_VM_FAULT" != suspend ] &&
+	[ "$POOF_VM_FAULT_AFTER" = 0.000 ]; then
 	# From here on every write to the scratch disk is dropped or fails.
-	dmsetup suspend poof-flakey &&
-		dmsetup load poof-flakey --table \
-			"0 $sectors flakey /dev/vda 0 0 3600 1 $POOF_VM_FAULT_FEATURE" &&
-		dmsetup resume poof-flakey || fail "dmsetup: cannot switch on $POOF_VM_FAULT"
-	say "fault $POOF_VM_FAULT on: $(dmsetup table poof-flakey)"
+	fault_on || fail "dmsetup: cannot switch on $POOF_VM_FAULT"
+	fault_window now &
+	fault_pid=$!
+elif [ "$POOF_VM_FAULT" != none ]; then
+	fault_window later &
+	fault_pid=$!
+fi
+
+hook_pid=
+if [ -n "$POOF_VM_HOOK" ]; then
+	# --guest-hook: a script run beside poof (tests use it to act on a running
+	# poof); the guest waits for it before powering off.
+	echo "$POOF_VM_HOOK" >/tmp/hook.sh
+	sh /tmp/hook.sh >/results/hook.log 2>&1 &
+	hook_pid=$!
 fi
 
 mkdir -p /results/out
@@ -125,4 +171,20 @@ say "running poof $*"
 poof "$@" >/results/stdout.txt 2>/dev/console </dev/null
 rc=$?
 say "exit $rc"
+# What the run left behind, as the tests list it: cgroups and poof processes.
+find /sys/fs/cgroup -mindepth 1 -type d -name 'poof-*' >/results/cgroups-left.txt 2>&1
+for p in /proc/[0-9]*; do
+	read -r comm <"$p/comm" 2>/dev/null || continue
+	case "$comm" in
+	poof*) echo "${p#/proc/} $comm $(cut -d' ' -f3 "$p/stat" 2>/dev/null)" ;;
+	esac
+done >/results/processes-left.txt
+# The hook may act after poof (poof cleanup, poof verify): it ends on its own,
+# and the host's --timeout bounds it.
+[ -n "$hook_pid" ] && wait "$hook_pid"
+if [ -n "$fault_pid" ]; then
+	kill "$fault_pid" 2>/dev/null
+	# A suspended device would hold up the final sync forever.
+	[ "$POOF_VM_FAULT" = suspend ] && dmsetup resume poof-flakey 2>/dev/null
+fi
 finish
