@@ -9,11 +9,12 @@
 #     backed by a file in it (also what a failed poof run left there);
 #   - make_fs FS: a sparse image, mkfs'd, attached with `losetup --find
 #     --show` and mounted, so a test knows the device under its mount;
-#   - JSON field reads through python3 (always there: meson needs it);
+#   - JSON field reads through tests/helpers/poof-json (json-c);
 #   - assertions that print what was expected and what was found.
 #
-# The meson test sets POOF (the poof binary) and POOF_DAMAGE (the
-# tests/helpers/poof-damage helper); set them by hand to run a test alone.
+# The meson test sets POOF (the poof binary), POOF_DAMAGE (the
+# tests/helpers/poof-damage helper) and POOF_JSON (tests/helpers/poof-json);
+# set them by hand to run a test alone.
 
 set -euo pipefail
 
@@ -48,6 +49,9 @@ info()
 
 if [ -z "${POOF:-}" ] || [ ! -x "$POOF" ]; then
 	fail "POOF must name the poof binary (meson test sets it), got '${POOF:-}'"
+fi
+if [ -z "${POOF_JSON:-}" ] || [ ! -x "$POOF_JSON" ]; then
+	fail "POOF_JSON must name the tests/helpers/poof-json reader, got '${POOF_JSON:-}'"
 fi
 
 require_root()
@@ -136,22 +140,11 @@ make_fs()
 
 # json FILE PATH: the value at PATH (keys and array indexes joined by dots,
 # like verify.losses.0.found.kind); null for JSON null, true/false for bools.
+# Read with json-c by tests/helpers/poof-json, which also sums (--sum) and
+# counts (--count) over `*` (containers.*.oom_kill).
 json()
 {
-	python3 - "$1" "$2" <<'EOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."):
-    d = d[int(k)] if isinstance(d, list) else d[k]
-if d is None:
-    print("null")
-elif isinstance(d, bool):
-    print("true" if d else "false")
-elif isinstance(d, (dict, list)):
-    print(json.dumps(d, sort_keys=True))
-else:
-    print(d)
-EOF
+	"$POOF_JSON" "$@"
 }
 
 assert_eq()
@@ -216,9 +209,5 @@ run_rc()
 # The data file names of a finished run, one a line, from its report.
 data_files()
 {
-	python3 - "$1" <<'EOF'
-import json, sys
-for f in json.load(open(sys.argv[1]))["files"]:
-    print(f["name"])
-EOF
+	json "$1" 'files.*.name'
 }

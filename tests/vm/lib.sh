@@ -20,6 +20,7 @@ fail() {
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 missing: apt-get install qemu-system-x86"
 command -v busybox >/dev/null || skip "busybox missing: apt-get install busybox-static"
 command -v python3 >/dev/null || skip "python3 missing"
+[ -x "${POOF_JSON:-}" ] || fail "POOF_JSON must name tests/helpers/poof-json (meson test sets it)"
 
 # The kernel: $POOF_VM_KERNEL, else what scripts/fetch-test-kernel.sh cached.
 # Never downloaded here.
@@ -59,4 +60,30 @@ ok = eval(sys.argv[2])
 print("   check:", sys.argv[2], "->", ok, "| classes", c, "blocks", v["blocks"])
 sys.exit(0 if ok else 1)
 PY
+}
+
+# jv FILE PATH: a report value read with json-c (tests/helpers/poof-json;
+# --sum and --count go first, as there).
+jv() {
+	"$POOF_JSON" "$@" || fail "no value at ${*: -1} in ${*: -2:1}"
+}
+
+# expect NAME EXPECTED ACTUAL, expect_ge NAME MIN ACTUAL: print and check.
+expect() {
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+	echo "   ok: $1 = $3"
+}
+
+expect_ge() {
+	[ "$3" -ge "$2" ] 2>/dev/null || fail "$1: expected at least $2, got '$3'"
+	echo "   ok: $1 = $3 (>= $2)"
+}
+
+# nothing_left NAME: the guest listed no cgroup and no process of poof after it exited.
+nothing_left() {
+	local d=$tmp/$1
+	[ -f "$d/cgroups-left.txt" ] || fail "the guest did not list its cgroups ($d)"
+	[ ! -s "$d/cgroups-left.txt" ] || fail "cgroups left behind: $(cat "$d/cgroups-left.txt")"
+	[ ! -s "$d/processes-left.txt" ] || fail "processes left behind: $(cat "$d/processes-left.txt")"
+	echo "   ok: no cgroup and no process of the run left in the guest"
 }
