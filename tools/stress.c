@@ -685,7 +685,10 @@ static void cleanup(struct stress_run *run)
 		int k = containers_close(&run->containers,
 					 now_monotonic_ns() + run->plan.stop_timeout_ns);
 
-		if (k < 0)
+		if (k == -ETIMEDOUT)
+			log_warn("could not remove every cgroup of the run: processes were still "
+				 "in them after stop-timeout; poof cleanup finds what is left");
+		else if (k < 0)
 			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
 				 "finds what is left",
 				 strerror(-k));
