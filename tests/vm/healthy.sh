@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The negative control: a healthy run on cgroup v2 in the guest, on the
-# filesystem given as $1, loses nothing and exits 0.
+# filesystem given as $1, loses nothing, has no stall and exits 0.
 . "$(dirname "$0")/lib.sh"
 fs=${1:-ext4}
 command -v "mkfs.$fs" >/dev/null || skip "mkfs.$fs missing"
@@ -12,4 +12,7 @@ vm_run healthy --fs "$fs" -- stress -o cgroup=none --profile smoke -o duration=3
 [ -s "$tmp/healthy.json" ] || fail "--json did not come back to the host"
 json_check "$tmp/healthy.json" 'j["exit_code"] == 0 and v["blocks"] > 0 and c["ok"] + c["in-flight"] == v["blocks"]'
 grep -q "PASS" "$tmp/healthy.out" || fail "the guest's summary is not on stdout"
+expect verdict PASS "$(jv "$tmp/healthy.json" verdict)"
+expect "stalls in a healthy run" 0 "$(jv "$tmp/healthy.json" write_phase.stalls)"
+nothing_left healthy
 echo "ok: $fs healthy"

@@ -11,6 +11,9 @@ vm_run tight -- stress --profile tight-container -o duration=20s --json "$tmp/ti
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 json_check "$tmp/tight.json" 'j["cgroup_manager"] == "cgroupfs" and j["write_phase"]["oom_kills"] >= 1 and j["write_phase"]["oom_kills"] == sum(x["oom_kill"] for x in j["containers"]) and j["write_phase"]["oom_kills"] == j["kernel"]["events"]["oom-kill"] and j["write_phase"]["respawns"] + j["write_phase"]["hog_deaths"] >= 1 and v["losses_total"] == 0 and j["containers"][0]["path"].endswith("/box") and j["containers"][0]["memory_pressure"]["some_s"] > 0'
 echo "ok: OOM kills counted and equal to the kernel's, nothing lost"
+expect "stalls in a healthy run" 0 "$(jv "$tmp/tight.json" write_phase.stalls)"
+expect "unkillable writers" 0 "$(jv "$tmp/tight.json" write_phase.unreaped_writers)"
+nothing_left tight
 
 command -v dmsetup >/dev/null || skip "dmsetup missing: apt-get install dmsetup"
 vm_run tight-drop --fault drop-writes -- stress --profile tight-container -o duration=20s \
