@@ -567,6 +567,11 @@ static int on_signal(struct supervisor *s, bool *ret_stop)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 	if (si.ssi_signo == SIGCHLD)
 		return reap(s);
+	if (s->stopping && s->res.reason == STOP_SIGNAL) {
+		/* Stopping already because of a signal: this one is the second. */
+		s->res.second_signal = (int)si.ssi_signo;
+		return 0;
+	}
 	s->res.reason = STOP_SIGNAL;
 	s->res.signal = (int)si.ssi_signo;
 	*ret_stop = true;

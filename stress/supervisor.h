@@ -87,6 +87,7 @@ struct writer_snapshot {
 struct supervisor_result {
 	enum stop_reason reason;
 	int signal;	   /* the signal that stopped the run, 0 if none */
+	int second_signal; /* another stop signal while stopping: skip verification */
 	uint32_t unreaped; /* writers still present after stop-timeout */
 	struct supervisor_status status;
 	uint32_t stalls; /* stall episodes, all writers */

@@ -449,6 +449,9 @@ static int verify_file(struct vfile *v, int dirfd, uint8_t *buf, struct prefetch
 
 		if (n == -ETIMEDOUT)
 			return -ETIMEDOUT;
+		/* The reader is idle here: stopping leaves nothing in flight. */
+		if (v->opt->stop_requested && v->opt->stop_requested(v->opt->userdata))
+			return -ECANCELED;
 		if (next < v->lf->nblocks)
 			prefetch_start(pf, v->fd, buf + (size_t)((k + 1) & 1) * CHUNK_SIZE,
 				       chunk_bytes(v, next, per_chunk),

@@ -85,6 +85,9 @@ struct verify_options {
 	int syncfs_result;	/* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
 	bool kernel_reported;	/* the kernel logged an I/O or fs error for the target */
 	uint64_t io_timeout_ns; /* a read taking longer fails the run with -ETIMEDOUT; 0: none */
+	/* Asked between chunks: true stops verification with -ECANCELED. May be NULL. */
+	bool (*stop_requested)(void *userdata);
+	void *userdata;
 };
 
 struct verify_result {
@@ -107,7 +110,8 @@ struct verify_result {
  * judge every block (the verdict is in *ret), -errno when it could not run
  * at all (e.g. data_dir is on tmpfs: -EMEDIUMTYPE), -ETIMEDOUT when a read
  * took longer than opt->io_timeout_ns (the device stopped answering; its
- * reader thread is left behind, stuck in the kernel).
+ * reader thread is left behind, stuck in the kernel), -ECANCELED when
+ * opt->stop_requested said so.
  */
 int verify_run(const struct ledger *l, const char *data_dir, const struct verify_options *opt,
 	       struct verify_result *ret);

@@ -566,6 +566,32 @@ static int remount_scratch(struct stress_run *run)
 	return r;
 }
 
+/*
+ * A stop signal after the one that interrupted the run skips (or stops)
+ * verification. The first one, when the run had ended on its own, only
+ * marks it interrupted: the verdict is still worth having.
+ */
+static bool second_interrupt(void *userdata)
+{
+	struct stress_run *run = userdata;
+	int sig;
+
+	if (run->sup.second_signal)
+		return true;
+	sig = supervisor_pending_stop_signal();
+	if (!sig)
+		return false;
+	if (run->sup.reason == STOP_SIGNAL) {
+		run->sup.second_signal = sig;
+		return true;
+	}
+	run->sup.reason = STOP_SIGNAL;
+	run->sup.signal = sig;
+	log_notice("%s: verifying what was written; another one skips verification",
+		   sigabbrev_np(sig));
+	return false;
+}
+
 static void verify_phase(struct stress_run *run)
 {
 	struct verify_options opt = {
@@ -581,7 +607,9 @@ static void verify_phase(struct stress_run *run)
 	opt.io_timeout_ns = run->plan.io_timeout_ns;
 	if (run->report.target_hung)
 		return;
-	if (supervisor_pending_stop_signal()) {
+	opt.stop_requested = second_interrupt;
+	opt.userdata = run;
+	if (second_interrupt(run)) {
 		run->report.verify_skipped = true;
 		return;
 	}
@@ -596,6 +624,11 @@ static void verify_phase(struct stress_run *run)
 	log_notice("verifying %llu blocks from the media",
 		   (unsigned long long)run->ledger->hdr->nblocks);
 	r = verify_run(run->ledger, run->data_dir, &opt, &run->vr);
+	if (r == -ECANCELED) {
+		log_notice("verification stopped by a second interrupt");
+		run->report.verify_skipped = true;
+		return;
+	}
 	if (r == -ETIMEDOUT) {
 		target_hung(run, "a verification read");
 		run->report.verify_error = r;
