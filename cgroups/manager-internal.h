@@ -76,6 +76,23 @@ extern const struct cg_ops cg_systemd_ops;
 extern const struct cg_ops cg_v1_ops;
 extern const struct cg_ops cg_none_ops;
 
+/*
+ * The cgroup v2 operations of cgroupfs.c, for the systemd manager: once its
+ * scope exists, a run is cgroupfs-style work with the scope as the parent.
+ */
+int cg_v2_validate(const struct cg_layout *layout, const char *root, const struct cg_limits *l,
+		   char **ret_message);
+int cg_v2_open_run(struct cg_run *run);
+int cg_v2_close_run(struct cg_run *run, uint64_t deadline_ns);
+int cg_v2_create_container(struct cg_container *c, const struct cg_limits *l);
+int cg_v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid);
+int cg_v2_read_events(struct cg_container *c, struct cg_events *ret);
+int cg_v2_populated(struct cg_container *c);
+int cg_v2_kill(struct cg_container *c);
+int cg_v2_destroy(struct cg_container *c, uint64_t deadline_ns);
+int cg_v2_memory_current(struct cg_container *c, uint64_t *ret);
+int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret);
+
 /* ---- helpers (cgroups/util.c) ---- */
 
 /* snprintf into buf: 0 or -ENAMETOOLONG. */
@@ -110,6 +127,9 @@ bool cg_swap_configured(const char *root);
 /* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
 int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
 			pid_t *ret_pid);
+
+/* Move the calling process (cgroup.procs) into the v2 group at dir. */
+int cg_move_self_to(const char *dir);
 
 /* One pass of SIGKILL over the pids in `procs` below dirfd: how many were signalled. */
 int cg_kill_procs_once(int dirfd, const char *procs);
