@@ -14,6 +14,7 @@
 
 #define CG_RUN_ID_MAX 64
 #define CG_NAME_MAX 64
+#define CG_UNIT_MAX (CG_RUN_ID_MAX + 16) /* "poof-<id>.scope" */
 
 /* Controllers cgroupfs may enable in a parent's cgroup.subtree_control. */
 enum {
@@ -49,6 +50,11 @@ struct cg_run {
 	unsigned ctrl_available;      /* v2: controllers the run group passes to containers */
 	bool supervisor_moved;
 	char supervisor_path[PATH_MAX];
+	/* systemd: the scope, its cgroup below the v2 mount, and where poof was before it. */
+	char unit[CG_UNIT_MAX];
+	char unit_cgroup[PATH_MAX];
+	char origin_v2[PATH_MAX];
+	bool delegated; /* the scope's Delegate property, read back from systemd */
 	struct cg_container *containers;
 	bool open;
 };
@@ -92,6 +98,9 @@ int cg_v2_kill(struct cg_container *c);
 int cg_v2_destroy(struct cg_container *c, uint64_t deadline_ns);
 int cg_v2_memory_current(struct cg_container *c, uint64_t *ret);
 int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret);
+
+/* The memory controller is on the v2 hierarchy (v2 host, or hybrid with memory there). */
+bool cg_layout_has_v2_memory(const struct cg_layout *l);
 
 /* ---- helpers (cgroups/util.c) ---- */
 
