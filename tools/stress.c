@@ -63,6 +63,9 @@ struct stress_run {
 	enum cg_manager_kind manager;
 	struct run_containers containers;
 	struct report_container *container_results;
+	char cgroup_path[PATH_MAX]; /* the report's copy of the run's cgroup */
+	char cgroup_unit[128];
+	char cgroup_unit_cgroup[PATH_MAX];
 	struct verify_result vr;
 	bool verified;
 	bool progress_line; /* a \r status line is on the terminal */
@@ -719,6 +722,24 @@ static void cleanup(struct stress_run *run)
 	}
 }
 
+/* Copied: the run's cgroups are gone (and their struct freed) before the report is written. */
+static void fill_cgroup_result(struct stress_run *run)
+{
+	const struct cg_run *cg = run->containers.run;
+	struct report *rep = &run->report;
+
+	snprintf(run->cgroup_path, sizeof(run->cgroup_path), "%s", cg_run_path(cg));
+	rep->cgroup_path = run->cgroup_path;
+	if (!cg_run_unit(cg))
+		return;
+	snprintf(run->cgroup_unit, sizeof(run->cgroup_unit), "%s", cg_run_unit(cg));
+	snprintf(run->cgroup_unit_cgroup, sizeof(run->cgroup_unit_cgroup), "%s",
+		 cg_run_unit_cgroup(cg));
+	rep->cgroup_unit = run->cgroup_unit;
+	rep->cgroup_unit_cgroup = run->cgroup_unit_cgroup;
+	rep->cgroup_delegated = cg_run_delegated(cg);
+}
+
 static void fill_container_results(struct stress_run *run)
 {
 	struct run_containers *rc = &run->containers;
@@ -751,6 +772,7 @@ static void fill_container_results(struct stress_run *run)
 	run->report.containers = run->container_results;
 	run->report.ncontainers = rc->n;
 	run->report.cgroup_manager = cg_manager_name(run->manager);
+	fill_cgroup_result(run);
 }
 
 static void fill_report(struct stress_run *run)
