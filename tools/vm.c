@@ -49,6 +49,8 @@ struct vm_args {
 	const char *kernel, *modules, *console, *run_dir;
 	const char *fs;
 	const char *fault;
+	const char
+		*init; /* busybox (the initramfs runs poof) or systemd (PID 1 on the host's root) */
 	uint64_t disk_size, mem;
 	uint64_t cpus;
 	uint64_t timeout_ns;
@@ -82,6 +84,7 @@ static void vm_usage(FILE *out)
 		"               [--disk-size SIZE] [--mem SIZE] [--cpus N]\n"
 		"               [--fault none|drop-writes|error-writes] [--timeout DURATION]\n"
 		"               [--console FILE] [--run-dir DIR] [--accel auto|kvm|tcg]\n"
+		"               [--init busybox|systemd]\n"
 		"               -- ARGS...\n\n"
 		"Boot a kernel under QEMU and run `poof ARGS...` in it on cgroup v2, on a scratch\n"
 		"filesystem made in the guest (optionally over dm-flakey). Exits with the guest\n"
@@ -102,6 +105,7 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 {
 	static const char *const fs[] = { "ext4", "xfs", "btrfs", NULL };
 	static const char *const faults[] = { "none", "drop-writes", "error-writes", NULL };
+	static const char *const inits[] = { "busybox", "systemd", NULL };
 	int r = 0;
 
 	switch (c) {
@@ -111,6 +115,9 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 	case 'f':
 		a->fault = v;
 		return parse_choice("--fault", v, faults, "none, drop-writes or error-writes");
+	case 'I':
+		a->init = v;
+		return parse_choice("--init", v, inits, "busybox or systemd");
 	case 'd':
 		r = parse_size(v, &a->disk_size);
 		break;
@@ -148,6 +155,7 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 		{ "console", required_argument, NULL, 'C' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "accel", required_argument, NULL, 'a' },
+		{ "init", required_argument, NULL, 'I' },
 		{ "guest-hang-test", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -157,7 +165,7 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:M:F:d:m:c:f:t:C:R:a:qvh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:M:F:d:m:c:f:t:C:R:a:I:qvh", options, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			a->kernel = optarg;
@@ -291,6 +299,7 @@ static int check_host_programs(const struct vm_args *a)
 	char path[PATH_MAX], mkfs[32];
 
 	snprintf(mkfs, sizeof(mkfs), "mkfs.%s", a->fs);
+	bool systemd = streq(a->init, "systemd");
 	const struct {
 		const char *program, *package;
 		bool needed;
@@ -300,6 +309,9 @@ static int check_host_programs(const struct vm_args *a)
 		{ "ldd", "libc-bin", true },
 		{ mkfs, mkfs_package(a->fs), true },
 		{ "dmsetup", "dmsetup", !streq(a->fault, "none") },
+		/* --init systemd boots the host's own systemd and D-Bus, over 9p. */
+		{ "/lib/systemd/systemd", "systemd", systemd },
+		{ "dbus-daemon", "dbus", systemd },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(need); i++) {
@@ -459,12 +471,12 @@ static char *make_config(const struct vm_run *run)
 		return NULL;
 	fprintf(f,
 		"POOF_VM_FS=%s\nPOOF_VM_FAULT=%s\nPOOF_VM_FAULT_FEATURE=%s\n"
-		"POOF_VM_HANG_TEST=%d\nset --",
+		"POOF_VM_HANG_TEST=%d\nPOOF_VM_INIT=%s\nset --",
 		a->fs, a->fault,
 		!fault			       ? "" :
 		streq(a->fault, "drop-writes") ? "drop_writes" :
 						 "error_writes",
-		a->hang_test);
+		a->hang_test, a->init);
 	for (int i = 0; i < a->nrewritten; i++) {
 		_cleanup_free_ char *q = shell_quote(a->rewritten[i]);
 
@@ -519,6 +531,7 @@ static int boot(struct vm_run *run, struct qemu_result *res)
 		.append = "console=ttyS0 quiet panic=-1 oops=panic",
 		.scratch = run->scratch,
 		.xfer = run->xfer,
+		.share = streq(run->a.init, "systemd") ? "/" : NULL,
 		.mem_bytes = run->a.mem,
 		.cpus = (unsigned)run->a.cpus,
 		.kvm = run->kvm,
@@ -542,9 +555,9 @@ static int boot(struct vm_run *run, struct qemu_result *res)
 		return -errno;
 	}
 	c.console_fd = console_fd;
-	log_notice("booting %s (%s) with %s, %s on a %llu MiB disk, fault %s", run->kernel.image,
-		   run->kernel.version, run->kvm ? "KVM" : "TCG", run->a.fs,
-		   (unsigned long long)(run->a.disk_size >> 20), run->a.fault);
+	log_notice("booting %s (%s) with %s, %s on a %llu MiB disk, fault %s, init %s",
+		   run->kernel.image, run->kernel.version, run->kvm ? "KVM" : "TCG", run->a.fs,
+		   (unsigned long long)(run->a.disk_size >> 20), run->a.fault, run->a.init);
 	r = qemu_run(&c, res);
 	if (r < 0)
 		log_error("cannot run %s: %s", QEMU_BINARY, strerror(-r));
@@ -729,6 +742,7 @@ int cmd_vm(int argc, char **argv)
 	struct vm_run run = {
 		.a = { .fs = "ext4",
 		       .fault = "none",
+		       .init = "busybox",
 		       .disk_size = 1ULL << 30,
 		       .mem = 1ULL << 30,
 		       .cpus = 2,
