@@ -444,12 +444,5 @@ const struct cg_ops cg_cgroupfs_ops = {
 	.parent_path = v2_parent_path,
 	.open_run = cg_v2_open_run,
 	.close_run = cg_v2_close_run,
-	.create_container = cg_v2_create_container,
-	.spawn = cg_v2_spawn,
-	.read_events = cg_v2_read_events,
-	.populated = cg_v2_populated,
-	.kill = cg_v2_kill,
-	.destroy = cg_v2_destroy,
-	.memory_current = cg_v2_memory_current,
-	.memory_stat = cg_v2_memory_stat,
+	CG_V2_CONTAINER_OPS,
 };

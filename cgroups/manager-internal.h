@@ -99,6 +99,13 @@ int cg_v2_destroy(struct cg_container *c, uint64_t deadline_ns);
 int cg_v2_memory_current(struct cg_container *c, uint64_t *ret);
 int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret);
 
+/* A container is the same v2 leaf for both managers: one list of its operations. */
+#define CG_V2_CONTAINER_OPS                                                                 \
+	.create_container = cg_v2_create_container, .spawn = cg_v2_spawn,                   \
+	.read_events = cg_v2_read_events, .populated = cg_v2_populated, .kill = cg_v2_kill, \
+	.destroy = cg_v2_destroy, .memory_current = cg_v2_memory_current,                   \
+	.memory_stat = cg_v2_memory_stat
+
 /* The memory controller is on the v2 hierarchy (v2 host, or hybrid with memory there). */
 bool cg_layout_has_v2_memory(const struct cg_layout *l);
 

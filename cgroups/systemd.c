@@ -500,12 +500,5 @@ const struct cg_ops cg_systemd_ops = {
 	.parent_path = sd_parent_path,
 	.open_run = sd_open_run,
 	.close_run = sd_close_run,
-	.create_container = cg_v2_create_container,
-	.spawn = cg_v2_spawn,
-	.read_events = cg_v2_read_events,
-	.populated = cg_v2_populated,
-	.kill = cg_v2_kill,
-	.destroy = cg_v2_destroy,
-	.memory_current = cg_v2_memory_current,
-	.memory_stat = cg_v2_memory_stat,
+	CG_V2_CONTAINER_OPS,
 };
