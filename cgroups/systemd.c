@@ -448,6 +448,8 @@ static int sd_open_run(struct cg_run *run)
 	if (r < 0) {
 		(void)leave_scope(run);
 		(void)stop_scope(bus, run->unit, deadline + SD_OPEN_TIMEOUT_NS);
+		set_message("cannot make the run's cgroups inside %s (%s): %s", run->unit,
+			    run->unit_cgroup, strerror(-r));
 	}
 	return r;
 }

@@ -356,6 +356,12 @@ static int prepare_containers(struct stress_run *run)
 	if (!run->contained)
 		return 0;
 	r = containers_open(&run->plan, &run->layout, run->manager, run->rd.id, &run->containers);
+	/* Before the generic messages: systemd's own words say more than the errno. */
+	if (r < 0 && run->manager == CG_MANAGER_SYSTEMD && cg_systemd_last_message()[0]) {
+		log_error("cannot create the run's scope (manager systemd): %s",
+			  cg_systemd_last_message());
+		return r;
+	}
 	if (r == -EBUSY) {
 		log_error("cannot enable the memory controller below poof's own cgroup: other "
 			  "processes share it.\n  Fix: start poof in a cgroup of its own, e.g. "
@@ -369,11 +375,6 @@ static int prepare_containers(struct stress_run *run)
 			  run->manager == CG_MANAGER_V1 ? run->layout.v1_memory_mount :
 							  run->layout.v2_mount,
 			  cg_manager_name(run->manager), strerror(-r));
-		return r;
-	}
-	if (r < 0 && run->manager == CG_MANAGER_SYSTEMD && cg_systemd_last_message()[0]) {
-		log_error("cannot create the run's scope (manager systemd): %s",
-			  cg_systemd_last_message());
 		return r;
 	}
 	if (r < 0) {
@@ -825,6 +826,7 @@ static int setup_exit_code(int r)
 	case -EBUSY: /* a cgroup shared with other processes */
 	case -EROFS:
 	case -ENOTSUP:
+	case -ECONNREFUSED: /* systemd is not on the bus */
 		return EXIT_UNSUPPORTED;
 	default:
 		return EXIT_INTERNAL;
