@@ -102,8 +102,8 @@ static int check_controllers(int fd, const char *parent, const struct cg_limits 
 	return 0;
 }
 
-static int v2_validate(const struct cg_layout *layout, const char *root, const struct cg_limits *l,
-		       char **ret_message)
+int cg_v2_validate(const struct cg_layout *layout, const char *root, const struct cg_limits *l,
+		   char **ret_message)
 {
 	char parent[PATH_MAX], mount[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -154,17 +154,6 @@ static int subtree_control(int dirfd, unsigned bits, char sign, unsigned *ret_do
 	return 0;
 }
 
-static int move_self(const char *dir)
-{
-	_cleanup_close_ int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char pid[16];
-
-	if (fd < 0)
-		return -errno;
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	return cg_write_at(fd, "cgroup.procs", pid);
-}
-
 static int move_supervisor_out(struct cg_run *run)
 {
 	int r;
@@ -175,7 +164,7 @@ static int move_supervisor_out(struct cg_run *run)
 		return r;
 	if (mkdir(run->supervisor_path, 0755) < 0)
 		return -errno;
-	r = move_self(run->supervisor_path);
+	r = cg_move_self_to(run->supervisor_path);
 	if (r < 0) {
 		rmdir(run->supervisor_path);
 		return r;
@@ -190,7 +179,7 @@ static int move_supervisor_back(struct cg_run *run)
 
 	if (!run->supervisor_moved)
 		return 0;
-	r = move_self(run->parent);
+	r = cg_move_self_to(run->parent);
 	if (r < 0)
 		return r;
 	run->supervisor_moved = false;
@@ -258,7 +247,7 @@ static int create_run_group(struct cg_run *run)
 	return r;
 }
 
-static int v2_open_run(struct cg_run *run)
+int cg_v2_open_run(struct cg_run *run)
 {
 	_cleanup_close_ int parent_fd = -1;
 	unsigned want;
@@ -282,7 +271,7 @@ static int v2_open_run(struct cg_run *run)
 	return r;
 }
 
-static int v2_close_run(struct cg_run *run, uint64_t deadline_ns)
+int cg_v2_close_run(struct cg_run *run, uint64_t deadline_ns)
 {
 	_cleanup_close_ int parent_fd = open(run->parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int r = cg_rmdir_deadline(run->path, deadline_ns);
@@ -340,7 +329,7 @@ static int open_container_fds(struct cg_container *c)
 	return 0;
 }
 
-static int v2_create_container(struct cg_container *c, const struct cg_limits *l)
+int cg_v2_create_container(struct cg_container *c, const struct cg_limits *l)
 {
 	struct cg_setting settings[5];
 	size_t n = v2_settings(c, l, settings);
@@ -369,7 +358,7 @@ static pid_t clone_into(int cgroup_fd)
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
-static int v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid)
+int cg_v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid)
 {
 	pid_t pid;
 
@@ -387,7 +376,7 @@ static int v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t 
 	return cg_spawn_fork_procs(c, "cgroup.procs", fn, arg, ret_pid);
 }
 
-static int v2_read_events(struct cg_container *c, struct cg_events *ret)
+int cg_v2_read_events(struct cg_container *c, struct cg_events *ret)
 {
 	struct cg_events e = { 0 };
 	char buf[512];
@@ -413,7 +402,7 @@ static int v2_read_events(struct cg_container *c, struct cg_events *ret)
 	return 0;
 }
 
-static int v2_populated(struct cg_container *c)
+int cg_v2_populated(struct cg_container *c)
 {
 	struct cg_group_events e;
 	char buf[128];
@@ -424,7 +413,7 @@ static int v2_populated(struct cg_container *c)
 	return r < 0 ? r : e.populated;
 }
 
-static int v2_kill(struct cg_container *c)
+int cg_v2_kill(struct cg_container *c)
 {
 	int r;
 
@@ -434,33 +423,26 @@ static int v2_kill(struct cg_container *c)
 	return r < 0 ? r : 0;
 }
 
-static int v2_destroy(struct cg_container *c, uint64_t deadline_ns)
+int cg_v2_destroy(struct cg_container *c, uint64_t deadline_ns)
 {
 	return cg_group_remove(c->run->root, c->path, NULL, NULL, deadline_ns);
 }
 
-static int v2_memory_current(struct cg_container *c, uint64_t *ret)
+int cg_v2_memory_current(struct cg_container *c, uint64_t *ret)
 {
 	return cg_read_u64_at(c->dirfd, "memory.current", ret);
 }
 
-static int v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret)
+int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret)
 {
 	return cg_read_memory_stat_at(c->dirfd, cg_parse_memory_stat_v2, ret);
 }
 
 const struct cg_ops cg_cgroupfs_ops = {
 	.kind = CG_MANAGER_CGROUPFS,
-	.validate = v2_validate,
+	.validate = cg_v2_validate,
 	.parent_path = v2_parent_path,
-	.open_run = v2_open_run,
-	.close_run = v2_close_run,
-	.create_container = v2_create_container,
-	.spawn = v2_spawn,
-	.read_events = v2_read_events,
-	.populated = v2_populated,
-	.kill = v2_kill,
-	.destroy = v2_destroy,
-	.memory_current = v2_memory_current,
-	.memory_stat = v2_memory_stat,
+	.open_run = cg_v2_open_run,
+	.close_run = cg_v2_close_run,
+	CG_V2_CONTAINER_OPS,
 };

@@ -14,6 +14,7 @@
 
 #define CG_RUN_ID_MAX 64
 #define CG_NAME_MAX 64
+#define CG_UNIT_MAX (CG_RUN_ID_MAX + 16) /* "poof-<id>.scope" */
 
 /* Controllers cgroupfs may enable in a parent's cgroup.subtree_control. */
 enum {
@@ -49,6 +50,11 @@ struct cg_run {
 	unsigned ctrl_available;      /* v2: controllers the run group passes to containers */
 	bool supervisor_moved;
 	char supervisor_path[PATH_MAX];
+	/* systemd: the scope, its cgroup below the v2 mount, and where poof was before it. */
+	char unit[CG_UNIT_MAX];
+	char unit_cgroup[PATH_MAX];
+	char origin_v2[PATH_MAX];
+	bool delegated; /* the scope's Delegate property, read back from systemd */
 	struct cg_container *containers;
 	bool open;
 };
@@ -75,6 +81,33 @@ extern const struct cg_ops cg_cgroupfs_ops;
 extern const struct cg_ops cg_systemd_ops;
 extern const struct cg_ops cg_v1_ops;
 extern const struct cg_ops cg_none_ops;
+
+/*
+ * The cgroup v2 operations of cgroupfs.c, for the systemd manager: once its
+ * scope exists, a run is cgroupfs-style work with the scope as the parent.
+ */
+int cg_v2_validate(const struct cg_layout *layout, const char *root, const struct cg_limits *l,
+		   char **ret_message);
+int cg_v2_open_run(struct cg_run *run);
+int cg_v2_close_run(struct cg_run *run, uint64_t deadline_ns);
+int cg_v2_create_container(struct cg_container *c, const struct cg_limits *l);
+int cg_v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid);
+int cg_v2_read_events(struct cg_container *c, struct cg_events *ret);
+int cg_v2_populated(struct cg_container *c);
+int cg_v2_kill(struct cg_container *c);
+int cg_v2_destroy(struct cg_container *c, uint64_t deadline_ns);
+int cg_v2_memory_current(struct cg_container *c, uint64_t *ret);
+int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret);
+
+/* A container is the same v2 leaf for both managers: one list of its operations. */
+#define CG_V2_CONTAINER_OPS                                                                 \
+	.create_container = cg_v2_create_container, .spawn = cg_v2_spawn,                   \
+	.read_events = cg_v2_read_events, .populated = cg_v2_populated, .kill = cg_v2_kill, \
+	.destroy = cg_v2_destroy, .memory_current = cg_v2_memory_current,                   \
+	.memory_stat = cg_v2_memory_stat
+
+/* The memory controller is on the v2 hierarchy (v2 host, or hybrid with memory there). */
+bool cg_layout_has_v2_memory(const struct cg_layout *l);
 
 /* ---- helpers (cgroups/util.c) ---- */
 
@@ -110,6 +143,9 @@ bool cg_swap_configured(const char *root);
 /* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
 int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
 			pid_t *ret_pid);
+
+/* Move the calling process (cgroup.procs) into the v2 group at dir. */
+int cg_move_self_to(const char *dir);
 
 /* One pass of SIGKILL over the pids in `procs` below dirfd: how many were signalled. */
 int cg_kill_procs_once(int dirfd, const char *procs);

@@ -43,7 +43,7 @@ int cg_manager_from_name(const char *name, enum cg_manager_kind *ret)
 	return -EINVAL;
 }
 
-static bool have_v2_memory(const struct cg_layout *l)
+bool cg_layout_has_v2_memory(const struct cg_layout *l)
 {
 	return l->v2_mount[0] && l->v2_memory &&
 	       (l->version == CG_VERSION_V2 || l->version == CG_VERSION_HYBRID);
@@ -58,9 +58,10 @@ static bool usable(const struct cg_layout *l, enum cg_manager_kind kind, bool sy
 {
 	switch (kind) {
 	case CG_MANAGER_SYSTEMD:
-		return systemd_usable && (have_v2_memory(l) || have_v1_memory(l));
+		/* Hybrid and v1 hosts: the v1 manager, see systemd.c. */
+		return systemd_usable && cg_layout_has_v2_memory(l);
 	case CG_MANAGER_CGROUPFS:
-		return have_v2_memory(l);
+		return cg_layout_has_v2_memory(l);
 	case CG_MANAGER_V1:
 		return have_v1_memory(l);
 	case CG_MANAGER_NONE:
@@ -255,6 +256,21 @@ const char *cg_run_supervisor_path(const struct cg_run *run)
 	return run->supervisor_moved ? run->supervisor_path : NULL;
 }
 
+const char *cg_run_unit(const struct cg_run *run)
+{
+	return run->unit[0] ? run->unit : NULL;
+}
+
+const char *cg_run_unit_cgroup(const struct cg_run *run)
+{
+	return run->unit_cgroup[0] ? run->unit_cgroup : NULL;
+}
+
+bool cg_run_delegated(const struct cg_run *run)
+{
+	return run->delegated;
+}
+
 int cg_container_create(struct cg_run *run, const char *name, const struct cg_limits *limits,
 			struct cg_container **ret)
 {
@@ -300,7 +316,10 @@ const char *cg_container_path(const struct cg_container *c)
 
 int cg_container_fd(const struct cg_container *c)
 {
-	return c->run->ops->kind == CG_MANAGER_CGROUPFS && c->dirfd >= 0 ? c->dirfd : -ENOTSUP;
+	enum cg_manager_kind k = c->run->ops->kind;
+
+	return (k == CG_MANAGER_CGROUPFS || k == CG_MANAGER_SYSTEMD) && c->dirfd >= 0 ? c->dirfd :
+											-ENOTSUP;
 }
 
 int cg_container_spawn(struct cg_container *c, int (*fn)(void *arg), void *arg, pid_t *ret_pid)

@@ -9,7 +9,8 @@
  * *manager* is chosen from it separately (cg_choose_manager()):
  *
  *   cgroupfs  plain cgroup v2 files below the cgroup poof was started in
- *   systemd   a transient scope with Delegate=yes over sd-bus (stub here)
+ *   systemd   a transient scope with Delegate=yes over sd-bus, cgroupfs inside
+ *             it (systemd.c; cgroup v2 only)
  *   v1        the v1 memory controller, for hybrid and v1-only hosts
  *   none      no containment: processes are tracked by pid, limits refused
  *
@@ -80,6 +81,22 @@ int cg_choose_manager(const struct cg_layout *layout, enum cg_manager_kind reque
 bool cg_pid1_is_systemd(const char *root);
 
 /*
+ * Can the systemd manager be used? 0 when PID 1 is systemd and it answered
+ * a Ping on the bus (the system bus as root, else the user bus) within
+ * timeout_ns; -EHOSTDOWN when PID 1 is not systemd; -ENOTSUP without
+ * libsystemd; else the bus's -errno (-ENOENT: no bus socket). See
+ * cg_systemd_refusal() (systemd.h) for the words and the fix.
+ */
+int cg_systemd_probe(const char *root, uint64_t timeout_ns);
+
+/*
+ * What the systemd manager last failed at, in one line for the user (""
+ * when nothing failed): the refused bus call with systemd's error, a
+ * unit name collision, a job that did not finish in time.
+ */
+const char *cg_systemd_last_message(void);
+
+/*
  * Limits of one container. CG_UNSET leaves a knob alone (the kernel default,
  * "max"); oom_group is -1 when unset.
  */
@@ -139,6 +156,15 @@ enum cg_manager_kind cg_run_manager(const struct cg_run *run);
 const char *cg_run_path(const struct cg_run *run);
 /* The cgroup the supervisor was moved to, or NULL when it did not move. */
 const char *cg_run_supervisor_path(const struct cg_run *run);
+
+/*
+ * systemd: the run's scope ("poof-<id>.scope"), its ControlGroup (below the
+ * v2 mount) and its Delegate property as systemd reported them; NULL/false
+ * for the other managers.
+ */
+const char *cg_run_unit(const struct cg_run *run);
+const char *cg_run_unit_cgroup(const struct cg_run *run);
+bool cg_run_delegated(const struct cg_run *run);
 
 /*
  * A container: the leaf group `name` ([A-Za-z0-9_.-], not starting with a
@@ -202,7 +228,8 @@ int cg_container_memory_stat(struct cg_container *c, struct cg_memory_stat *ret)
 
 /*
  * Where the runs of this manager are created ("parent"), with the root
- * prefix: for `poof cleanup`. -ENOTSUP for none and systemd.
+ * prefix: for `poof cleanup`. -ENOTSUP for none and systemd (whose runs
+ * are scopes wherever systemd put them).
  */
 int cg_run_parent_path(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
 		       char *buf, size_t len);

@@ -235,6 +235,17 @@ int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(voi
 	return 0;
 }
 
+int cg_move_self_to(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char pid[16];
+
+	if (fd < 0)
+		return -errno;
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return cg_write_at(fd, "cgroup.procs", pid);
+}
+
 int cg_kill_procs_once(int dirfd, const char *procs)
 {
 	char buf[65536];

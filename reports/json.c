@@ -353,6 +353,19 @@ static json_object *kernel_json(const struct kernel_watch *k)
 	return o;
 }
 
+/* Where the run's cgroups were, and for systemd the scope that held them. */
+static json_object *cgroup_json(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+
+	add_str(o, "manager", r->cgroup_manager);
+	add_str(o, "path", r->cgroup_path);
+	add_str(o, "systemd_unit", r->cgroup_unit);
+	add_str(o, "systemd_control_group", r->cgroup_unit_cgroup);
+	add_bool(o, "delegate", r->cgroup_delegated);
+	return o;
+}
+
 static json_object *containers_json(const struct report *r)
 {
 	json_object *a = json_object_new_array();
@@ -460,8 +473,10 @@ static json_object *report_json(const struct report *r)
 	if (r->supervisor)
 		json_object_object_add(o, "write_phase", write_phase_json(r->supervisor));
 	add_str(o, "cgroup_manager", r->cgroup_manager ? r->cgroup_manager : "none");
-	if (r->cgroup_manager)
+	if (r->cgroup_manager) {
+		json_object_object_add(o, "cgroup", cgroup_json(r));
 		json_object_object_add(o, "containers", containers_json(r));
+	}
 	if (r->supervisor)
 		json_object_object_add(o, "timeline", timeline_json(r));
 	if (r->ledger) {

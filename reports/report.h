@@ -68,7 +68,11 @@ struct report {
 	bool unsealed_ledger;	  /* verify used ledger.live of an interrupted run */
 	bool interrupted;
 	bool rundir_shares_target;
-	const char *cgroup_manager; /* NULL when processes ran uncontained */
+	const char *cgroup_manager;	/* NULL when processes ran uncontained */
+	const char *cgroup_path;	/* the run's group */
+	const char *cgroup_unit;	/* systemd: the run's scope, else NULL */
+	const char *cgroup_unit_cgroup; /* systemd: the scope's ControlGroup */
+	bool cgroup_delegated;		/* systemd: the scope's Delegate property */
 	const struct report_container *containers;
 	unsigned ncontainers;
 	uint64_t started_ns; /* CLOCK_REALTIME */

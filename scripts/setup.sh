@@ -15,6 +15,8 @@ packages=(
 	libcgroup-dev libseccomp-dev liburing-dev libsystemd-dev
 	# poof vm: libarchive writes the initramfs; the rest boots the guest.
 	libarchive-dev qemu-system-x86 busybox-static dmsetup kmod
+	# poof vm --init systemd (the systemd manager's VM test) boots the host's own.
+	systemd dbus
 )
 
 missing=()

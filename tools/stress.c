@@ -18,6 +18,7 @@
 #include "shared/parse.h"
 #include "shared/random.h"
 #include "cgroups/manager.h"
+#include "cgroups/systemd.h"
 #include "cgroups/version.h"
 #include "stress/containers.h"
 #include "stress/flush.h"
@@ -30,6 +31,7 @@
 
 #define DEFAULT_PROFILE "tight-container"
 #define MAX_OVERRIDES 256
+#define SYSTEMD_PROBE_TIMEOUT_NS (2 * NSEC_PER_SEC)
 
 struct stress_args {
 	const char *profile;
@@ -62,6 +64,9 @@ struct stress_run {
 	enum cg_manager_kind manager;
 	struct run_containers containers;
 	struct report_container *container_results;
+	char cgroup_path[PATH_MAX]; /* the report's copy of the run's cgroup */
+	char cgroup_unit[128];
+	char cgroup_unit_cgroup[PATH_MAX];
 	struct verify_result vr;
 	bool verified;
 	bool progress_line; /* a \r status line is on the terminal */
@@ -172,10 +177,38 @@ static enum cg_manager_kind requested_manager(enum cgroup_mode m)
 	return map[m];
 }
 
+/* -o cgroup=auto|systemd: is PID 1 systemd, and does it answer on the bus? */
+static int systemd_probe(enum cg_manager_kind requested)
+{
+	static int probe = 1;
+
+	if (requested != CG_MANAGER_AUTO && requested != CG_MANAGER_SYSTEMD)
+		return -ENOTSUP;
+	if (probe > 0)
+		probe = cg_systemd_probe(NULL, SYSTEMD_PROBE_TIMEOUT_NS);
+	if (probe < 0)
+		log_debug("systemd manager unusable: probe %s", strerror(-probe));
+	return probe;
+}
+
+static int systemd_refused(const struct stress_run *run)
+{
+	int probe = systemd_probe(CG_MANAGER_SYSTEMD);
+	const char *fix, *why = cg_systemd_refusal(probe, &run->layout, &fix);
+	bool bus_error = probe < 0 && probe != -EHOSTDOWN && probe != -ENOTSUP;
+
+	log_error("cannot use the systemd cgroup manager: %s%s%s%s.\n  Fix: %s",
+		  why ? why : "no usable memory controller", bus_error ? " (" : "",
+		  bus_error ? strerror(-probe) : "", bus_error ? ")" : "",
+		  fix ? fix : "use -o cgroup=auto");
+	return EXIT_UNSUPPORTED;
+}
+
 /* The manager, and every container's limits, decided before anything is created. */
 static int check_cgroups(struct stress_run *run)
 {
 	const struct plan *p = &run->plan;
+	enum cg_manager_kind requested = requested_manager(p->cgroup);
 	_cleanup_free_ char *msg = NULL;
 	int r;
 
@@ -188,13 +221,15 @@ static int check_cgroups(struct stress_run *run)
 	}
 	r = cg_detect(NULL, &run->layout);
 	if (r >= 0)
-		r = cg_choose_manager(&run->layout, requested_manager(p->cgroup), false,
+		r = cg_choose_manager(&run->layout, requested, systemd_probe(requested) >= 0,
 				      &run->manager);
+	if (r < 0 && requested == CG_MANAGER_SYSTEMD)
+		return systemd_refused(run);
 	if (r < 0) {
 		log_error("no usable cgroup manager for cgroup=%s on this %s cgroup host (%s).\n"
 			  "  Fix: -o cgroup=auto, or run on a cgroup v2 host or under poof vm.",
-			  cg_manager_name(requested_manager(p->cgroup)),
-			  cg_version_name(run->layout.version), strerror(-r));
+			  cg_manager_name(requested), cg_version_name(run->layout.version),
+			  strerror(-r));
 		return EXIT_UNSUPPORTED;
 	}
 	r = containers_validate(p, &run->layout, run->manager, &msg);
@@ -322,6 +357,12 @@ static int prepare_containers(struct stress_run *run)
 	if (!run->contained)
 		return 0;
 	r = containers_open(&run->plan, &run->layout, run->manager, run->rd.id, &run->containers);
+	/* Before the generic messages: systemd's own words say more than the errno. */
+	if (r < 0 && run->manager == CG_MANAGER_SYSTEMD && cg_systemd_last_message()[0]) {
+		log_error("cannot create the run's scope (manager systemd): %s",
+			  cg_systemd_last_message());
+		return r;
+	}
 	if (r == -EBUSY) {
 		log_error("cannot enable the memory controller below poof's own cgroup: other "
 			  "processes share it.\n  Fix: start poof in a cgroup of its own, e.g. "
@@ -345,6 +386,9 @@ static int prepare_containers(struct stress_run *run)
 	protect_supervisor();
 	log_info("containers: %u, manager %s, below %s", run->containers.n,
 		 cg_manager_name(run->manager), cg_run_path(run->containers.run));
+	if (cg_run_unit(run->containers.run))
+		log_info("systemd scope %s (Delegate=%s)", cg_run_unit(run->containers.run),
+			 cg_run_delegated(run->containers.run) ? "yes" : "no");
 	return 0;
 }
 
@@ -722,9 +766,11 @@ static void cleanup(struct stress_run *run)
 			log_warn("could not remove every cgroup of the run: processes were still "
 				 "in them after stop-timeout; poof cleanup finds what is left");
 		else if (k < 0)
-			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
-				 "finds what is left",
-				 strerror(-k));
+			log_warn("could not remove every cgroup of the run (%s%s%s); poof "
+				 "cleanup finds what is left",
+				 strerror(-k), run->manager == CG_MANAGER_SYSTEMD ? ": " : "",
+				 run->manager == CG_MANAGER_SYSTEMD ? cg_systemd_last_message() :
+								      "");
 	}
 	bool keep = run->ledger && keep_data(run);
 	int r;
@@ -744,6 +790,24 @@ static void cleanup(struct stress_run *run)
 		if (keep)
 			run->report.scratch_kept = run->scratch.image;
 	}
+}
+
+/* Copied: the run's cgroups are gone (and their struct freed) before the report is written. */
+static void fill_cgroup_result(struct stress_run *run)
+{
+	const struct cg_run *cg = run->containers.run;
+	struct report *rep = &run->report;
+
+	snprintf(run->cgroup_path, sizeof(run->cgroup_path), "%s", cg_run_path(cg));
+	rep->cgroup_path = run->cgroup_path;
+	if (!cg_run_unit(cg))
+		return;
+	snprintf(run->cgroup_unit, sizeof(run->cgroup_unit), "%s", cg_run_unit(cg));
+	snprintf(run->cgroup_unit_cgroup, sizeof(run->cgroup_unit_cgroup), "%s",
+		 cg_run_unit_cgroup(cg));
+	rep->cgroup_unit = run->cgroup_unit;
+	rep->cgroup_unit_cgroup = run->cgroup_unit_cgroup;
+	rep->cgroup_delegated = cg_run_delegated(cg);
 }
 
 static void fill_container_results(struct stress_run *run)
@@ -778,6 +842,7 @@ static void fill_container_results(struct stress_run *run)
 	run->report.containers = run->container_results;
 	run->report.ncontainers = rc->n;
 	run->report.cgroup_manager = cg_manager_name(run->manager);
+	fill_cgroup_result(run);
 }
 
 static void fill_report(struct stress_run *run)
@@ -830,6 +895,7 @@ static int setup_exit_code(int r)
 	case -EBUSY: /* a cgroup shared with other processes */
 	case -EROFS:
 	case -ENOTSUP:
+	case -ECONNREFUSED: /* systemd is not on the bus */
 		return EXIT_UNSUPPORTED;
 	default:
 		return EXIT_INTERNAL;

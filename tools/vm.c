@@ -52,6 +52,8 @@ struct vm_args {
 	const char *fault;
 	uint64_t fault_after_ns, fault_for_ns; /* for 0: until the guest poof exits */
 	const char *hook;		       /* --guest-hook: a script run beside poof */
+	const char
+		*init; /* busybox (the initramfs runs poof) or systemd (PID 1 on the host's root) */
 	uint64_t disk_size, mem;
 	uint64_t cpus;
 	uint64_t timeout_ns;
@@ -88,6 +90,7 @@ static void vm_usage(FILE *out)
 		"               [--fault-after DURATION] [--fault-for DURATION]\n"
 		"               [--timeout DURATION] [--console FILE] [--run-dir DIR]\n"
 		"               [--accel auto|kvm|tcg] [--guest-hook SCRIPT]\n"
+		"               [--init busybox|systemd]\n"
 		"               -- ARGS...\n\n"
 		"Boot a kernel under QEMU and run `poof ARGS...` in it on cgroup v2, on a scratch\n"
 		"filesystem made in the guest (optionally over dm-flakey). Exits with the guest\n"
@@ -131,6 +134,7 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 	static const char *const fs[] = { "ext4", "xfs", "btrfs", NULL };
 	static const char *const faults[] = { "none", "drop-writes", "error-writes", "suspend",
 					      NULL };
+	static const char *const inits[] = { "busybox", "systemd", NULL };
 	int r = 0;
 
 	switch (c) {
@@ -147,6 +151,9 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 	case 'D':
 		r = parse_duration(v, &a->fault_for_ns);
 		break;
+	case 'I':
+		a->init = v;
+		return parse_choice("--init", v, inits, "busybox or systemd");
 	case 'd':
 		r = parse_size(v, &a->disk_size);
 		break;
@@ -187,6 +194,7 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 		{ "console", required_argument, NULL, 'C' },
 		{ "run-dir", required_argument, NULL, 'R' },
 		{ "accel", required_argument, NULL, 'a' },
+		{ "init", required_argument, NULL, 'I' },
 		{ "guest-hang-test", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -196,7 +204,7 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+k:M:F:d:m:c:f:t:C:R:a:qvh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+k:M:F:d:m:c:f:t:C:R:a:I:qvh", options, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			a->kernel = optarg;
@@ -338,6 +346,7 @@ static int check_host_programs(const struct vm_args *a)
 	char path[PATH_MAX], mkfs[32];
 
 	snprintf(mkfs, sizeof(mkfs), "mkfs.%s", a->fs);
+	bool systemd = streq(a->init, "systemd");
 	const struct {
 		const char *program, *package;
 		bool needed;
@@ -347,6 +356,9 @@ static int check_host_programs(const struct vm_args *a)
 		{ "ldd", "libc-bin", true },
 		{ mkfs, mkfs_package(a->fs), true },
 		{ "dmsetup", "dmsetup", !streq(a->fault, "none") },
+		/* --init systemd boots the host's own systemd and D-Bus, over 9p. */
+		{ "/lib/systemd/systemd", "systemd", systemd },
+		{ "dbus-daemon", "dbus", systemd },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(need); i++) {
@@ -518,9 +530,9 @@ static char *make_config(const struct vm_run *run)
 	fprintf(f,
 		"POOF_VM_FS=%s\nPOOF_VM_FAULT=%s\nPOOF_VM_FAULT_FEATURE=%s\n"
 		"POOF_VM_FAULT_AFTER=%.3f\nPOOF_VM_FAULT_FOR=%.3f\n"
-		"POOF_VM_HANG_TEST=%d\nPOOF_VM_HOOK=%s\nset --",
+		"POOF_VM_HANG_TEST=%d\nPOOF_VM_HOOK=%s\nPOOF_VM_INIT=%s\nset --",
 		a->fs, a->fault, fault_feature(a->fault), (double)a->fault_after_ns / 1e9,
-		(double)a->fault_for_ns / 1e9, a->hang_test, hook);
+		(double)a->fault_for_ns / 1e9, a->hang_test, hook, a->init);
 	for (int i = 0; i < a->nrewritten; i++) {
 		_cleanup_free_ char *q = shell_quote(a->rewritten[i]);
 
@@ -575,6 +587,7 @@ static int boot(struct vm_run *run, struct qemu_result *res)
 		.append = "console=ttyS0 quiet panic=-1 oops=panic",
 		.scratch = run->scratch,
 		.xfer = run->xfer,
+		.share = streq(run->a.init, "systemd") ? "/" : NULL,
 		.mem_bytes = run->a.mem,
 		.cpus = (unsigned)run->a.cpus,
 		.kvm = run->kvm,
@@ -598,9 +611,9 @@ static int boot(struct vm_run *run, struct qemu_result *res)
 		return -errno;
 	}
 	c.console_fd = console_fd;
-	log_notice("booting %s (%s) with %s, %s on a %llu MiB disk, fault %s", run->kernel.image,
-		   run->kernel.version, run->kvm ? "KVM" : "TCG", run->a.fs,
-		   (unsigned long long)(run->a.disk_size >> 20), run->a.fault);
+	log_notice("booting %s (%s) with %s, %s on a %llu MiB disk, fault %s, init %s",
+		   run->kernel.image, run->kernel.version, run->kvm ? "KVM" : "TCG", run->a.fs,
+		   (unsigned long long)(run->a.disk_size >> 20), run->a.fault, run->a.init);
 	r = qemu_run(&c, res);
 	if (r < 0)
 		log_error("cannot run %s: %s", QEMU_BINARY, strerror(-r));
@@ -805,6 +818,7 @@ int cmd_vm(int argc, char **argv)
 	struct vm_run run = {
 		.a = { .fs = "ext4",
 		       .fault = "none",
+		       .init = "busybox",
 		       .disk_size = 1ULL << 30,
 		       .mem = 1ULL << 30,
 		       .cpus = 2,

@@ -37,7 +37,7 @@ struct entry {
 struct spec {
 	struct entry *e;
 	size_t n;
-	char *load[5];
+	char *load[6];
 };
 
 /* Modules per purpose; '?' marks the soft dependencies modules.dep does not list. */
@@ -48,13 +48,15 @@ static const char *const mods_btrfs[] = { "crc32c_generic",  "?blake2b_generic",
 					  "?xxhash_generic", "?sha256_generic",
 					  "btrfs",	     NULL };
 static const char *const mods_dm[] = { "dm_flakey", NULL };
+/* --init systemd: the host's root over 9p with a tmpfs overlay (optional: only that mode needs them). */
+static const char *const mods_systemd[] = { "?9pnet_virtio", "?9p", "?overlay", NULL };
 
 static const struct {
 	const char *name;
 	const char *const *mods;
 } groups[] = {
 	{ "base", mods_base },	 { "ext4", mods_ext4 }, { "xfs", mods_xfs },
-	{ "btrfs", mods_btrfs }, { "dm", mods_dm },
+	{ "btrfs", mods_btrfs }, { "dm", mods_dm },	{ "systemd", mods_systemd },
 };
 
 /* Host programs the guest runs; the optional ones are checked by the caller per run. */

@@ -7,7 +7,7 @@
  * the host with the shared libraries ldd names for them, the modules of
  * virtio, ext4, xfs, btrfs and dm-flakey with their dependencies
  * (decompressed when the kernel ships .ko.xz/.ko.zst/.ko.gz), per-purpose
- * load lists (/lib/modules/load.{base,ext4,xfs,btrfs,dm}) and /init
+ * load lists (/lib/modules/load.{base,ext4,xfs,btrfs,dm,systemd}) and /init
  * (vm/guest-init.sh). Nothing in it depends on one run's arguments: those
  * travel on the transfer disk (vm/xfer.h).
  *

@@ -93,6 +93,13 @@ static void build_argv(const struct qemu_config *c, struct argv_builder *b)
 		arg(b, "-drive");
 		argf(b, "file=%s,format=raw,if=virtio,cache=writeback", c->xfer);
 	}
+	if (c->share) {
+		arg(b, "-virtfs");
+		argf(b,
+		     "local,path=%s,mount_tag=hostroot,security_model=none,readonly=on,"
+		     "multidevs=remap",
+		     c->share);
+	}
 	b->argv[b->n] = NULL;
 }
 

@@ -29,6 +29,7 @@ struct qemu_config {
 	const char *append;
 	const char *scratch; /* /dev/vda */
 	const char *xfer;    /* /dev/vdb */
+	const char *share;   /* a host directory shared read-only over 9p as "hostroot", or NULL */
 	uint64_t mem_bytes;
 	unsigned cpus;
 	bool kvm;

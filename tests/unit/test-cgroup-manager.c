@@ -68,8 +68,11 @@ static void test_choose(void **state)
 		enum cg_manager_kind want;
 	} cases[] = {
 		{ "hybrid host, auto", &hybrid, CG_MANAGER_AUTO, false, 0, CG_MANAGER_V1 },
-		{ "hybrid host under systemd", &hybrid, CG_MANAGER_AUTO, true, 0,
-		  CG_MANAGER_SYSTEMD },
+		{ "hybrid host under systemd: memory is v1", &hybrid, CG_MANAGER_AUTO, true, 0,
+		  CG_MANAGER_V1 },
+		{ "hybrid host, systemd asked", &hybrid, CG_MANAGER_SYSTEMD, true, -ENOTSUP, 0 },
+		{ "hybrid with memory on v2 under systemd", &hybrid_v2_memory, CG_MANAGER_AUTO,
+		  true, 0, CG_MANAGER_SYSTEMD },
 		{ "hybrid host, cgroupfs asked", &hybrid, CG_MANAGER_CGROUPFS, false, -ENOTSUP, 0 },
 		{ "hybrid host, v1 asked", &hybrid, CG_MANAGER_V1, false, 0, CG_MANAGER_V1 },
 		{ "hybrid with memory on v2 prefers cgroupfs", &hybrid_v2_memory, CG_MANAGER_AUTO,
@@ -216,7 +219,12 @@ static const struct validate_case validate_cases[] = {
 	{ "none refuses limits", &v2_memory, CG_MANAGER_NONE, L(.memory_max = 16 * M), -EINVAL,
 	  "cgroup=none" },
 	{ "none without limits", &v2_memory, CG_MANAGER_NONE, L(), 0, NULL },
-	{ "systemd is a stub", &v2_memory, CG_MANAGER_SYSTEMD, L(), -ENOTSUP, "systemd" },
+	{ "systemd checks below the v2 root, not poof's cgroup", &v2_memory, CG_MANAGER_SYSTEMD,
+	  L(.memory_max = 64 * M, .pids_max = 200), 0, NULL },
+	{ "systemd: memory.high above max", &v2_memory, CG_MANAGER_SYSTEMD,
+	  L(.memory_max = 16 * M, .memory_high = 20 * M), -EINVAL, "memory.high" },
+	{ "systemd on a hybrid host", &hybrid, CG_MANAGER_SYSTEMD, L(.memory_max = 16 * M),
+	  -ENOTSUP, "-o cgroup=v1" },
 };
 
 #pragma GCC diagnostic pop
