@@ -14,7 +14,7 @@ packages=(
 	# Optional libraries: each one's feature is compiled in when present.
 	libcgroup-dev libseccomp-dev liburing-dev libsystemd-dev
 	# poof vm: libarchive writes the initramfs; the rest boots the guest.
-	libarchive-dev qemu-system-x86 busybox-static dmsetup kmod
+	libarchive-dev qemu-system-x86 busybox-static dmsetup kmod cpio
 	# poof vm --init systemd (the systemd manager's VM test) boots the host's own.
 	systemd dbus
 )
