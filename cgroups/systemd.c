@@ -158,6 +158,7 @@ static int sd_parent_path(const struct cg_layout *layout, const char *root, char
 #define SD_UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 #define SD_OPEN_TIMEOUT_NS (30 * NSEC_PER_SEC)
 #define SD_GONE_STEP_NS (50 * NSEC_PER_MSEC)
+#define SD_CALL_TIMEOUT_US (10ULL * 1000 * 1000)
 
 /* The JobRemoved signal of one job. */
 struct job_wait {
@@ -473,6 +474,91 @@ int cg_systemd_probe(const char *root, uint64_t timeout_ns)
 	return 0;
 }
 
+/* One unit of ListUnitsByPatterns and its cgroup, appended to the lists. */
+static int add_scope(sd_bus *bus, const char *unit, char ***units, char ***cgroups, size_t *n)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_free_ char *path = NULL, *cgroup = NULL;
+	char **u, **c;
+	int r;
+
+	r = unit_path(unit, &path);
+	if (r >= 0)
+		r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Scope",
+					       "ControlGroup", &error, &cgroup);
+	if (r < 0)
+		return bus_failed("reading the scope's cgroup", unit, &error, r);
+	u = realloc(*units, (*n + 2) * sizeof(*u));
+	if (u)
+		*units = u;
+	c = realloc(*cgroups, (*n + 2) * sizeof(*c));
+	if (c)
+		*cgroups = c;
+	if (!u || !c)
+		return -ENOMEM;
+	u[*n] = strdup(unit);
+	c[*n] = steal_pointer(&cgroup);
+	u[*n + 1] = c[*n + 1] = NULL;
+	(*n)++;
+	return u[*n - 1] ? 0 : -ENOMEM;
+}
+
+static int list_scopes(sd_bus *bus, char ***units, char ***cgroups)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+	const char *unit;
+	size_t n = 0;
+	int r;
+
+	r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER,
+					   "ListUnitsByPatterns");
+	if (r >= 0)
+		r = sd_bus_message_append(m, "asas", 0, 1, "poof-*.scope");
+	if (r >= 0)
+		r = sd_bus_call(bus, m, SD_CALL_TIMEOUT_US, &error, &reply);
+	if (r < 0)
+		return bus_failed("ListUnitsByPatterns", "poof-*.scope", &error, r);
+	r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+	while (r >= 0 && (r = sd_bus_message_read(reply, "(ssssssouso)", &unit, NULL, NULL, NULL,
+						  NULL, NULL, NULL, NULL, NULL, NULL)) > 0)
+		r = add_scope(bus, unit, units, cgroups, &n);
+	return r < 0 ? r : 0;
+}
+
+int cg_systemd_list_scopes(char ***ret_units, char ***ret_cgroups)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	char **units = calloc(1, sizeof(*units)), **cgroups = calloc(1, sizeof(*cgroups));
+	int r = -ENOMEM;
+
+	last_message[0] = '\0';
+	if (units && cgroups) {
+		r = bus_open(&bus);
+		r = r < 0 ? connect_failed(r) : list_scopes(bus, &units, &cgroups);
+	}
+	if (r < 0) {
+		cg_strv_free(units);
+		cg_strv_free(cgroups);
+		return r;
+	}
+	*ret_units = units;
+	*ret_cgroups = cgroups;
+	return 0;
+}
+
+int cg_systemd_stop_unit(const char *unit, uint64_t deadline_ns)
+{
+	_cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+	int r;
+
+	last_message[0] = '\0';
+	r = bus_open(&bus);
+	if (r < 0)
+		return connect_failed(r);
+	return stop_scope(bus, unit, deadline_ns);
+}
+
 #else
 
 static int sd_open_run(struct cg_run *run)
@@ -491,6 +577,18 @@ static int sd_close_run(struct cg_run *run, uint64_t deadline_ns)
 int cg_systemd_probe(const char *root, uint64_t timeout_ns)
 {
 	(void)root, (void)timeout_ns;
+	return -ENOTSUP;
+}
+
+int cg_systemd_list_scopes(char ***ret_units, char ***ret_cgroups)
+{
+	(void)ret_units, (void)ret_cgroups;
+	return -ENOTSUP;
+}
+
+int cg_systemd_stop_unit(const char *unit, uint64_t deadline_ns)
+{
+	(void)unit, (void)deadline_ns;
 	return -ENOTSUP;
 }
 

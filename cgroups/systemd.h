@@ -27,3 +27,14 @@ int cg_systemd_job_result_errno(const char *result);
  * use the systemd cgroup manager: ...", and the fix. NULL when it can work.
  */
 const char *cg_systemd_refusal(int probe, const struct cg_layout *layout, const char **ret_fix);
+
+/*
+ * For poof cleanup: the poof-*.scope units systemd has, and each one's
+ * cgroup (below the v2 mount, as ControlGroup says), as NULL-terminated
+ * malloc'ed arrays in the same order (cg_strv_free()). -ENOTSUP without
+ * sd-bus or a bus; the reason is in cg_systemd_last_message().
+ */
+int cg_systemd_list_scopes(char ***ret_units, char ***ret_cgroups);
+
+/* StopUnit, then wait until systemd no longer knows the unit (or the deadline). */
+int cg_systemd_stop_unit(const char *unit, uint64_t deadline_ns);

@@ -4,9 +4,10 @@
  *
  * A supervisor that dies by SIGKILL takes its writers and hogs along
  * (PR_SET_PDEATHSIG), but not its cgroups, a worker that escaped that, nor
- * the scratch filesystem it mounted. Runs are found from two sides: the
+ * the scratch filesystem it mounted. Runs are found from three sides: the
  * `poof-<id>` groups below poof's cgroup parent of every hierarchy
- * (cg_run_parent_path, cg_list_run_groups) and the scratch mounts
+ * (cg_run_parent_path, cg_list_run_groups), the `poof-<id>.scope` units
+ * systemd has (and the run groups inside them), and the scratch mounts
  * RUNDIR/mnt backed by RUNDIR/scratch.img. The ledger format stays as it is:
  * a run is alive when a process other than its own workers still holds it
  * (an fd on its run directory or run group, or the ledger.live mapping):
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include "cgroups/manager.h"
+#include "cgroups/systemd.h"
 #include "cgroups/version.h"
 #include "commands.h"
 #include "reports/report.h"
@@ -56,6 +58,7 @@ struct leftover {
 	char groups[MAX_GROUPS][PATH_MAX];
 	unsigned ngroups;
 	char rundir[PATH_MAX]; /* "" when not known */
+	char scope[128];       /* its systemd scope poof-<id>.scope, "" when none */
 	bool mounted;	       /* rundir/mnt is mounted */
 	pid_t holder;	       /* a live process (not a worker) holding the run, 0 when none */
 	char holder_comm[16];
@@ -195,6 +198,77 @@ static int add_group(struct cleanup *c, const char *parent, const char *name)
 	return 0;
 }
 
+/* The run groups in one parent cgroup. */
+static int add_groups_below(struct cleanup *c, const char *parent)
+{
+	char **names = NULL;
+	int r = cg_list_run_groups(parent, &names);
+
+	if (r < 0) {
+		log_error("cannot list %s: %s", parent, strerror(-r));
+		return r;
+	}
+	for (char **n = names; r >= 0 && *n; n++)
+		r = add_group(c, parent, *n);
+	cg_strv_free(names);
+	return r;
+}
+
+/* "poof-<id>.scope": the run's id, or false when the unit is none of poof's. */
+static bool scope_run_id(const char *unit, bool all, char *buf, size_t len)
+{
+	const char *id = unit + strlen("poof-");
+	size_t n = strlen(id), s = strlen(".scope");
+
+	if (strncmp(unit, "poof-", 5) != 0 || n <= s || !streq(id + n - s, ".scope"))
+		return false;
+	n -= s;
+	if (n >= len || (!all && !is_hex_id(id, n)))
+		return false;
+	memcpy(buf, id, n);
+	buf[n] = '\0';
+	return true;
+}
+
+/*
+ * Under the systemd manager a run lives in its scope poof-<id>.scope: the
+ * scope and the run groups inside it. Not being able to ask systemd is not
+ * fatal: the other managers' runs are still found.
+ */
+static int find_scopes(struct cleanup *c, const struct cg_layout *layout)
+{
+	char **units = NULL, **cgroups = NULL;
+	int r;
+
+	if (!cg_pid1_is_systemd(NULL) || !layout->v2_mount[0])
+		return 0;
+	r = cg_systemd_list_scopes(&units, &cgroups);
+	if (r < 0) {
+		log_warn("cannot ask systemd for poof's scopes (%s): runs of -o cgroup=systemd "
+			 "are not looked for",
+			 cg_systemd_last_message()[0] ? cg_systemd_last_message() : strerror(-r));
+		return 0;
+	}
+	for (size_t i = 0; r >= 0 && units[i]; i++) {
+		char id[128], parent[PATH_MAX];
+		struct leftover *run;
+
+		if (!scope_run_id(units[i], c->args.all, id, sizeof(id)))
+			continue;
+		run = run_by_id(c, id);
+		if (!run) {
+			r = -ENOMEM;
+			break;
+		}
+		(void)copy_string(run->scope, sizeof(run->scope), units[i]);
+		snprintf(parent, sizeof(parent), "%s%s", layout->v2_mount, cgroups[i]);
+		r = add_groups_below(c, parent);
+	}
+	cg_strv_free(units);
+	cg_strv_free(cgroups);
+	return r;
+}
+
 /* The run groups below poof's parent in each hierarchy poof can use here. */
 static int find_groups(struct cleanup *c)
 {
@@ -208,23 +282,14 @@ static int find_groups(struct cleanup *c)
 		return r;
 	}
 	for (unsigned k = 0; k < ARRAY_SIZE(kinds); k++) {
-		char **names = NULL;
-
 		if (cg_run_parent_path(&layout, kinds[k], NULL, parents[k], PATH_MAX) < 0 ||
 		    (k > 0 && streq(parents[k], parents[0])))
 			continue;
-		r = cg_list_run_groups(parents[k], &names);
-		if (r < 0) {
-			log_error("cannot list %s: %s", parents[k], strerror(-r));
-			return r;
-		}
-		for (char **n = names; r >= 0 && *n; n++)
-			r = add_group(c, parents[k], *n);
-		cg_strv_free(names);
+		r = add_groups_below(c, parents[k]);
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return find_scopes(c, &layout);
 }
 
 /* The run id in a ledger's header (ledger.live or ledger), as the hex of its directory. */
@@ -814,6 +879,23 @@ static void unmount_scratch(struct cleanup *c, const struct leftover *run)
 	       run->rundir);
 }
 
+/* Its groups are gone: the scope goes too (a live supervisor's is left to it). */
+static void stop_scope(struct cleanup *c, const char *unit)
+{
+	char what[160];
+	int r = 0;
+
+	snprintf(what, sizeof(what), "systemd scope %s", unit);
+	if (!c->args.dry_run)
+		r = cg_systemd_stop_unit(unit, now_monotonic_ns() + KILL_TIMEOUT_NS);
+	if (r < 0)
+		report_failed(c, what,
+			      cg_systemd_last_message()[0] ? cg_systemd_last_message() :
+							     strerror(-r));
+	else
+		report_removed(c, what);
+}
+
 static void describe_run(const struct cleanup *c, const struct leftover *run)
 {
 	char live[PATH_MAX + 16];
@@ -837,6 +919,8 @@ static void clean_run(struct cleanup *c, const struct leftover *run)
 	for (unsigned g = 0; g < run->ngroups; g++)
 		if (supervisor_leaf(run->groups[g]))
 			remove_group(c, run, run->groups[g]);
+	if (run->scope[0] && !run->holder)
+		stop_scope(c, run->scope);
 	if (run->mounted && !run->holder)
 		unmount_scratch(c, run);
 	if (run->rundir[0])

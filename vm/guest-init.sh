@@ -292,21 +292,22 @@ if [ $stage = unit ]; then
 	kill "$watcher"
 	poof_units >/results/systemd-after.txt 2>&1
 fi
-say "exit $rc"
 # What the run left behind, as the tests list it: cgroups and poof processes.
 find /sys/fs/cgroup -mindepth 1 -type d -name 'poof-*' >/results/cgroups-left.txt 2>&1
 for p in /proc/[0-9]*; do
-	read -r comm <"$p/comm" 2>/dev/null || continue
+	comm=$(cat "$p/comm" 2>/dev/null) || continue
 	case "$comm" in
 	poof*) echo "${p#/proc/} $comm $(cut -d' ' -f3 "$p/stat" 2>/dev/null)" ;;
 	esac
 done >/results/processes-left.txt
 # The hook may act after poof (poof cleanup, poof verify): it ends on its own,
-# and the host's --timeout bounds it.
+# and the host's --timeout bounds it. The exit marker waits for it: the host
+# gives the guest a short grace from the marker to power-off.
 [ -n "$hook_pid" ] && wait "$hook_pid"
 if [ -n "$fault_pid" ]; then
 	kill "$fault_pid" 2>/dev/null
 	# A suspended device would hold up the final sync forever.
 	[ "$POOF_VM_FAULT" = suspend ] && dmsetup resume poof-flakey 2>/dev/null
 fi
+say "exit $rc"
 finish
