@@ -13,30 +13,33 @@
 command -v dbus-daemon >/dev/null || skip "dbus-daemon missing: apt-get install dbus"
 
 cat >"$tmp/hook.sh" <<'HOOK'
-# The host's tools run here (dash, procps): find the writer by its comm.
-writer() {
-	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/comm" 2>/dev/null)" = poof-w0 ] && echo "${p#/proc/}" && return 0
-	done
-	return 1
+# The host's tools run here (dash, procps). Progress goes to the console too.
+say() {
+	echo "$*"
+	echo "POOF-VM: hook: $*" >/dev/console
 }
-for i in $(seq 300); do
+uptime_s() {
+	cut -d. -f1 /proc/uptime
+}
+# The run's container and its first process: that one's parent is the supervisor.
+end=$(($(uptime_s) + 120))
+while [ "$(uptime_s)" -lt "$end" ]; do
 	box=$(ls -d /sys/fs/cgroup/system.slice/poof-*.scope/poof-*/box 2>/dev/null | head -n1)
-	w=$(writer) && [ -n "$box" ] && break
+	[ -n "$box" ] && pid=$(head -n1 "$box/cgroup.procs" 2>/dev/null) && [ -n "$pid" ] &&
+		sup=$(cut -d' ' -f4 "/proc/$pid/stat" 2>/dev/null) && [ -n "$sup" ] && break
 	sleep 0.2
 done
-echo "writer $w in $box"
+say "container $box, supervisor ${sup:-not found}"
 sleep 2
 # A process of the container that will outlive the supervisor.
 sh -c "echo \$\$ >$box/cgroup.procs && exec sleep 600" &
 sleep 1
-sup=$(cut -d' ' -f4 "/proc/$w/stat")
-kill -KILL "$sup" && echo "killed the supervisor $sup"
+kill -KILL "$sup" && say "killed the supervisor $sup"
 sleep 3
-systemctl list-units --all --plain --no-legend 'poof-*' >/results/units-before.txt
-poof cleanup >/results/cleanup.txt 2>&1
-echo "cleanup exit $?"
-systemctl list-units --all --plain --no-legend 'poof-*' >/results/units-after.txt
+timeout 60 systemctl list-units --all --plain --no-legend 'poof-*' >/results/units-before.txt
+timeout 120 poof cleanup >/results/cleanup.txt 2>&1
+say "cleanup exit $?"
+timeout 60 systemctl list-units --all --plain --no-legend 'poof-*' >/results/units-after.txt
 find /sys/fs/cgroup -mindepth 1 -type d -name 'poof-*' >/results/cgroups-after.txt
 pgrep -a -x sleep | grep -w 600 >/results/escaped-after.txt
 true
