@@ -429,7 +429,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int strv_push(char ***v, size_t *n, const char *s)
+int cg_strv_push(char ***v, size_t *n, const char *s)
 {
 	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
 
@@ -467,7 +467,7 @@ int cg_list_run_groups(const char *parent_path, char ***ret_names)
 	}
 	while (r >= 0 && (de = readdir(d)))
 		if (de->d_type == DT_DIR && strncmp(de->d_name, "poof-", 5) == 0)
-			r = strv_push(&v, &n, de->d_name);
+			r = cg_strv_push(&v, &n, de->d_name);
 	closedir(d);
 	if (r < 0) {
 		cg_strv_free(v);

@@ -241,6 +241,8 @@ int cg_run_parent_path(const struct cg_layout *layout, enum cg_manager_kind kind
  */
 int cg_list_run_groups(const char *parent_path, char ***ret_names);
 void cg_strv_free(char **v);
+/* Append a copy of s to the NULL-terminated array v of *n strings (v may start NULL). */
+int cg_strv_push(char ***v, size_t *n, const char *s);
 
 /* The last message libcgroup logged (its logger is routed here), "" if none. */
 const char *cg_libcgroup_last_message(void);

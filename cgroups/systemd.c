@@ -297,6 +297,20 @@ static int unit_path(const char *unit, char **ret)
 	return sd_bus_path_encode(SD_UNIT_PREFIX, unit, ret);
 }
 
+/* A scope's ControlGroup (below the v2 mount), as systemd reports it. */
+static int scope_cgroup(sd_bus *bus, const char *unit, char **ret)
+{
+	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+	_cleanup_free_ char *path = NULL;
+	int r;
+
+	r = unit_path(unit, &path);
+	if (r >= 0)
+		r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Scope",
+					       "ControlGroup", &error, ret);
+	return r < 0 ? bus_failed("reading the scope's cgroup", unit, &error, r) : 0;
+}
+
 /* The scope's ControlGroup and Delegate, as systemd set them. */
 static int read_scope(sd_bus *bus, struct cg_run *run)
 {
@@ -304,11 +318,10 @@ static int read_scope(sd_bus *bus, struct cg_run *run)
 	_cleanup_free_ char *path = NULL, *cgroup = NULL;
 	int delegate = 0, r;
 
-	r = unit_path(run->unit, &path);
+	r = scope_cgroup(bus, run->unit, &cgroup);
 	if (r < 0)
 		return r;
-	r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Scope",
-				       "ControlGroup", &error, &cgroup);
+	r = unit_path(run->unit, &path);
 	if (r >= 0)
 		r = sd_bus_get_property_trivial(bus, SD_DEST, path,
 						"org.freedesktop.systemd1.Scope", "Delegate",
@@ -477,30 +490,16 @@ int cg_systemd_probe(const char *root, uint64_t timeout_ns)
 /* One unit of ListUnitsByPatterns and its cgroup, appended to the lists. */
 static int add_scope(sd_bus *bus, const char *unit, char ***units, char ***cgroups, size_t *n)
 {
-	_cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-	_cleanup_free_ char *path = NULL, *cgroup = NULL;
-	char **u, **c;
+	_cleanup_free_ char *cgroup = NULL;
+	size_t k = *n;
 	int r;
 
-	r = unit_path(unit, &path);
+	r = scope_cgroup(bus, unit, &cgroup);
 	if (r >= 0)
-		r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Scope",
-					       "ControlGroup", &error, &cgroup);
-	if (r < 0)
-		return bus_failed("reading the scope's cgroup", unit, &error, r);
-	u = realloc(*units, (*n + 2) * sizeof(*u));
-	if (u)
-		*units = u;
-	c = realloc(*cgroups, (*n + 2) * sizeof(*c));
-	if (c)
-		*cgroups = c;
-	if (!u || !c)
-		return -ENOMEM;
-	u[*n] = strdup(unit);
-	c[*n] = steal_pointer(&cgroup);
-	u[*n + 1] = c[*n + 1] = NULL;
-	(*n)++;
-	return u[*n - 1] ? 0 : -ENOMEM;
+		r = cg_strv_push(units, n, unit);
+	if (r >= 0)
+		r = cg_strv_push(cgroups, &k, cgroup);
+	return r;
 }
 
 static int list_scopes(sd_bus *bus, char ***units, char ***cgroups)

@@ -132,36 +132,12 @@ static struct leftover *run_by_id(struct leftovers *l, const char *id)
 	return n;
 }
 
-static int push_string(char ***v, size_t *n, char *s)
-{
-	char **grown;
-
-	if (!s)
-		return -ENOMEM;
-	grown = realloc(*v, (*n + 1) * sizeof(*grown));
-	if (!grown) {
-		free(s);
-		return -ENOMEM;
-	}
-	*v = grown;
-	grown[(*n)++] = s;
-	return 0;
-}
-
-static void free_strings(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static int note_skipped(struct leftovers *l, const char *parent, const char *name)
 {
-	char *path;
+	char path[PATH_MAX];
 
-	if (asprintf(&path, "%s/%s", parent, name) < 0)
-		return -ENOMEM;
-	return push_string(&l->skipped, &l->nskipped, path);
+	snprintf(path, sizeof(path), "%s/%s", parent, name);
+	return cg_strv_push(&l->skipped, &l->nskipped, path);
 }
 
 static int add_group(struct leftovers *l, bool all, const char *parent, const char *name)
@@ -387,7 +363,7 @@ static void default_rundirs(struct leftovers *l)
 
 static int push_path(struct proc_info *p, const char *path)
 {
-	return push_string(&p->paths, &p->npaths, strdup(path));
+	return cg_strv_push(&p->paths, &p->npaths, path);
 }
 
 static int read_fd_links(struct proc_info *p)
@@ -489,7 +465,7 @@ static int scan_procs(struct proc_scan *s)
 static void proc_scan_free(struct proc_scan *s)
 {
 	for (size_t i = 0; i < s->nprocs; i++)
-		free_strings(s->procs[i].paths, s->procs[i].npaths);
+		cg_strv_free(s->procs[i].paths);
 	free(s->procs);
 	*s = (struct proc_scan){ 0 };
 }
@@ -643,6 +619,6 @@ void leftovers_free(struct leftovers *l)
 		free(l->runs[i].orphans);
 	}
 	free(l->runs);
-	free_strings(l->skipped, l->nskipped);
+	cg_strv_free(l->skipped);
 	*l = (struct leftovers){ 0 };
 }
