@@ -93,6 +93,9 @@ struct hog_spec {
 	bool cycle;    /* "cycle": release and start again at size */
 };
 
+/* io-timeout's default, also what `poof verify` allows each read (it has no profile). */
+#define PLAN_IO_TIMEOUT_DEFAULT_S 60
+
 struct plan {
 	char profile[PLAN_NAME_MAX];	  /* bundled name, or file name of a path */
 	char profile_path[PLAN_PATH_MAX]; /* "" for a bundled profile */

@@ -350,7 +350,7 @@ static void prefetch_start(struct prefetch *p, int fd, uint8_t *buf, size_t len,
 /*
  * The chunk being read, or -ETIMEDOUT when the read took longer than the
  * I/O deadline (0: none): the device stopped answering. The reader thread
- * is then stuck in the kernel; the caller abandons it (prefetch_abandon).
+ * is then stuck in the kernel; the caller abandons it (reader_stop).
  */
 static ssize_t prefetch_wait(struct prefetch *p)
 {

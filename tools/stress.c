@@ -762,15 +762,18 @@ static void cleanup(struct stress_run *run)
 		int k = containers_close(&run->containers,
 					 now_monotonic_ns() + run->plan.stop_timeout_ns);
 
-		if (k == -ETIMEDOUT)
+		/* systemd's own words first: its job may also have timed out. */
+		if (k < 0 && run->manager == CG_MANAGER_SYSTEMD && cg_systemd_last_message()[0])
+			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
+				 "finds what is left",
+				 cg_systemd_last_message());
+		else if (k == -ETIMEDOUT)
 			log_warn("could not remove every cgroup of the run: processes were still "
 				 "in them after stop-timeout; poof cleanup finds what is left");
 		else if (k < 0)
-			log_warn("could not remove every cgroup of the run (%s%s%s); poof "
-				 "cleanup finds what is left",
-				 strerror(-k), run->manager == CG_MANAGER_SYSTEMD ? ": " : "",
-				 run->manager == CG_MANAGER_SYSTEMD ? cg_systemd_last_message() :
-								      "");
+			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
+				 "finds what is left",
+				 strerror(-k));
 	}
 	bool keep = run->ledger && keep_data(run);
 	int r;

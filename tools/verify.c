@@ -180,8 +180,7 @@ static int mount_kept_scratch(struct verify_session *s)
 	return 0;
 }
 
-/* As io-timeout's default in a profile. */
-#define VERIFY_IO_TIMEOUT_NS (60 * NSEC_PER_SEC)
+#define VERIFY_IO_TIMEOUT_NS (PLAN_IO_TIMEOUT_DEFAULT_S * NSEC_PER_SEC)
 
 static int verify_session_run(struct verify_session *s)
 {
