@@ -52,8 +52,8 @@ struct vm_args {
 	const char *fault;
 	uint64_t fault_after_ns, fault_for_ns; /* for 0: until the guest poof exits */
 	const char *hook;		       /* --guest-hook: a script run beside poof */
-	const char
-		*init; /* busybox (the initramfs runs poof) or systemd (PID 1 on the host's root) */
+	/* busybox (the initramfs runs poof) or systemd (PID 1 on the host's root) */
+	const char *init;
 	uint64_t disk_size, mem;
 	uint64_t cpus;
 	uint64_t timeout_ns;
@@ -107,26 +107,36 @@ static int parse_choice(const char *opt, const char *v, const char *const *accep
 	return -EINVAL;
 }
 
+static const struct option options[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "modules", required_argument, NULL, 'M' },
+	{ "fs", required_argument, NULL, 'F' },
+	{ "disk-size", required_argument, NULL, 'd' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "fault", required_argument, NULL, 'f' },
+	{ "fault-after", required_argument, NULL, 'A' },
+	{ "fault-for", required_argument, NULL, 'D' },
+	{ "guest-hook", required_argument, NULL, 'G' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "console", required_argument, NULL, 'C' },
+	{ "run-dir", required_argument, NULL, 'R' },
+	{ "accel", required_argument, NULL, 'a' },
+	{ "init", required_argument, NULL, 'I' },
+	{ "guest-hang-test", no_argument, NULL, 'H' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+/* "--mem" for 'm': the long option that returns c, for messages. */
 static const char *option_name(int c)
 {
-	switch (c) {
-	case 'd':
-		return "--disk-size";
-	case 'm':
-		return "--mem";
-	case 'c':
-		return "--cpus";
-	case 't':
-		return "--timeout";
-	case 'a':
-		return "--accel";
-	case 'A':
-		return "--fault-after";
-	case 'D':
-		return "--fault-for";
-	default:
-		return "an option";
-	}
+	for (const struct option *o = options; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
 }
 
 static int parse_value(int c, const char *v, struct vm_args *a)
@@ -173,34 +183,12 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 		break;
 	}
 	if (r < 0)
-		log_error("invalid value \"%s\" for %s (see poof vm --help)", v, option_name(c));
+		log_error("invalid value \"%s\" for --%s (see poof vm --help)", v, option_name(c));
 	return r;
 }
 
 static int parse_args(int argc, char **argv, struct vm_args *a)
 {
-	static const struct option options[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "modules", required_argument, NULL, 'M' },
-		{ "fs", required_argument, NULL, 'F' },
-		{ "disk-size", required_argument, NULL, 'd' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "fault", required_argument, NULL, 'f' },
-		{ "fault-after", required_argument, NULL, 'A' },
-		{ "fault-for", required_argument, NULL, 'D' },
-		{ "guest-hook", required_argument, NULL, 'G' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "console", required_argument, NULL, 'C' },
-		{ "run-dir", required_argument, NULL, 'R' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "init", required_argument, NULL, 'I' },
-		{ "guest-hang-test", no_argument, NULL, 'H' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	int c;
 
 	optind = 1;

@@ -211,13 +211,17 @@ fi
 
 # A fault switched on before poof starts lasts from its first write; one with
 # --fault-after (and every suspend) is switched on that long after poof starts.
+# Before poof starts (`fault_on before`) the filesystem is flushed first; mid-run
+# it is not (--nolockfs), so the switch itself writes nothing back.
 fault_on() {
+	lockfs=--nolockfs
+	[ "${1:-}" = before ] && lockfs=
 	case "$POOF_VM_FAULT" in
 	suspend)
 		# --nolockfs: the device stops answering, nothing is flushed first.
 		dmsetup suspend --nolockfs poof-flakey ;;
 	*)
-		dmsetup suspend --nolockfs poof-flakey &&
+		dmsetup suspend $lockfs poof-flakey &&
 			dmsetup load poof-flakey --table \
 				"0 $sectors flakey /dev/vda 0 0 3600 1 $POOF_VM_FAULT_FEATURE" &&
 			dmsetup resume poof-flakey ;;
@@ -247,7 +251,7 @@ fault_pid=
 if [ "$POOF_VM_FAULT" != none ] && [ "$POOF_VM_FAULT" != suspend ] &&
 	[ "$POOF_VM_FAULT_AFTER" = 0.000 ]; then
 	# From here on every write to the scratch disk is dropped or fails.
-	fault_on || fail "dmsetup: cannot switch on $POOF_VM_FAULT"
+	fault_on before || fail "dmsetup: cannot switch on $POOF_VM_FAULT"
 	fault_window now &
 	fault_pid=$!
 elif [ "$POOF_VM_FAULT" != none ]; then
@@ -295,7 +299,7 @@ fi
 # What the run left behind, as the tests list it: cgroups and poof processes.
 find /sys/fs/cgroup -mindepth 1 -type d -name 'poof-*' >/results/cgroups-left.txt 2>&1
 for p in /proc/[0-9]*; do
-	comm=$(cat "$p/comm" 2>/dev/null) || continue
+	{ read -r comm <"$p/comm"; } 2>/dev/null || continue
 	case "$comm" in
 	poof*) echo "${p#/proc/} $comm $(cut -d' ' -f3 "$p/stat" 2>/dev/null)" ;;
 	esac
