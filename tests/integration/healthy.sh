@@ -37,9 +37,11 @@ assert_ge in-flight 1 "$(json "$report" verify.classes.in-flight)"
 assert_ge respawns 1 "$(json "$report" write_phase.respawns)"
 assert_ge writer_deaths 1 "$(json "$report" write_phase.writer_deaths)"
 assert_eq stalls 0 "$(json "$report" write_phase.stalls)"
+# Assignments, so that a missing value stops the test (set -e) instead of counting as 0.
 blocks=$(json "$report" verify.blocks)
-assert_eq "ok + in-flight" "$blocks" \
-	$(($(json "$report" verify.classes.ok) + $(json "$report" verify.classes.in-flight)))
+ok=$(json "$report" verify.classes.ok)
+in_flight=$(json "$report" verify.classes.in-flight)
+assert_eq "ok + in-flight" "$blocks" $((ok + in_flight))
 assert_eq "read method" o_direct "$(json "$report" verify.method)"
 
 # A passing run keeps nothing of the user's target.

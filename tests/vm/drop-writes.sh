@@ -10,5 +10,14 @@ command -v dmsetup >/dev/null || skip "dmsetup missing: apt-get install dmsetup"
 vm_run drop --fault drop-writes -- stress -o cgroup=none --profile smoke -o duration=3s \
 	--json "$tmp/drop.json"
 [ "$rc" -eq 1 ] || fail "exit $rc, expected 1 (FAIL)"
-json_check "$tmp/drop.json" 'j["exit_code"] == 1 and v["blocks"] > 0 and c["ok"] == 0 and c["lost-reported"] == 0 and c["torn"] + c["misdirected"] + c["corrupt"] == 0 and c["lost-silent"] + c["lost-durable"] == v["blocks"] - c["in-flight"] and c["lost-silent"] + c["lost-durable"] > 0'
+r=$tmp/drop.json
+classes "$r"
+expect "report exit_code" 1 "$(jv "$r" exit_code)"
+expect_gt blocks 0 "$blocks"
+expect ok 0 "$ok"
+expect lost-reported 0 "$lost_reported"
+expect "torn + misdirected + corrupt" 0 $((torn + misdirected + corrupt))
+expect "lost-silent + lost-durable = blocks - in-flight" $((blocks - in_flight)) \
+	$((lost_silent + lost_durable))
+expect_gt "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
 echo "ok: every acknowledged block was found lost"

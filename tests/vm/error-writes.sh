@@ -6,15 +6,27 @@
 . "$(dirname "$0")/lib.sh"
 command -v dmsetup >/dev/null || skip "dmsetup missing: apt-get install dmsetup"
 
-check='v["blocks"] > 0 and c["ok"] == 0 and c["lost-silent"] + c["lost-durable"] == 0 and c["lost-reported"] == v["blocks"] - c["in-flight"] and j["syncfs"] == "EIO" and sum(f["fsync_errors"] for f in j["files"]) > 0'
+# check REPORT EXIT: the exit code in the report, and every lost block lost-reported.
+check() {
+	local r=$1
+
+	classes "$r"
+	expect "report exit_code" "$2" "$(jv "$r" exit_code)"
+	expect_gt blocks 0 "$blocks"
+	expect ok 0 "$ok"
+	expect "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
+	expect "lost-reported = blocks - in-flight" $((blocks - in_flight)) "$lost_reported"
+	expect syncfs EIO "$(jv "$r" syncfs)"
+	expect_gt "fsync errors" 0 "$(jv --sum "$r" 'files.*.fsync_errors')"
+}
 
 vm_run error --fault error-writes -- stress -o cgroup=none --profile smoke -o duration=3s \
 	--json "$tmp/error.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 without strict-errors"
-json_check "$tmp/error.json" "j['exit_code'] == 0 and $check"
+check "$tmp/error.json" 0
 
 vm_run strict --fault error-writes -- stress -o cgroup=none --profile smoke -o duration=3s \
 	-o strict-errors=yes --json="$tmp/strict.json"
 [ "$rc" -eq 1 ] || fail "exit $rc, expected 1 with strict-errors"
-json_check "$tmp/strict.json" "j['exit_code'] == 1 and $check"
+check "$tmp/strict.json" 1
 echo "ok: EIO reported, losses lost-reported, strict-errors decides"

@@ -10,7 +10,11 @@ vm_run healthy --fs "$fs" -- stress -o cgroup=none --profile smoke -o duration=3
 	--json "$tmp/healthy.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0"
 [ -s "$tmp/healthy.json" ] || fail "--json did not come back to the host"
-json_check "$tmp/healthy.json" 'j["exit_code"] == 0 and v["blocks"] > 0 and c["ok"] + c["in-flight"] == v["blocks"]'
+r=$tmp/healthy.json
+classes "$r"
+expect "report exit_code" 0 "$(jv "$r" exit_code)"
+expect_gt blocks 0 "$blocks"
+expect "ok + in-flight = blocks" "$blocks" $((ok + in_flight))
 grep -q "PASS" "$tmp/healthy.out" || fail "the guest's summary is not on stdout"
 expect verdict PASS "$(jv "$tmp/healthy.json" verdict)"
 expect "stalls in a healthy run" 0 "$(jv "$tmp/healthy.json" write_phase.stalls)"
