@@ -154,6 +154,8 @@ static json_object *found_json(const struct verify_loss *l)
 	}
 	if (l->found.kind == FOUND_TORN)
 		add_u64(o, "first_bad_byte", l->mismatch_offset);
+	if (l->found.kind == FOUND_UNREADABLE)
+		add_errno(o, "error", l->found.error);
 	return o;
 }
 
@@ -217,6 +219,8 @@ static json_object *verify_json(const struct report *r)
 	add_str(o, "method", read_method_name(v->method));
 	add_u64(o, "files", v->files);
 	add_u64(o, "files_missing", v->files_missing);
+	add_u64(o, "files_unopenable", v->files_unopenable);
+	add_errno(o, "first_open_error", v->first_open_error);
 	add_u64(o, "files_direct", v->files_direct);
 	add_u64(o, "files_dropped_cache", v->files_dropped);
 	add_u64(o, "blocks", v->blocks);

@@ -41,7 +41,8 @@ void report_describe_found(const struct verify_loss *l, char *buf, unsigned len)
 		snprintf(buf, len, "found the file missing");
 		return;
 	case FOUND_UNREADABLE:
-		snprintf(buf, len, "the read failed");
+		snprintf(buf, len, "found it unreadable (%s)",
+			 f->error ? strerrorname_np(-f->error) : "an error");
 		return;
 	}
 	snprintf(buf, len, "found something unknown");
@@ -179,6 +180,12 @@ static void print_verify(const struct report *r, FILE *out)
 		format_duration(v->elapsed_ns, dur, sizeof(dur)), method_text(v));
 	if (v->files_missing)
 		fprintf(out, "  %u of %u files are missing\n", v->files_missing, v->files);
+	if (v->files_unopenable)
+		fprintf(out,
+			"  %u of %u files could not be opened (%s, %s): the filesystem's metadata "
+			"for them is damaged\n",
+			v->files_unopenable, v->files, strerrorname_np(-v->first_open_error),
+			strerror(-v->first_open_error));
 	print_classes(v, out);
 	print_losses(v, out);
 }
@@ -197,6 +204,9 @@ static void print_kernel(const struct kernel_watch *k, FILE *out)
 			k->counts[e] == 1 ? "" : "s",
 			kmsg_event_is_kernel_failure(e) ? " (KERNEL)" : "", k->first[e]);
 	}
+	if (k->target_error)
+		fprintf(out, "  kernel: I/O errors were logged for %s: losses count as reported\n",
+			k->device[0] ? k->device : "a device (the target's is unknown)");
 	if (k->taint_known && k->taint_after != k->taint_before)
 		fprintf(out, "  kernel: taint changed from %llu to %llu%s\n",
 			(unsigned long long)k->taint_before, (unsigned long long)k->taint_after,

@@ -32,6 +32,16 @@ bool kernel_line_names_device(const char *text, const char *device)
 	return false;
 }
 
+/*
+ * A filesystem's complaint about its own metadata (ext4's "bad header/extent")
+ * is what dropped writes look like when they are read back: a symptom of the
+ * loss, never a report of it to anyone who wrote.
+ */
+bool kernel_line_reports_loss(enum kmsg_event e, const char *text, const char *device)
+{
+	return e == KMSG_IO_ERROR && (!device[0] || kernel_line_names_device(text, device));
+}
+
 /* The block device a path lives on, from /sys/dev/block/MAJ:MIN/uevent. */
 static void target_device(const char *target, char *buf, size_t len)
 {
@@ -80,8 +90,7 @@ static void note(struct kernel_watch *w, const struct kmsg_record *r, enum kmsg_
 		memcpy(w->first[e], r->text, n);
 		w->first[e][n] = '\0';
 	}
-	if ((e == KMSG_IO_ERROR || e == KMSG_FS_ERROR) &&
-	    (!w->device[0] || kernel_line_names_device(r->text, w->device)))
+	if (kernel_line_reports_loss(e, r->text, w->device))
 		w->target_error = true;
 }
 

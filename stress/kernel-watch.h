@@ -27,7 +27,7 @@ struct kernel_watch {
 	uint64_t records; /* kernel-facility records after the marker */
 	uint64_t counts[_KMSG_EVENT_MAX];
 	char first[_KMSG_EVENT_MAX][KWATCH_LINE_MAX]; /* first line of each event */
-	bool target_error; /* an I/O or fs error line for the target (any, when unknown) */
+	bool target_error; /* an I/O error line for the target (any, when unknown) */
 };
 
 /* Start watching; never fails the run: open_error says why it is not active. */
@@ -47,3 +47,10 @@ bool kernel_watch_failed(const struct kernel_watch *w);
 
 /* Pure: does a kernel line name this block device ("dev vda,", "(device dm-0)", "(vda)")? */
 bool kernel_line_names_device(const char *text, const char *device);
+
+/*
+ * Pure: does a classified line report lost writes on the target, so that its
+ * losses count as lost-reported? Only an I/O error does, on the target's
+ * device ("" when unknown: any device).
+ */
+bool kernel_line_reports_loss(enum kmsg_event e, const char *text, const char *device);

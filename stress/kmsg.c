@@ -144,7 +144,8 @@ static enum kmsg_event fs_detail(const char *text)
 	static const char *const xfs_errors[] = { "error", "Corruption", "corruption",
 						  "Shutting down", "shutdown" };
 
-	if (strncmp(text, "EXT4-fs ", 8) == 0 && strstr(text, "I/O error"))
+	if ((strncmp(text, "EXT4-fs ", 8) == 0 || strncmp(text, "XFS (", 5) == 0) &&
+	    strstr(text, "I/O error"))
 		return KMSG_IO_ERROR;
 	if (strncmp(text, "XFS (", 5) == 0)
 		for (unsigned i = 0; i < ARRAY_SIZE(xfs_errors); i++)

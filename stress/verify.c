@@ -118,13 +118,12 @@ enum verdict_class verify_classify(const struct block_expect *e, const struct bl
 	case FOUND_HOLE:
 	case FOUND_SHORT:
 	case FOUND_MISSING:
+	/*
+	 * A read error now is how the loss shows, not an error reported to
+	 * whoever wrote: btrfs answers a dropped write with a checksum EIO.
+	 */
+	case FOUND_UNREADABLE:
 		return in_flight && e->acked == 0 ? CLASS_IN_FLIGHT : lost(e);
-	case FOUND_UNREADABLE: {
-		struct block_expect reported = *e;
-
-		reported.reported = true;
-		return lost(&reported);
-	}
 	}
 	return CLASS_CORRUPT;
 }
@@ -278,7 +277,7 @@ static int verify_chunk(struct vfile *v, const uint8_t *buf, ssize_t n, uint64_t
 		for (uint32_t i = 0; i < count; i++) {
 			int r;
 
-			f = (struct block_found){ .kind = FOUND_UNREADABLE };
+			f = (struct block_found){ .kind = FOUND_UNREADABLE, .error = (int)n };
 			r = judge(v, first + i, &f, NULL);
 			if (r < 0)
 				return r;
@@ -397,6 +396,41 @@ static int verify_missing(struct vfile *v)
 	return 0;
 }
 
+/*
+ * The filesystem's own answer about a file it cannot open: its metadata is
+ * damaged or unreadable (ext4 says EUCLEAN or EBADMSG for a bad extent or
+ * checksum). Every block of the file is then unreadable, a verdict on the
+ * media; anything else (ENOMEM, EMFILE, EACCES) stops verification.
+ */
+static bool media_error(int r)
+{
+	switch (-r) {
+	case EIO:
+	case EUCLEAN:
+	case EBADMSG:
+	case ESTALE:
+	case ENODATA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int verify_unopenable(struct vfile *v, int error)
+{
+	struct block_found f = { .kind = FOUND_UNREADABLE, .error = error };
+
+	if (v->res->files_unopenable++ == 0)
+		v->res->first_open_error = error;
+	for (uint32_t i = 0; i < v->lf->nblocks; i++) {
+		int r = judge(v, i, &f, NULL);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* O_DIRECT, or where refused: the plain file with its cached pages dropped. */
 static int open_from_media(struct vfile *v, int dirfd)
 {
@@ -433,10 +467,12 @@ static int verify_file(struct vfile *v, int dirfd, uint8_t *buf, struct prefetch
 	r = open_from_media(v, dirfd);
 	if (r == -ENOENT)
 		return verify_missing(v);
+	if (r >= 0 && fstat(v->fd, &st) < 0)
+		r = -errno;
+	if (media_error(r))
+		return verify_unopenable(v, r);
 	if (r < 0)
 		return r;
-	if (fstat(v->fd, &st) < 0)
-		return -errno;
 	v->size = (uint64_t)st.st_size;
 	if (v->lf->nblocks == 0)
 		return 0;

@@ -51,6 +51,7 @@ struct block_expect {
 struct block_found {
 	enum found_kind kind;
 	struct block_id id; /* for FOUND_BLOCK and FOUND_TORN */
+	int error;	    /* FOUND_UNREADABLE: -errno of the open or read */
 };
 
 /* Pure: the class of one block. */
@@ -75,7 +76,6 @@ struct verify_loss {
 	uint32_t expected_gen;
 	struct block_found found;
 	uint64_t mismatch_offset; /* torn: first wrong byte within the block */
-	int read_error;		  /* FOUND_UNREADABLE: -errno */
 };
 
 struct verify_options {
@@ -83,7 +83,7 @@ struct verify_options {
 	unsigned max_losses;	/* losses kept in detail; all are counted */
 	bool remounted;		/* caller remounted the filesystem before verifying */
 	int syncfs_result;	/* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
-	bool kernel_reported;	/* the kernel logged an I/O or fs error for the target */
+	bool kernel_reported;	/* the kernel logged an I/O error for the target */
 	uint64_t io_timeout_ns; /* a read taking longer fails the run with -ETIMEDOUT; 0: none */
 	/* Asked between chunks: true stops verification with -ECANCELED. May be NULL. */
 	bool (*stop_requested)(void *userdata);
@@ -97,6 +97,8 @@ struct verify_result {
 	uint64_t elapsed_ns;
 	uint32_t files;
 	uint32_t files_missing;
+	uint32_t files_unopenable; /* the filesystem refused to open them (EUCLEAN, EIO, ...) */
+	int first_open_error;	   /* -errno of the first of them */
 	uint32_t files_direct;	 /* read with O_DIRECT */
 	uint32_t files_dropped;	 /* O_DIRECT refused; cache dropped first */
 	enum read_method method; /* the weakest method any file needed */

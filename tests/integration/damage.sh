@@ -13,10 +13,12 @@
 #   flip          one payload byte flipped, header intact          -> torn
 #   misdirected   another file's valid block                       -> misdirected
 #   short         the file truncated to K blocks                   -> lost-silent x (n-K), short-file
+#   inode         (ext4) the file's extent header zeroed with debugfs, so
+#                 ext4 refuses to open it (EUCLEAN)               -> lost-silent x n, unreadable
 #
 # Only ext4 and xfs: under btrfs, FIEMAP addresses are btrfs logical
 # addresses rather than device offsets, and its data checksums turn media
-# damage into EIO (lost-reported), so a silent loss cannot be planted there.
+# damage into EIO, so only unreadable blocks could be planted there.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -37,9 +39,10 @@ blocks=$(json "$report" verify.blocks)
 assert_classes "$report" ok="$blocks" in-flight=0
 data_dir=$(json "$report" target.data_dir)
 [ -d "$data_dir" ] || fail "the data directory $data_dir was not kept"
-for f in $(data_files "$report"); do
-	assert_eq "$f generation" 2 "$(python3 -c 'import json, sys
-print([f["generation"] for f in json.load(open(sys.argv[1]))["files"] if f["name"] == sys.argv[2]][0])' "$report" "$f")"
+nfiles=$(json --count "$report" 'files.*')
+[ "$nfiles" -gt 0 ] || fail "no files in $report"
+for ((i = 0; i < nfiles; i++)); do
+	assert_eq "$(json "$report" "files.$i.name") generation" 2 "$(json "$report" "files.$i.generation")"
 done
 
 victim=w0001-f000003.dat
@@ -76,11 +79,21 @@ short)
 	lost=$((nblocks - keep)) block=$keep
 	class="lost-silent" kind=short-file
 	;;
+inode)
+	[ "$fs" = ext4 ] || fail "the inode case is ext4's (debugfs)"
+	command -v debugfs >/dev/null || skip "debugfs missing: apt-get install e2fsprogs"
+	umount "$MNT"
+	debugfs -w -R "sif ${data_dir#"$MNT"}/$victim block[0] 0" "$DEV" >"$WORK/debugfs.log" 2>&1 ||
+		fail "debugfs failed: $(cat "$WORK/debugfs.log")"
+	mount -t ext4 "$DEV" "$MNT" || fail "cannot mount $DEV again"
+	lost=$nblocks block=0
+	class="lost-silent" kind=unreadable
+	;;
 *)
 	fail "unknown case $case"
 	;;
 esac
-[ "$case" = short ] || damage show >&2
+case "$case" in short | inode) ;; *) damage show >&2 ;; esac
 
 run_rc rc "$POOF" verify "$run"
 vreport=$run/verify.json
@@ -104,6 +117,11 @@ older | older-durable)
 misdirected)
 	assert_eq "found file id" 0 "$(json "$vreport" verify.losses.0.found.file_id)"
 	assert_eq "found block" 5 "$(json "$vreport" verify.losses.0.found.block)"
+	;;
+inode)
+	assert_eq "found error" EUCLEAN "$(json "$vreport" verify.losses.0.found.error)"
+	assert_eq "unopenable files" 1 "$(json "$vreport" verify.files_unopenable)"
+	assert_eq "first open error" EUCLEAN "$(json "$vreport" verify.first_open_error)"
 	;;
 flip)
 	assert_eq "found generation" 2 "$(json "$vreport" verify.losses.0.found.generation)"

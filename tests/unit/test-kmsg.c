@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "stress/kernel-watch.h"
 #include "stress/kmsg.h"
 
 struct line_case {
@@ -50,8 +51,12 @@ static const struct line_case lines[] = {
 	  KMSG_NONE },
 	{ "1,100,2357,-;XFS (vda): metadata I/O error in \"xfs_buf_ioend+0x1b0/0x470 [xfs]\" at "
 	  "daddr 0x2 len 1 error 5\n",
-	  KMSG_FS_ERROR },
+	  KMSG_IO_ERROR },
 	{ "5,101,2358,-;XFS (vda): Mounting V5 Filesystem\n", KMSG_NONE },
+	{ "2,1107,33046000,-;EXT4-fs error (device dm-0): ext4_find_extent:936: inode #20: comm "
+	  "poof-w3: pblk 32903 bad header/extent: invalid magic - magic 0, entries 0, max 0(0), "
+	  "depth 0(0)\n",
+	  KMSG_FS_ERROR },
 	{ "3,102,2359,-;BTRFS error (device vda): bdev /dev/vda errs: wr 1, rd 0, flush 0, "
 	  "corrupt 0, gen 0\n",
 	  KMSG_FS_ERROR },
@@ -151,6 +156,53 @@ static void test_failure_events(void **state)
 	assert_false(kmsg_event_is_kernel_failure(KMSG_NONE));
 }
 
+struct loss_case {
+	const char *text;
+	const char *device; /* the target's, "" unknown */
+	bool reports;
+};
+
+/*
+ * Which lines make losses lost-reported: I/O errors on the target's device.
+ * ext4's extent complaint is what dm-flakey's dropped writes look like when
+ * read back; it must leave them lost-silent.
+ */
+static const struct loss_case losses[] = {
+	{ "I/O error, dev dm-0, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 2",
+	  "dm-0", true },
+	{ "Buffer I/O error on dev dm-0, logical block 9, lost async page write", "dm-0", true },
+	{ "EXT4-fs warning (device dm-0): ext4_end_bio:343: I/O error 10 writing to inode 13",
+	  "dm-0", true },
+	{ "XFS (vda): metadata I/O error in \"xfs_buf_ioend\" at daddr 0x2 len 1 error 5", "vda",
+	  true },
+	{ "I/O error, dev vda, sector 2048 op 0x1:(WRITE) flags 0x800", "", true },
+	{ "I/O error, dev vda, sector 2048 op 0x1:(WRITE) flags 0x800", "dm-0", false },
+	{ "I/O error, dev dm-01, sector 2048 op 0x1:(WRITE) flags 0x800", "dm-0", false },
+	{ "EXT4-fs error (device dm-0): ext4_find_extent:936: inode #20: comm poof-w3: pblk 32903 "
+	  "bad header/extent: invalid magic - magic 0, entries 0, max 0(0), depth 0(0)",
+	  "dm-0", false },
+	{ "EXT4-fs error (device dm-0): ext4_journal_check_start:83: comm poof-w0: Detected "
+	  "aborted journal",
+	  "dm-0", false },
+	{ "BTRFS error (device vda): bad tree block start, mirror 1 want 30588928 have 0", "vda",
+	  false },
+};
+
+static void test_loss_reported(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(losses) / sizeof(losses[0]); i++) {
+		struct kmsg_record r = { .facility = 0 };
+		bool got;
+
+		snprintf(r.text, sizeof(r.text), "%s", losses[i].text);
+		got = kernel_line_reports_loss(kmsg_classify(&r), r.text, losses[i].device);
+		if (got != losses[i].reports)
+			fail_msg("line %zu on '%s': reports a loss %d, want %d: %s", i,
+				 losses[i].device, got, losses[i].reports, losses[i].text);
+	}
+}
+
 /* The reader skips what came before its marker; on the real /dev/kmsg when root. */
 static void test_reader_marker(void **state)
 {
@@ -186,7 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_lines),	cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_oom_attribution),
-		cmocka_unit_test(test_failure_events),
+		cmocka_unit_test(test_failure_events),	cmocka_unit_test(test_loss_reported),
 	};
 	const struct CMUnitTest root_tests[] = {
 		cmocka_unit_test(test_reader_marker),
