@@ -194,10 +194,10 @@ static json_object *target_hung_json(const struct report *r)
 {
 	json_object *o;
 
-	if (!r->target_hung)
+	if (r->target_hung == TARGET_ANSWERED)
 		return NULL;
 	o = json_object_new_object();
-	add_str(o, "during", r->target_hung);
+	add_str(o, "during", target_hang_name(r->target_hung));
 	add_seconds(o, "io_timeout_s", r->io_timeout_ns);
 	if (r->syncfs_stuck_pid)
 		add_u64(o, "syncfs_pid", (uint64_t)r->syncfs_stuck_pid);

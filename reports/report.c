@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "report.h"
 
+const char *target_hang_name(enum target_hang h)
+{
+	switch (h) {
+	case TARGET_HUNG_SYNCFS:
+		return "syncfs";
+	case TARGET_HUNG_READ:
+		return "a verification read";
+	default:
+		return NULL;
+	}
+}
+
 void report_decide(struct report *r)
 {
 	r->fail = r->verify && r->verify->failed;
 	r->hang = (r->supervisor && (r->supervisor->unreaped > 0 || r->supervisor->stalls > 0)) ||
-		  r->target_hung;
+		  r->target_hung != TARGET_ANSWERED;
 	r->kernel = r->kernel_watch && kernel_watch_failed(r->kernel_watch);
 	r->ineffective = r->plan && r->plan->expect_oom && r->supervisor &&
 			 r->supervisor->status.oom_kills == 0;

@@ -47,6 +47,16 @@ struct report_container {
 	uint64_t psi_episodes;		/* stall episodes (>= 100 ms within 1 s) */
 };
 
+/* What of the run's I/O on the target outlived io-timeout. */
+enum target_hang {
+	TARGET_ANSWERED,    /* nothing: the target answered */
+	TARGET_HUNG_SYNCFS, /* poof's final syncfs: verification skipped */
+	TARGET_HUNG_READ,   /* a verification read: verification stopped */
+};
+
+/* As the report and the summary say it: "syncfs", "a verification read". */
+const char *target_hang_name(enum target_hang h);
+
 struct report {
 	const char *command;	 /* "stress" or "verify" */
 	const struct plan *plan; /* NULL for verify */
@@ -56,9 +66,9 @@ struct report {
 	const struct kernel_watch *kernel_watch; /* what the kernel logged; NULL if not watched */
 	int verify_error;			 /* -errno when it could not run */
 	bool verify_skipped;			 /* a second signal skipped it */
-	const char *target_hung; /* "syncfs" or "a verification read" outlived io-timeout */
-	uint64_t io_timeout_ns;	 /* with target_hung */
-	int syncfs_stuck_pid;	 /* the child left inside syncfs(), or 0 */
+	enum target_hang target_hung;		 /* what outlived io-timeout, or TARGET_ANSWERED */
+	uint64_t io_timeout_ns;			 /* with target_hung */
+	int syncfs_stuck_pid;			 /* the child left inside syncfs(), or 0 */
 	char run_id[32];
 	const char *run_dir;
 	const char *target;	  /* --dir, or the scratch mountpoint */

@@ -147,7 +147,7 @@ static void print_syncfs(const struct report *r, FILE *out)
 {
 	int s = r->ledger ? r->ledger->hdr->syncfs_result : LEDGER_SYNCFS_NOT_RUN;
 
-	if (r->target_hung && streq(r->target_hung, "syncfs"))
+	if (r->target_hung == TARGET_HUNG_SYNCFS)
 		fprintf(out,
 			"  syncfs: did not return within io-timeout %.0fs: the target is hung%s\n",
 			(double)r->io_timeout_ns / NSEC_PER_SEC,
@@ -167,9 +167,9 @@ static void print_verify(const struct report *r, FILE *out)
 	if (!v) {
 		if (r->verify_skipped)
 			fprintf(out, "  verification skipped (second interrupt)\n");
-		else if (r->target_hung)
+		else if (r->target_hung != TARGET_ANSWERED)
 			fprintf(out, "  verification %s: the target stopped answering\n",
-				streq(r->target_hung, "syncfs") ? "skipped" : "stopped");
+				r->target_hung == TARGET_HUNG_SYNCFS ? "skipped" : "stopped");
 		else if (r->verify_error)
 			fprintf(out, "  verification could not run: %s\n",
 				strerror(-r->verify_error));
@@ -261,6 +261,6 @@ void report_summary_print(const struct report *r, FILE *out)
 	if (r->scratch_kept)
 		fprintf(out, "  scratch filesystem kept for inspection: %s\n", r->scratch_kept);
 	fprintf(out, "  run directory: %s\n", r->run_dir);
-	if (r->exit_code == EXIT_FAIL || r->verify_skipped || r->target_hung)
+	if (r->exit_code == EXIT_FAIL || r->verify_skipped || r->target_hung != TARGET_ANSWERED)
 		fprintf(out, "  next: poof verify %s\n", r->run_dir);
 }

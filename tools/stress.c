@@ -558,7 +558,7 @@ static int write_phase(struct stress_run *run)
 }
 
 /* A hung target: syncfs or a verification read outlived io-timeout. */
-static void target_hung(struct stress_run *run, const char *during)
+static void target_hung(struct stress_run *run, enum target_hang during)
 {
 	char t[32];
 
@@ -568,8 +568,8 @@ static void target_hung(struct stress_run *run, const char *during)
 	run->scratch.lazy_umount = true;
 	log_error("HANG: %s of %s did not return within io-timeout %s: the target stopped "
 		  "answering. Verification %s; once the device answers again: poof verify %s",
-		  during, run->target, t, streq(during, "syncfs") ? "skipped" : "stopped",
-		  run->rd.path);
+		  target_hang_name(during), run->target, t,
+		  during == TARGET_HUNG_SYNCFS ? "skipped" : "stopped", run->rd.path);
 }
 
 static void flush_and_seal(struct stress_run *run)
@@ -583,7 +583,7 @@ static void flush_and_seal(struct stress_run *run)
 		/* Not an error anyone saw: the flush did not happen. */
 		h->syncfs_result = LEDGER_SYNCFS_NOT_RUN;
 		run->report.syncfs_stuck_pid = stuck;
-		target_hung(run, "syncfs");
+		target_hung(run, TARGET_HUNG_SYNCFS);
 	} else {
 		h->syncfs_result = r;
 	}
@@ -649,7 +649,7 @@ static void verify_phase(struct stress_run *run)
 	kernel_watch_drain(&run->kernel);
 	opt.kernel_reported = run->kernel.target_error;
 	opt.io_timeout_ns = run->plan.io_timeout_ns;
-	if (run->report.target_hung)
+	if (run->report.target_hung != TARGET_ANSWERED)
 		return;
 	opt.stop_requested = second_interrupt;
 	opt.userdata = run;
@@ -674,7 +674,7 @@ static void verify_phase(struct stress_run *run)
 		return;
 	}
 	if (r == -ETIMEDOUT) {
-		target_hung(run, "a verification read");
+		target_hung(run, TARGET_HUNG_READ);
 		run->report.verify_error = r;
 		return;
 	}
