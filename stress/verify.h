@@ -99,9 +99,9 @@ struct verify_result {
 	uint32_t files_missing;
 	uint32_t files_unopenable; /* the filesystem refused to open them (EUCLEAN, EIO, ...) */
 	int first_open_error;	   /* -errno of the first of them */
-	uint32_t files_direct;	 /* read with O_DIRECT */
-	uint32_t files_dropped;	 /* O_DIRECT refused; cache dropped first */
-	enum read_method method; /* the weakest method any file needed */
+	uint32_t files_direct;	   /* read with O_DIRECT */
+	uint32_t files_dropped;	   /* O_DIRECT refused; cache dropped first */
+	enum read_method method;   /* the weakest method any file needed */
 	struct verify_loss *losses;
 	unsigned nlosses;
 	bool failed; /* any failing class, per strict_errors */
