@@ -358,6 +358,8 @@ static void report_find_failure(const struct leftovers *l, int r)
 		log_error("cannot read /proc: %s", strerror(-r));
 		break;
 	case LEFTOVERS_STEP_NONE:
+		/* Out of memory, or anything else no step owns: never silent. */
+		log_error("cannot search for what runs left behind: %s", strerror(-r));
 		break;
 	}
 }
