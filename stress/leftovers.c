@@ -31,6 +31,7 @@ struct proc_info {
 };
 
 struct proc_scan {
+	const char *root;
 	struct proc_info *procs;
 	size_t nprocs;
 };
@@ -182,7 +183,7 @@ static int add_scope(struct leftovers *l, bool all, const struct cg_layout *layo
 	if (!run)
 		return -ENOMEM;
 	(void)copy_string(run->scope, sizeof(run->scope), unit);
-	snprintf(parent, sizeof(parent), "%s%s", layout->v2_mount, cgroup);
+	snprintf(parent, sizeof(parent), "%s%s", layout->v2_mount, cgroup); /* real system only */
 	return add_groups_below(l, all, parent);
 }
 
@@ -196,7 +197,8 @@ static int find_scopes(struct leftovers *l, bool all, const struct cg_layout *la
 	char **units = NULL, **cgroups = NULL;
 	int r;
 
-	if (!cg_pid1_is_systemd(NULL) || !layout->v2_mount[0])
+	/* The bus is the real system's: a fake tree has no systemd to ask. */
+	if (l->root[0] || !cg_pid1_is_systemd(NULL) || !layout->v2_mount[0])
 		return 0;
 	r = cg_systemd_list_scopes(&units, &cgroups);
 	if (r < 0) {
@@ -218,12 +220,12 @@ static int find_groups(struct leftovers *l, bool all)
 	static const enum cg_manager_kind kinds[] = { CG_MANAGER_CGROUPFS, CG_MANAGER_V1 };
 	struct cg_layout layout;
 	char parents[ARRAY_SIZE(kinds)][PATH_MAX] = { { 0 } };
-	int r = cg_detect(NULL, &layout);
+	int r = cg_detect(l->root, &layout);
 
 	if (r < 0)
 		return fail_at(l, LEFTOVERS_STEP_LAYOUT, NULL, r);
 	for (unsigned k = 0; k < ARRAY_SIZE(kinds); k++) {
-		if (cg_run_parent_path(&layout, kinds[k], NULL, parents[k], PATH_MAX) < 0 ||
+		if (cg_run_parent_path(&layout, kinds[k], l->root, parents[k], PATH_MAX) < 0 ||
 		    (k > 0 && streq(parents[k], parents[0])))
 			continue;
 		r = add_groups_below(l, all, parents[k]);
@@ -261,23 +263,25 @@ static int rundir_run_id(const char *rundir, char *buf, size_t len)
 	return -ENOENT;
 }
 
-/* The file behind a loop device (/dev/loopN), "" when it has none. */
-static void loop_backing_file(const char *dev, char *buf, size_t len)
+/* The file behind a loop device (/dev/loopN), below root, "" when it has none. */
+static void loop_backing_file(const char *root, const char *dev, char *buf, size_t len)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX * 2], file[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
 	buf[0] = '\0';
 	if (strncmp(dev, "/dev/loop", 9) != 0)
 		return;
-	snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", dev + 5);
+	snprintf(path, sizeof(path), "%s/sys/block/%s/loop/backing_file", root, dev + 5);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	n = read(fd, buf, len - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	n = read(fd, file, sizeof(file) - 1);
+	file[n > 0 ? n : 0] = '\0';
+	file[strcspn(file, "\n")] = '\0';
+	if (file[0] && snprintf(buf, len, "%s%s", root, file) >= (int)len)
+		buf[0] = '\0';
 }
 
 void leftovers_find_loop(const char *image, char *buf, size_t len)
@@ -294,7 +298,7 @@ void leftovers_find_loop(const char *image, char *buf, size_t len)
 		if (strncmp(e->d_name, "loop", 4) != 0)
 			continue;
 		snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
-		loop_backing_file(dev, backing, sizeof(backing));
+		loop_backing_file("", dev, backing, sizeof(backing));
 		if (streq(backing, image)) {
 			snprintf(buf, len, "%s", dev);
 			break;
@@ -308,15 +312,18 @@ static int add_scratch_mount(struct leftovers *l, const char *source, const char
 {
 	char dir[PATH_MAX], image[PATH_MAX + 16], backing[PATH_MAX], id[PATH_MAX + 8];
 	const char *slash = strrchr(target, '/');
+	size_t n = strlen(l->root);
 	struct leftover *run;
 
 	if (!slash || !streq(slash + 1, SCRATCH_MOUNT_NAME) || slash == target ||
-	    (size_t)(slash - target) >= sizeof(dir))
+	    n + (size_t)(slash - target) >= sizeof(dir))
 		return 0;
-	memcpy(dir, target, (size_t)(slash - target));
-	dir[slash - target] = '\0';
+	/* The mount table names real paths: the run directory is below root. */
+	memcpy(dir, l->root, n);
+	memcpy(dir + n, target, (size_t)(slash - target));
+	dir[n + (size_t)(slash - target)] = '\0';
 	snprintf(image, sizeof(image), "%s/%s", dir, SCRATCH_IMAGE_NAME);
-	loop_backing_file(source, backing, sizeof(backing));
+	loop_backing_file(l->root, source, backing, sizeof(backing));
 	if (!streq(backing, image))
 		return 0;
 	if (rundir_run_id(dir, id, sizeof(id)) < 0)
@@ -332,10 +339,15 @@ static int add_scratch_mount(struct leftovers *l, const char *source, const char
 
 static int find_scratch_mounts(struct leftovers *l)
 {
-	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	char path[PATH_MAX + 32];
+	struct libmnt_table *tb;
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs;
-	int r = tb && it ? 0 : -ENOMEM;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/proc/self/mountinfo", l->root);
+	tb = mnt_new_table_from_file(path);
+	r = tb && it ? 0 : -ENOMEM;
 
 	while (r >= 0 && tb && it && mnt_table_next_fs(tb, it, &fs) == 0)
 		if (mnt_fs_get_source(fs) && mnt_fs_get_target(fs))
@@ -353,27 +365,32 @@ static void default_rundirs(struct leftovers *l)
 		char path[PATH_MAX];
 		struct stat st;
 
-		if (run->rundir[0] || snprintf(path, sizeof(path), "%s/%s", RUNDIR_BASE_DEFAULT,
-					       run->id) >= (int)sizeof(path))
+		if (run->rundir[0] || snprintf(path, sizeof(path), "%s%s/%s", l->root,
+					       RUNDIR_BASE_DEFAULT, run->id) >= (int)sizeof(path))
 			continue;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			(void)copy_string(run->rundir, sizeof(run->rundir), path);
 	}
 }
 
-static int push_path(struct proc_info *p, const char *path)
+/* A path a process holds (a real path), kept below root like every path found. */
+static int push_path(const char *root, struct proc_info *p, const char *path)
 {
-	return cg_strv_push(&p->paths, &p->npaths, path);
+	char full[PATH_MAX * 2];
+
+	if (snprintf(full, sizeof(full), "%s%s", root, path) >= (int)sizeof(full))
+		return 0;
+	return cg_strv_push(&p->paths, &p->npaths, full);
 }
 
-static int read_fd_links(struct proc_info *p)
+static int read_fd_links(const char *root, struct proc_info *p)
 {
-	char dir[64], link[PATH_MAX];
+	char dir[PATH_MAX], link[PATH_MAX];
 	DIR *d;
 	struct dirent *e;
 	int r = 0;
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)p->pid);
+	snprintf(dir, sizeof(dir), "%s/proc/%d/fd", root, (int)p->pid);
 	d = opendir(dir);
 	if (!d)
 		return 0; /* gone, or a kernel thread */
@@ -383,22 +400,22 @@ static int read_fd_links(struct proc_info *p)
 		if (n <= 0 || link[0] != '/')
 			continue;
 		link[n] = '\0';
-		r = push_path(p, link);
+		r = push_path(root, p, link);
 	}
 	closedir(d);
 	return r;
 }
 
 /* Mapped ledger.live files: what a writer or supervisor keeps after closing the fd. */
-static int read_ledger_maps(struct proc_info *p)
+static int read_ledger_maps(const char *root, struct proc_info *p)
 {
-	char path[64];
+	char path[PATH_MAX];
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
 	int r = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
+	snprintf(path, sizeof(path), "%s/proc/%d/maps", root, (int)p->pid);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -410,19 +427,19 @@ static int read_ledger_maps(struct proc_info *p)
 		file[strcspn(file, "\n")] = '\0';
 		if (strstr(file, "/" LEDGER_LIVE_NAME) &&
 		    streq(strrchr(file, '/') + 1, LEDGER_LIVE_NAME))
-			r = push_path(p, file);
+			r = push_path(root, p, file);
 	}
 	fclose(f);
 	return r;
 }
 
-static void read_comm(struct proc_info *p)
+static void read_comm(const char *root, struct proc_info *p)
 {
-	char path[64];
+	char path[PATH_MAX];
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)p->pid);
+	snprintf(path, sizeof(path), "%s/proc/%d/comm", root, (int)p->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	n = fd < 0 ? -1 : read(fd, p->comm, sizeof(p->comm) - 1);
 	p->comm[n > 0 ? n : 0] = '\0';
@@ -439,17 +456,20 @@ static int scan_proc(struct proc_scan *s, pid_t pid)
 	s->procs = n;
 	n = &s->procs[s->nprocs++];
 	*n = (struct proc_info){ .pid = pid };
-	read_comm(n);
-	r = read_fd_links(n);
-	return r < 0 ? r : read_ledger_maps(n);
+	read_comm(s->root, n);
+	r = read_fd_links(s->root, n);
+	return r < 0 ? r : read_ledger_maps(s->root, n);
 }
 
 static int scan_procs(struct proc_scan *s)
 {
-	DIR *d = opendir("/proc");
+	char path[PATH_MAX];
+	DIR *d;
 	struct dirent *e;
 	int r = 0;
 
+	snprintf(path, sizeof(path), "%s/proc", s->root);
+	d = opendir(path);
 	if (!d)
 		return -errno;
 	while (r >= 0 && (e = readdir(d))) {
@@ -467,7 +487,7 @@ static void proc_scan_free(struct proc_scan *s)
 	for (size_t i = 0; i < s->nprocs; i++)
 		cg_strv_free(s->procs[i].paths);
 	free(s->procs);
-	*s = (struct proc_scan){ 0 };
+	*s = (struct proc_scan){ .root = s->root };
 }
 
 int leftovers_walk_groups(const char *path, int (*fn)(const char *path, void *u), void *u)
@@ -592,12 +612,15 @@ static void find_holders(const struct proc_scan *s, struct leftover *run)
 	}
 }
 
-int leftovers_find(bool all, struct leftovers *ret)
+int leftovers_find(const char *root, bool all, struct leftovers *ret)
 {
-	_cleanup_(proc_scan_free) struct proc_scan scan = { 0 };
+	_cleanup_(proc_scan_free) struct proc_scan scan = { .root = root ? root : "" };
 	int r;
 
 	*ret = (struct leftovers){ 0 };
+	r = copy_string(ret->root, sizeof(ret->root), root ? root : "");
+	if (r < 0)
+		return r;
 	r = find_groups(ret, all);
 	if (r >= 0)
 		r = find_scratch_mounts(ret);

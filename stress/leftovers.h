@@ -56,6 +56,7 @@ enum leftovers_step {
 };
 
 struct leftovers {
+	char root[PATH_MAX]; /* the prefix every kernel path was read below, "" real */
 	struct leftover *runs;
 	unsigned nruns;
 	/* poof-* groups that are no run of poof's (not a hex id without --all), in order. */
@@ -70,13 +71,17 @@ struct leftovers {
 };
 
 /*
- * Find the leftover runs and who holds each one. all: also groups whose name
+ * Find the leftover runs and who holds each one, reading /proc, /sys and the
+ * cgroup tree below root ("" or NULL on a real system; a test's fake tree
+ * otherwise, where systemd is not asked). Every path found, and every path
+ * read out of the kernel's files (mount targets, fd links, loop backing
+ * files), is kept with the root prefix. all: also groups whose name
  * is not a run id, and live runs are judged like the rest (the caller decides
  * what a holder means). -errno on failure, with failed_step (and failed_path)
  * saying where; *ret holds what was found so far either way and must be freed
  * with leftovers_free().
  */
-int leftovers_find(bool all, struct leftovers *ret);
+int leftovers_find(const char *root, bool all, struct leftovers *ret);
 void leftovers_free(struct leftovers *l);
 
 /* Calls fn on every group below path and then on path itself (children first). */

@@ -418,7 +418,7 @@ int cmd_cleanup(int argc, char **argv)
 			  "root.\n  Fix: run it as root (sudo poof cleanup).");
 		return EXIT_UNSUPPORTED;
 	}
-	r = leftovers_find(c.args.all, &c.found);
+	r = leftovers_find(NULL, c.args.all, &c.found);
 	report_find(&c.found, r);
 	r = r < 0 ? EXIT_INTERNAL : clean_all(&c);
 	leftovers_free(&c.found);
