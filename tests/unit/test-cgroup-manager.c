@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "fake-tree.h"
+
 #include "cgroups/manager.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
@@ -124,21 +126,13 @@ static char root[PATH_MAX];
 
 static void write_fake(const char *rel, const char *text)
 {
-	char path[PATH_MAX], dir[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	assert_int_equal(mkdir_parents(dir, 0755), 0);
-	assert_int_equal(write_path_atomic(path, text, strlen(text), 0644), 0);
+	fake_tree_put(root, rel, text);
 }
 
 static int setup_tree(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/var/tmp/poof-test-cgm-XXXXXX");
-	if (!mkdtemp(root))
-		return -1;
+	fake_tree_make(root, sizeof(root), "cgm");
 	write_fake("/proc/meminfo", "MemTotal: 24000000 kB\nSwapTotal:       0 kB\n");
 	/* v1: the parent is limited to 64M, memsw likewise; the root is unlimited. */
 	write_fake("/sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n");
@@ -158,11 +152,8 @@ static int setup_tree(void **state)
 
 static int teardown_tree(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	return system(cmd) == 0 ? 0 : -1;
+	return fake_tree_remove(root);
 }
 
 struct validate_case {

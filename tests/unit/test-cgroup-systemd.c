@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "fake-tree.h"
+
 #include "cgroups/manager.h"
 #include "cgroups/systemd.h"
 #include "shared/clock.h"
@@ -122,27 +124,20 @@ static void test_refusal(void **state)
 	}
 }
 
-/* Not systemd: no bus is touched. systemd without a bus: the bus's error, quickly. */
+/* Not systemd: no bus is touched. systemd without a bus: the bus's error. */
 static void test_probe(void **state)
 {
-	char root[] = "/var/tmp/poof-test-sd-XXXXXX", dir[PATH_MAX], cmd[PATH_MAX + 16];
-	uint64_t t0;
-	int r;
+	char root[PATH_MAX];
 
 	(void)state;
-	assert_non_null(mkdtemp(root));
+	fake_tree_make(root, sizeof(root), "sd");
 	assert_int_equal(cg_systemd_probe(root, NSEC_PER_SEC),
 			 HAVE_SYSTEMD ? -EHOSTDOWN : -ENOTSUP);
-	snprintf(dir, sizeof(dir), "%s/run/systemd/system", root);
-	assert_int_equal(mkdir_parents(dir, 0755), 0);
+	fake_tree_mkdir(root, "/run/systemd/system");
 	setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/poof-test-bus", 1);
 	setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/poof-test-bus", 1);
-	t0 = now_monotonic_ns();
-	r = cg_systemd_probe(root, NSEC_PER_SEC);
-	assert_true(now_monotonic_ns() - t0 < 5 * NSEC_PER_SEC);
-	assert_int_equal(r, HAVE_SYSTEMD ? -ENOENT : -ENOTSUP);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(cg_systemd_probe(root, NSEC_PER_SEC), HAVE_SYSTEMD ? -ENOENT : -ENOTSUP);
+	assert_int_equal(fake_tree_remove(root), 0);
 }
 
 int main(void)

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "fake-tree.h"
+
 #include "cgroups/version.h"
 #include "shared/fileio.h"
 
@@ -96,30 +98,19 @@ static const struct layout_case cases[] = {
 	},
 };
 
-static void write_fake(const char *root, const char *rel, const char *text)
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s%s", root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	assert_int_equal(mkdir_parents(dir, 0755), 0);
-	assert_int_equal(write_path_atomic(path, text, strlen(text), 0644), 0);
-}
-
 static void test_layouts(void **state)
 {
 	(void)state;
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct layout_case *c = &cases[i];
-		char root[] = "/var/tmp/poof-test-cg-XXXXXX", cmd[PATH_MAX + 16];
+		char root[PATH_MAX];
 		struct cg_layout l;
 
-		assert_non_null(mkdtemp(root));
-		write_fake(root, "/proc/self/mountinfo", c->mountinfo);
-		write_fake(root, "/proc/self/cgroup", c->self);
+		fake_tree_make(root, sizeof(root), "cg");
+		fake_tree_put(root, "/proc/self/mountinfo", c->mountinfo);
+		fake_tree_put(root, "/proc/self/cgroup", c->self);
 		if (c->controllers_path)
-			write_fake(root, c->controllers_path, c->controllers);
+			fake_tree_put(root, c->controllers_path, c->controllers);
 		assert_int_equal(cg_detect(root, &l), 0);
 		if (l.version != c->version)
 			fail_msg("%s: version %s, want %s", c->what, cg_version_name(l.version),
@@ -129,8 +120,7 @@ static void test_layouts(void **state)
 		assert_string_equal(l.self_v2, c->self_v2);
 		assert_string_equal(l.self_v1_memory, c->self_v1_memory);
 		assert_int_equal(l.v2_memory, c->v2_memory);
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-		assert_int_equal(system(cmd), 0);
+		assert_int_equal(fake_tree_remove(root), 0);
 	}
 }
 

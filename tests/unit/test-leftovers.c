@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "shared/fileio.h"
+#include "fake-tree.h"
 #include "stress/ledger.h"
 #include "stress/leftovers.h"
 
@@ -133,47 +133,36 @@ static void test_supervisor_leaf(void **state)
 #define ID_MOUNTED "1111222233334444" /* only its scratch filesystem, still mounted */
 #define ID_HELD "aaaabbbbccccdddd"    /* a process that is no worker holds its group */
 
-static char fake_root[] = "/var/tmp/poof-test-leftovers-XXXXXX";
+static char fake_root[64];
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX], dir[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s%s", fake_root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	assert_int_equal(mkdir_parents(dir, 0755), 0);
-	assert_int_equal(write_path_atomic(path, text, strlen(text), 0644), 0);
+	fake_tree_put(fake_root, rel, text);
 }
 
 /* A symlink in the fake /proc/PID/fd, pointing at a real-system path. */
 static void put_fd(int pid, int fd, const char *target)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
+	char dir[64], path[PATH_MAX + 80];
 
-	snprintf(dir, sizeof(dir), "%s/proc/%d/fd", fake_root, pid);
-	assert_int_equal(mkdir_parents(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/%d", dir, fd);
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	fake_tree_mkdir(fake_root, dir);
+	snprintf(path, sizeof(path), "%s%s/%d", fake_root, dir, fd);
 	assert_int_equal(symlink(target, path), 0);
 }
 
 static void put_ledger(const char *rel, uint64_t run_id)
 {
 	struct ledger_header h = { .run_id = run_id };
-	char path[PATH_MAX];
 
 	memcpy(h.magic, LEDGER_MAGIC, sizeof(h.magic));
-	snprintf(path, sizeof(path), "%s%s", fake_root, rel);
-	*strrchr(path, '/') = '\0';
-	assert_int_equal(mkdir_parents(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s%s", fake_root, rel);
-	assert_int_equal(write_path_atomic(path, &h, sizeof(h), 0644), 0);
+	fake_tree_put_data(fake_root, rel, &h, sizeof(h));
 }
 
 static int make_fake_tree(void **state)
 {
 	(void)state;
-	assert_non_null(mkdtemp(fake_root));
+	fake_tree_make(fake_root, sizeof(fake_root), "leftovers");
 	put("/proc/self/mountinfo",
 	    "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
 	    "29 22 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n"
@@ -205,11 +194,8 @@ static int make_fake_tree(void **state)
 
 static int remove_fake_tree(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", fake_root);
-	return system(cmd) == 0 ? 0 : -1;
+	return fake_tree_remove(fake_root);
 }
 
 static const struct leftover *run_named(const struct leftovers *l, const char *id)
