@@ -9,8 +9,9 @@
 #     backed by a file in it (also what a failed poof run left there);
 #   - make_fs FS: a sparse image, mkfs'd, attached with `losetup --find
 #     --show` and mounted, so a test knows the device under its mount;
-#   - JSON field reads through tests/helpers/poof-json (json-c);
-#   - assertions that print what was expected and what was found.
+#   - from ../assert.sh, shared with the VM tier: skip and fail, report
+#     values read with json-c (json, getv) and the assertions;
+#   - assert_classes over a report's verdict classes, run_rc, data_files.
 #
 # The meson test sets POOF (the poof binary), POOF_DAMAGE (the
 # tests/helpers/poof-damage helper) and POOF_JSON (tests/helpers/poof-json);
@@ -23,35 +24,10 @@ set -euo pipefail
 # shellcheck disable=SC2034 # used by the tests that source this file
 KEEP_KEY=keep
 
-# The script's name and arguments: damage-ext4-older.
-TEST_NAME=$(basename "$0" .sh)
-for __arg in "$@"; do
-	TEST_NAME+=-$__arg
-done
-unset __arg
-
-skip()
-{
-	echo "SKIP: $TEST_NAME: $*" >&2
-	exit 77
-}
-
-fail()
-{
-	echo "FAIL: $TEST_NAME: $*" >&2
-	exit 1
-}
-
-info()
-{
-	echo "# $*" >&2
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../assert.sh"
 
 if [ -z "${POOF:-}" ] || [ ! -x "$POOF" ]; then
 	fail "POOF must name the poof binary (meson test sets it), got '${POOF:-}'"
-fi
-if [ -z "${POOF_JSON:-}" ] || [ ! -x "$POOF_JSON" ]; then
-	fail "POOF_JSON must name the tests/helpers/poof-json reader, got '${POOF_JSON:-}'"
 fi
 
 require_root()
@@ -136,43 +112,6 @@ make_fs()
 	mkdir "$MNT"
 	mount -t "$fs" "$DEV" "$MNT" || fail "cannot mount $DEV ($fs) on $MNT"
 	info "$fs on $DEV mounted on $MNT"
-}
-
-# json FILE PATH: the value at PATH (keys and array indexes joined by dots,
-# like verify.losses.0.found.kind); null for JSON null, true/false for bools.
-# Read with json-c by tests/helpers/poof-json, which also sums (--sum) and
-# counts (--count) over `*` (containers.*.oom_kill).
-json()
-{
-	"$POOF_JSON" "$@"
-}
-
-assert_eq()
-{
-	local name=$1 expected=$2 actual=$3
-
-	[ "$expected" = "$actual" ] || fail "$name: expected '$expected', got '$actual'"
-	case "$actual" in
-	*$'\n'*) info "ok: $name" ;;
-	*) info "ok: $name = $actual" ;;
-	esac
-}
-
-assert_ge()
-{
-	local name=$1 min=$2 actual=$3
-
-	[ "$actual" -ge "$min" ] 2>/dev/null || fail "$name: expected at least $min, got '$actual'"
-	info "ok: $name = $actual (>= $min)"
-}
-
-assert_contains()
-{
-	local name=$1 needle=$2 file=$3
-
-	grep -qiF -- "$needle" "$file" ||
-		fail "$name: expected '$needle' in: $(head -c 2000 "$file")"
-	info "ok: $name mentions '$needle'"
 }
 
 FAILING_CLASSES="lost-silent lost-durable lost-reported torn misdirected corrupt"

@@ -12,12 +12,12 @@ vm_run drop --fault drop-writes -- stress -o cgroup=none --profile smoke -o dura
 [ "$rc" -eq 1 ] || fail "exit $rc, expected 1 (FAIL)"
 r=$tmp/drop.json
 classes "$r"
-expect "report exit_code" 1 "$(jv "$r" exit_code)"
-expect_gt blocks 0 "$blocks"
-expect ok 0 "$ok"
-expect lost-reported 0 "$lost_reported"
-expect "torn + misdirected + corrupt" 0 $((torn + misdirected + corrupt))
-expect "lost-silent + lost-durable = blocks - in-flight" $((blocks - in_flight)) \
+assert_eq "report exit_code" 1 "$(json "$r" exit_code)"
+assert_gt blocks 0 "$blocks"
+assert_eq ok 0 "$ok"
+assert_eq lost-reported 0 "$lost_reported"
+assert_eq "torn + misdirected + corrupt" 0 $((torn + misdirected + corrupt))
+assert_eq "lost-silent + lost-durable = blocks - in-flight" $((blocks - in_flight)) \
 	$((lost_silent + lost_durable))
-expect_gt "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
+assert_gt "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
 echo "ok: every acknowledged block was found lost"

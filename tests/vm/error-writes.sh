@@ -11,13 +11,13 @@ check() {
 	local r=$1
 
 	classes "$r"
-	expect "report exit_code" "$2" "$(jv "$r" exit_code)"
-	expect_gt blocks 0 "$blocks"
-	expect ok 0 "$ok"
-	expect "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
-	expect "lost-reported = blocks - in-flight" $((blocks - in_flight)) "$lost_reported"
-	expect syncfs EIO "$(jv "$r" syncfs)"
-	expect_gt "fsync errors" 0 "$(jv --sum "$r" 'files.*.fsync_errors')"
+	assert_eq "report exit_code" "$2" "$(json "$r" exit_code)"
+	assert_gt blocks 0 "$blocks"
+	assert_eq ok 0 "$ok"
+	assert_eq "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
+	assert_eq "lost-reported = blocks - in-flight" $((blocks - in_flight)) "$lost_reported"
+	assert_eq syncfs EIO "$(json "$r" syncfs)"
+	assert_gt "fsync errors" 0 "$(json --sum "$r" 'files.*.fsync_errors')"
 }
 
 vm_run error --fault error-writes -- stress -o cgroup=none --profile smoke -o duration=3s \

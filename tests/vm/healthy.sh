@@ -12,11 +12,11 @@ vm_run healthy --fs "$fs" -- stress -o cgroup=none --profile smoke -o duration=3
 [ -s "$tmp/healthy.json" ] || fail "--json did not come back to the host"
 r=$tmp/healthy.json
 classes "$r"
-expect "report exit_code" 0 "$(jv "$r" exit_code)"
-expect_gt blocks 0 "$blocks"
-expect "ok + in-flight = blocks" "$blocks" $((ok + in_flight))
+assert_eq "report exit_code" 0 "$(json "$r" exit_code)"
+assert_gt blocks 0 "$blocks"
+assert_eq "ok + in-flight = blocks" "$blocks" $((ok + in_flight))
 grep -q "PASS" "$tmp/healthy.out" || fail "the guest's summary is not on stdout"
-expect verdict PASS "$(jv "$tmp/healthy.json" verdict)"
-expect "stalls in a healthy run" 0 "$(jv "$tmp/healthy.json" write_phase.stalls)"
+assert_eq verdict PASS "$(json "$tmp/healthy.json" verdict)"
+assert_eq "stalls in a healthy run" 0 "$(json "$tmp/healthy.json" write_phase.stalls)"
 nothing_left healthy
 echo "ok: $fs healthy"

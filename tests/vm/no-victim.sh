@@ -11,12 +11,12 @@
 vm_run nv -- stress --profile no-victim -o duration=15s --json "$tmp/nv.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/nv.json
-echo "   write_errors $(jv --sum "$r" 'files.*.write_errors'), containers' oom $(jv --sum "$r" 'containers.*.oom'), max $(jv --sum "$r" 'containers.*.max')"
+echo "   write_errors $(json --sum "$r" 'files.*.write_errors'), containers' oom $(json --sum "$r" 'containers.*.oom'), max $(json --sum "$r" 'containers.*.max')"
 getv enomem --sum "$r" 'files.*.enomem'
 getv fsync_errors --sum "$r" 'files.*.fsync_errors'
-expect_gt "ENOMEM and fsync errors" 0 $((enomem + fsync_errors))
-expect "OOM kills" 0 "$(jv "$r" write_phase.oom_kills)"
-expect "the containers' oom_kill" 0 "$(jv --sum "$r" 'containers.*.oom_kill')"
-expect losses 0 "$(jv "$r" verify.losses_total)"
-expect "report exit_code" 0 "$(jv "$r" exit_code)"
+assert_gt "ENOMEM and fsync errors" 0 $((enomem + fsync_errors))
+assert_eq "OOM kills" 0 "$(json "$r" write_phase.oom_kills)"
+assert_eq "the containers' oom_kill" 0 "$(json --sum "$r" 'containers.*.oom_kill')"
+assert_eq losses 0 "$(json "$r" verify.losses_total)"
+assert_eq "report exit_code" 0 "$(json "$r" exit_code)"
 echo "ok: ENOMEM reached the writers, nothing was killed, nothing acknowledged was lost"

@@ -8,10 +8,10 @@
 vm_run storm -- stress --profile oom-storm -o duration=15s --json "$tmp/storm.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/storm.json
-kills=$(jv "$r" write_phase.oom_kills)
-expect containers 8 "$(jv --count "$r" 'containers.*')"
-expect_ge "OOM kills" 1 "$kills"
-expect "OOM kills = the containers' oom_kill" "$(jv --sum "$r" 'containers.*.oom_kill')" "$kills"
-expect losses 0 "$(jv "$r" verify.losses_total)"
-expect "report exit_code" 0 "$(jv "$r" exit_code)"
+kills=$(json "$r" write_phase.oom_kills)
+assert_eq containers 8 "$(json --count "$r" 'containers.*')"
+assert_ge "OOM kills" 1 "$kills"
+assert_eq "OOM kills = the containers' oom_kill" "$(json --sum "$r" 'containers.*.oom_kill')" "$kills"
+assert_eq losses 0 "$(json "$r" verify.losses_total)"
+assert_eq "report exit_code" 0 "$(json "$r" exit_code)"
 echo "ok: eight containers, OOM kills, nothing lost"

@@ -14,21 +14,21 @@ r=$tmp/stuck.json
 vm_run stuck --fault suspend --fault-after 4s --fault-for 22s -- stress --profile tight-container \
 	-o expect-oom=no -o memory-max=256M -o hog.squeeze.size=4M -o fsync=every=4 \
 	-o duration=10s -o stall-timeout=2s -o stop-timeout=4s --json "$r"
-expect "exit code" 2 "$rc"
-expect verdict HANG "$(jv "$r" verdict)"
-expect "report exit_code" 2 "$(jv "$r" exit_code)"
-expect_ge stalls 1 "$(jv "$r" write_phase.stalls)"
-expect "a stalled writer's state" D "$(jv "$r" write_phase.stalled.0.state)"
-[ -n "$(jv "$r" write_phase.stalled.0.stack)" ] || fail "no kernel stack for the stalled writer"
-expect_ge "unkillable writers" 1 "$(jv "$r" write_phase.unreaped_writers)"
-expect "an unkillable writer's state" D "$(jv "$r" write_phase.unkillable.0.state)"
-stack=$(jv "$r" write_phase.unkillable.0.stack)
+assert_eq "exit code" 2 "$rc"
+assert_eq verdict HANG "$(json "$r" verdict)"
+assert_eq "report exit_code" 2 "$(json "$r" exit_code)"
+assert_ge stalls 1 "$(json "$r" write_phase.stalls)"
+assert_eq "a stalled writer's state" D "$(json "$r" write_phase.stalled.0.state)"
+[ -n "$(json "$r" write_phase.stalled.0.stack)" ] || fail "no kernel stack for the stalled writer"
+assert_ge "unkillable writers" 1 "$(json "$r" write_phase.unreaped_writers)"
+assert_eq "an unkillable writer's state" D "$(json "$r" write_phase.unkillable.0.state)"
+stack=$(json "$r" write_phase.unkillable.0.stack)
 [ -n "$stack" ] || fail "no kernel stack for the unkillable writer"
 echo "   unkillable writer's stack:"
 echo "$stack" | head -8 | sed 's/^/     /'
-expect syncfs ok "$(jv "$r" syncfs)"
-expect "verification ran" true "$(jv "$r" verify.ran)"
-expect_ge "blocks verified" 1 "$(jv "$r" verify.blocks)"
-expect "losses" 0 "$(jv "$r" verify.losses_total)"
-expect "target hung" null "$(jv "$r" verify.target_hung)"
+assert_eq syncfs ok "$(json "$r" syncfs)"
+assert_eq "verification ran" true "$(json "$r" verify.ran)"
+assert_ge "blocks verified" 1 "$(json "$r" verify.blocks)"
+assert_eq "losses" 0 "$(json "$r" verify.losses_total)"
+assert_eq "target hung" null "$(json "$r" verify.target_hung)"
 nothing_left stuck

@@ -49,7 +49,7 @@ vm_run killed --init systemd --timeout 420s --guest-hook "$tmp/hook.sh" -- stres
 	--profile tight-container -o duration=60s -o cgroup=systemd
 d=$tmp/killed
 sed 's/^/   hook: /' "$d/hook.log"
-expect "exit code (the supervisor was SIGKILLed)" 137 "$rc"
+assert_eq "exit code (the supervisor was SIGKILLed)" 137 "$rc"
 grep -q "^killed the supervisor" "$d/hook.log" || fail "the hook did not kill the supervisor"
 grep -q "poof-.*\.scope" "$d/units-before.txt" ||
 	fail "no scope was left after the kill, nothing for poof cleanup to do: $(cat "$d/units-before.txt")"

@@ -20,18 +20,18 @@ out=$tmp/systemd
 tr -d '\r' <"$out/console.log" | grep -a "POOF-VM: step" | sed 's/^/   /'
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/systemd.json
-unit=$(jv "$r" cgroup.systemd_unit)
-scope_cg=$(jv "$r" cgroup.systemd_control_group)
-expect "cgroup manager" systemd "$(jv "$r" cgroup_manager)"
-expect "Delegate" true "$(jv "$r" cgroup.delegate)"
-expect "scope" "poof-$(jv "$r" run_id).scope" "$unit"
+unit=$(json "$r" cgroup.systemd_unit)
+scope_cg=$(json "$r" cgroup.systemd_control_group)
+assert_eq "cgroup manager" systemd "$(json "$r" cgroup_manager)"
+assert_eq "Delegate" true "$(json "$r" cgroup.delegate)"
+assert_eq "scope" "poof-$(json "$r" run_id).scope" "$unit"
 case "$scope_cg" in */"$unit") ;; *) fail "the scope's cgroup $scope_cg does not end in /$unit" ;; esac
-expect "container inside the scope" "/sys/fs/cgroup$scope_cg/poof-$(jv "$r" run_id)/box" \
-	"$(jv "$r" containers.0.path)"
-kills=$(jv "$r" write_phase.oom_kills)
-expect_ge "OOM kills" 1 "$kills"
-expect "OOM kills = the containers' memory.events" "$kills" "$(jv --sum "$r" 'containers.*.oom_kill')"
-expect losses 0 "$(jv "$r" verify.losses_total)"
+assert_eq "container inside the scope" "/sys/fs/cgroup$scope_cg/poof-$(json "$r" run_id)/box" \
+	"$(json "$r" containers.0.path)"
+kills=$(json "$r" write_phase.oom_kills)
+assert_ge "OOM kills" 1 "$kills"
+assert_eq "OOM kills = the containers' memory.events" "$kills" "$(json --sum "$r" 'containers.*.oom_kill')"
+assert_eq losses 0 "$(json "$r" verify.losses_total)"
 echo "ok: PASS in the scope systemd made, $kills OOM kills, nothing lost"
 
 echo "   systemctl while poof ran:"

@@ -14,20 +14,20 @@
 vm_run tight -- stress --profile tight-container -o duration=20s --json "$tmp/tight.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/tight.json
-kills=$(jv "$r" write_phase.oom_kills)
-expect "cgroup manager" cgroupfs "$(jv "$r" cgroup_manager)"
-expect_ge "OOM kills" 1 "$kills"
-expect "OOM kills = the containers' oom_kill" "$(jv --sum "$r" 'containers.*.oom_kill')" "$kills"
-expect "OOM kills = the kernel's oom-kill lines" "$(jv "$r" kernel.events.oom-kill)" "$kills"
+kills=$(json "$r" write_phase.oom_kills)
+assert_eq "cgroup manager" cgroupfs "$(json "$r" cgroup_manager)"
+assert_ge "OOM kills" 1 "$kills"
+assert_eq "OOM kills = the containers' oom_kill" "$(json --sum "$r" 'containers.*.oom_kill')" "$kills"
+assert_eq "OOM kills = the kernel's oom-kill lines" "$(json "$r" kernel.events.oom-kill)" "$kills"
 getv respawns "$r" write_phase.respawns
 getv hog_deaths "$r" write_phase.hog_deaths
-expect_ge "respawns + hog deaths" 1 $((respawns + hog_deaths))
-expect losses 0 "$(jv "$r" verify.losses_total)"
-case "$(jv "$r" containers.0.path)" in */box) ;; *) fail "container path does not end in /box" ;; esac
-expect_gt "memory pressure (some)" 0 "$(jv "$r" containers.0.memory_pressure.some_s)"
+assert_ge "respawns + hog deaths" 1 $((respawns + hog_deaths))
+assert_eq losses 0 "$(json "$r" verify.losses_total)"
+case "$(json "$r" containers.0.path)" in */box) ;; *) fail "container path does not end in /box" ;; esac
+assert_gt "memory pressure (some)" 0 "$(json "$r" containers.0.memory_pressure.some_s)"
 echo "ok: OOM kills counted and equal to the kernel's, nothing lost"
-expect "stalls in a healthy run" 0 "$(jv "$tmp/tight.json" write_phase.stalls)"
-expect "unkillable writers" 0 "$(jv "$tmp/tight.json" write_phase.unreaped_writers)"
+assert_eq "stalls in a healthy run" 0 "$(json "$tmp/tight.json" write_phase.stalls)"
+assert_eq "unkillable writers" 0 "$(json "$tmp/tight.json" write_phase.unreaped_writers)"
 nothing_left tight
 
 command -v dmsetup >/dev/null || skip "dmsetup missing: apt-get install dmsetup"
@@ -46,12 +46,12 @@ vm_run tight-drop --fault drop-writes --guest-hook "$tmp/drop-caches.sh" -- stre
 sed 's/^/   hook: /' "$tmp/tight-drop/hook.log"
 [ "$rc" -eq 1 ] || fail "exit $rc with drop-writes, expected 1 (FAIL)"
 r=$tmp/tight-drop.json
-expect "report exit_code" 1 "$(jv "$r" exit_code)"
+assert_eq "report exit_code" 1 "$(json "$r" exit_code)"
 classes "$r"
-expect_gt "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
-expect_ge "OOM kills" 1 "$(jv "$r" write_phase.oom_kills)"
-expect "kernel I/O errors for the target" false "$(jv "$r" kernel.target_error)"
-expect "syncfs" ok "$(jv "$r" syncfs)"
-echo "   (ext4 error lines: $(jv "$r" kernel.events.fs-error), files it could not open:" \
-	"$(jv "$r" verify.files_unopenable))"
+assert_gt "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
+assert_ge "OOM kills" 1 "$(json "$r" write_phase.oom_kills)"
+assert_eq "kernel I/O errors for the target" false "$(json "$r" kernel.target_error)"
+assert_eq "syncfs" ok "$(json "$r" syncfs)"
+echo "   (ext4 error lines: $(json "$r" kernel.events.fs-error), files it could not open:" \
+	"$(json "$r" verify.files_unopenable))"
 echo "ok: the dropped writes are found under memory pressure too"
