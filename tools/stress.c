@@ -213,8 +213,14 @@ static int check_cgroups(struct stress_run *run)
 	int r;
 
 	run->contained = plan_uses_containers(p);
-	if (!run->contained)
+	if (!run->contained) {
+		/* An explicit manager with nothing to place is a misunderstanding: say so. */
+		if (p->cgroup != CGROUP_AUTO && p->cgroup != CGROUP_NONE)
+			log_warn("-o cgroup=%s: profile %s has no [container] or [hog] section, so "
+				 "nothing is placed in a cgroup and the writers run uncontained",
+				 cg_manager_name(requested), p->profile);
 		return 0;
+	}
 	if (geteuid() != 0) {
 		log_error("containers need root to create cgroups.\n  Fix: run poof as root.");
 		return EXIT_UNSUPPORTED;

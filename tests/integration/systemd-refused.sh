@@ -4,7 +4,8 @@
 # -o cgroup=systemd where PID 1 is not systemd (this project's build hosts):
 # exit 69 before anything is made, with a message that says why and names
 # the fix (-o cgroup=auto), and no run directory, data directory or cgroup
-# left. The systemd manager itself runs in the VM tier (tests/vm/systemd.sh).
+# left. With a profile that has no containers it is not refused but warned
+# about. The systemd manager itself runs in the VM tier (tests/vm/systemd.sh).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -36,3 +37,12 @@ assert_contains "the fix" "Fix: use -o cgroup=auto" "$WORK/err"
 [ -z "$(ls -A "$WORK/target")" ] || fail "the target got files: $(ls -A "$WORK/target")"
 assert_eq "poof cgroups" "$before" "$(poof_cgroups)"
 info "ok: refused with exit 69 and the fix, nothing made"
+
+# A profile without containers places nothing in a cgroup: an explicit
+# manager is then not refused, but the run says that nothing is contained.
+run_rc rc "$POOF" stress --profile smoke -o cgroup=systemd -o duration=1s -q \
+	--dir "$WORK/target" --run-dir "$WORK/smoke" >"$WORK/out" 2>"$WORK/err"
+cat "$WORK/err" >&2
+assert_eq "exit code without containers" 0 "$rc"
+assert_contains "the warning" "profile smoke has no [container] or [hog] section" "$WORK/err"
+assert_eq "poof cgroups after the uncontained run" "$before" "$(poof_cgroups)"
