@@ -265,6 +265,27 @@ static int judge(struct vfile *v, uint32_t index, const struct block_found *f, c
 	return record_loss(v, index, cls, &e, f, buf);
 }
 
+/*
+ * The media's answer, when opening or reading a file fails: its data or its
+ * metadata is damaged or unreadable (ext4 says EUCLEAN or EBADMSG for a bad
+ * extent or checksum, btrfs EIO for a bad data checksum). The blocks are
+ * then unreadable, a verdict on the media. Anything else (ENOMEM, EMFILE,
+ * EACCES, EINVAL) says nothing about the data and stops verification.
+ */
+static bool media_error(int r)
+{
+	switch (-r) {
+	case EIO:
+	case EUCLEAN:
+	case EBADMSG:
+	case ESTALE:
+	case ENODATA:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Judge the blocks of one chunk from what pread returned (n bytes, or -errno). */
 static int verify_chunk(struct vfile *v, const uint8_t *buf, ssize_t n, uint64_t off,
 			uint32_t first, uint32_t count)
@@ -272,6 +293,8 @@ static int verify_chunk(struct vfile *v, const uint8_t *buf, ssize_t n, uint64_t
 	uint32_t bs = v->lf->block_size;
 	struct block_found f;
 
+	if (n < 0 && !media_error((int)n))
+		return (int)n;
 	if (n < 0) {
 		/* An unreadable range is judged block by block as unreadable. */
 		for (uint32_t i = 0; i < count; i++) {
@@ -394,26 +417,6 @@ static int verify_missing(struct vfile *v)
 			return r;
 	}
 	return 0;
-}
-
-/*
- * The filesystem's own answer about a file it cannot open: its metadata is
- * damaged or unreadable (ext4 says EUCLEAN or EBADMSG for a bad extent or
- * checksum). Every block of the file is then unreadable, a verdict on the
- * media; anything else (ENOMEM, EMFILE, EACCES) stops verification.
- */
-static bool media_error(int r)
-{
-	switch (-r) {
-	case EIO:
-	case EUCLEAN:
-	case EBADMSG:
-	case ESTALE:
-	case ENODATA:
-		return true;
-	default:
-		return false;
-	}
 }
 
 static int verify_unopenable(struct vfile *v, int error)
