@@ -40,8 +40,7 @@ static int v2_parent_path(const struct cg_layout *l, const char *root, char *buf
 {
 	if (!l->v2_mount[0])
 		return -ENOTSUP;
-	return cg_path(buf, len, "%s%s%s", root, l->v2_mount,
-		       streq(l->self_v2, "/") ? "" : l->self_v2);
+	return cg_group_dir(buf, len, root, l->v2_mount, l->self_v2);
 }
 
 static int read_controllers(int dirfd, const char *file, unsigned *ret)

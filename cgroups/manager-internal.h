@@ -114,6 +114,13 @@ bool cg_layout_has_v2_memory(const struct cg_layout *l);
 /* snprintf into buf: 0 or -ENAMETOOLONG. */
 int cg_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * The directory of the cgroup `group` ("/a/b", or "/" for the hierarchy's
+ * root, as /proc/self/cgroup names it) in the hierarchy mounted at `mount`,
+ * below the root prefix: 0 or -ENAMETOOLONG.
+ */
+int cg_group_dir(char *buf, size_t len, const char *root, const char *mount, const char *group);
+
 /* Read a small cgroup file below dirfd, NUL-terminated: bytes or -errno. */
 int cg_read_at(int dirfd, const char *file, char *buf, size_t len);
 /* Read memory.stat below dirfd and parse it with the version's parser. */

@@ -407,8 +407,7 @@ static int leave_scope(struct cg_run *run)
 	char origin[PATH_MAX];
 	int r;
 
-	r = cg_path(origin, sizeof(origin), "%s%s%s", run->root, run->layout.v2_mount,
-		    streq(run->origin_v2, "/") ? "" : run->origin_v2);
+	r = cg_group_dir(origin, sizeof(origin), run->root, run->layout.v2_mount, run->origin_v2);
 	if (r < 0)
 		return r;
 	r = cg_move_self_to(origin);

@@ -28,6 +28,11 @@ int cg_path(char *buf, size_t len, const char *fmt, ...)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+int cg_group_dir(char *buf, size_t len, const char *root, const char *mount, const char *group)
+{
+	return cg_path(buf, len, "%s%s%s", root, mount, streq(group, "/") ? "" : group);
+}
+
 int cg_pread_text(int fd, char *buf, size_t len)
 {
 	ssize_t n = pread_full(fd, buf, len - 1, 0);

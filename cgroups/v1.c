@@ -32,8 +32,7 @@ static int v1_parent_path(const struct cg_layout *l, const char *root, char *buf
 {
 	if (!l->v1_memory_mount[0])
 		return -ENOTSUP;
-	return cg_path(buf, len, "%s%s%s", root, l->v1_memory_mount,
-		       streq(l->self_v1_memory, "/") ? "" : l->self_v1_memory);
+	return cg_group_dir(buf, len, root, l->v1_memory_mount, l->self_v1_memory);
 }
 
 static int refuse_v1_knobs(const struct cg_limits *l, char **ret_message)
