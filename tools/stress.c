@@ -204,6 +204,14 @@ static int systemd_refused(const struct stress_run *run)
 	return EXIT_UNSUPPORTED;
 }
 
+/* What systemd said about the last failure of the systemd manager, or NULL. */
+static const char *systemd_words(const struct stress_run *run)
+{
+	const char *m = cg_systemd_last_message();
+
+	return run->manager == CG_MANAGER_SYSTEMD && m[0] ? m : NULL;
+}
+
 /* The manager, and every container's limits, decided before anything is created. */
 static int check_cgroups(struct stress_run *run)
 {
@@ -364,9 +372,9 @@ static int prepare_containers(struct stress_run *run)
 		return 0;
 	r = containers_open(&run->plan, &run->layout, run->manager, run->rd.id, &run->containers);
 	/* Before the generic messages: systemd's own words say more than the errno. */
-	if (r < 0 && run->manager == CG_MANAGER_SYSTEMD && cg_systemd_last_message()[0]) {
+	if (r < 0 && systemd_words(run)) {
 		log_error("cannot create the run's scope (manager systemd): %s",
-			  cg_systemd_last_message());
+			  systemd_words(run));
 		return r;
 	}
 	if (r == -EBUSY) {
@@ -767,19 +775,16 @@ static void cleanup(struct stress_run *run)
 	if (run->containers.run) {
 		int k = containers_close(&run->containers,
 					 now_monotonic_ns() + run->plan.stop_timeout_ns);
-
 		/* systemd's own words first: its job may also have timed out. */
-		if (k < 0 && run->manager == CG_MANAGER_SYSTEMD && cg_systemd_last_message()[0])
-			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
-				 "finds what is left",
-				 cg_systemd_last_message());
-		else if (k == -ETIMEDOUT)
+		const char *why = k < 0 ? systemd_words(run) : NULL;
+
+		if (k == -ETIMEDOUT && !why)
 			log_warn("could not remove every cgroup of the run: processes were still "
 				 "in them after stop-timeout; poof cleanup finds what is left");
 		else if (k < 0)
 			log_warn("could not remove every cgroup of the run (%s); poof cleanup "
 				 "finds what is left",
-				 strerror(-k));
+				 why ? why : strerror(-k));
 	}
 	bool keep = run->ledger && keep_data(run);
 	int r;
