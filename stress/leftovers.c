@@ -18,6 +18,7 @@
 #include "stress/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
+#include "stress/task.h"
 
 #define RUN_PREFIX "poof-"
 #define SCOPE_SUFFIX ".scope"
@@ -435,14 +436,8 @@ static int read_ledger_maps(const char *root, struct proc_info *p)
 
 static void read_comm(const char *root, struct proc_info *p)
 {
-	char path[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "%s/proc/%d/comm", root, (int)p->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, p->comm, sizeof(p->comm) - 1);
-	p->comm[n > 0 ? n : 0] = '\0';
+	if (task_read_proc(root, p->pid, "comm", p->comm, sizeof(p->comm)) < 0)
+		p->comm[0] = '\0';
 	p->comm[strcspn(p->comm, "\n")] = '\0';
 }
 

@@ -24,7 +24,7 @@ int task_parse_stat(const char *text, char *ret_state, char *comm, size_t comm_l
 	return 0;
 }
 
-static int read_proc(const char *root, pid_t pid, const char *what, char *buf, size_t len)
+int task_read_proc(const char *root, pid_t pid, const char *what, char *buf, size_t len)
 {
 	_cleanup_free_ char *text = NULL;
 	char path[PATH_MAX];
@@ -47,14 +47,14 @@ int task_snapshot(const char *root, pid_t pid, struct task_snapshot *ret)
 	int r;
 
 	*ret = (struct task_snapshot){ .pid = pid, .state = '?' };
-	r = read_proc(root, pid, "stat", stat, sizeof(stat));
+	r = task_read_proc(root, pid, "stat", stat, sizeof(stat));
 	if (r < 0)
 		return r;
 	r = task_parse_stat(stat, &ret->state, ret->comm, sizeof(ret->comm));
 	if (r < 0)
 		return r;
 	/* Best effort: both vanish with the task, and the stack needs root. */
-	read_proc(root, pid, "wchan", ret->wchan, sizeof(ret->wchan));
-	read_proc(root, pid, "stack", ret->stack, sizeof(ret->stack));
+	task_read_proc(root, pid, "wchan", ret->wchan, sizeof(ret->wchan));
+	task_read_proc(root, pid, "stack", ret->stack, sizeof(ret->stack));
 	return 0;
 }

@@ -22,5 +22,8 @@ struct task_snapshot {
 /* 0, or -errno (-ENOENT: the task is gone). Partial information is kept. */
 int task_snapshot(const char *root, pid_t pid, struct task_snapshot *ret);
 
+/* root/proc/PID/WHAT into buf, cut to fit and NUL-terminated: 0 or -errno. */
+int task_read_proc(const char *root, pid_t pid, const char *what, char *buf, size_t len);
+
 /* Pure: state and comm from the text of /proc/PID/stat. */
 int task_parse_stat(const char *text, char *ret_state, char *comm, size_t comm_len);
