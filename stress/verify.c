@@ -286,6 +286,18 @@ static bool media_error(int r)
 	}
 }
 
+/* Blocks first..first+count-1, none of them readable, judged as the same finding. */
+static int judge_range(struct vfile *v, uint32_t first, uint32_t count, const struct block_found *f)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		int r = judge(v, first + i, f, NULL);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Judge the blocks of one chunk from what pread returned (n bytes, or -errno). */
 static int verify_chunk(struct vfile *v, const uint8_t *buf, ssize_t n, uint64_t off,
 			uint32_t first, uint32_t count)
@@ -295,18 +307,10 @@ static int verify_chunk(struct vfile *v, const uint8_t *buf, ssize_t n, uint64_t
 
 	if (n < 0 && !media_error((int)n))
 		return (int)n;
-	if (n < 0) {
-		/* An unreadable range is judged block by block as unreadable. */
-		for (uint32_t i = 0; i < count; i++) {
-			int r;
-
-			f = (struct block_found){ .kind = FOUND_UNREADABLE, .error = (int)n };
-			r = judge(v, first + i, &f, NULL);
-			if (r < 0)
-				return r;
-		}
-		return 0;
-	}
+	if (n < 0)
+		return judge_range(v, first, count,
+				   &(struct block_found){ .kind = FOUND_UNREADABLE,
+							  .error = (int)n });
 	v->res->bytes_read += (uint64_t)n;
 	for (uint32_t i = 0; i < count; i++) {
 		size_t at = (size_t)i * bs;
@@ -407,31 +411,16 @@ static void prefetch_stop(struct prefetch *p)
 
 static int verify_missing(struct vfile *v)
 {
-	struct block_found f = { .kind = FOUND_MISSING };
-
 	v->res->files_missing++;
-	for (uint32_t i = 0; i < v->lf->nblocks; i++) {
-		int r = judge(v, i, &f, NULL);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return judge_range(v, 0, v->lf->nblocks, &(struct block_found){ .kind = FOUND_MISSING });
 }
 
 static int verify_unopenable(struct vfile *v, int error)
 {
-	struct block_found f = { .kind = FOUND_UNREADABLE, .error = error };
-
 	if (v->res->files_unopenable++ == 0)
 		v->res->first_open_error = error;
-	for (uint32_t i = 0; i < v->lf->nblocks; i++) {
-		int r = judge(v, i, &f, NULL);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return judge_range(v, 0, v->lf->nblocks,
+			   &(struct block_found){ .kind = FOUND_UNREADABLE, .error = error });
 }
 
 /* O_DIRECT, or where refused: the plain file with its cached pages dropped. */
