@@ -141,8 +141,6 @@ write_units() {
 
 boot_systemd() {
 	mount_new_root
-	load_modules "$POOF_VM_FS"
-	[ "$POOF_VM_FAULT" != none ] && load_modules dm
 	mkdir -p "/sysroot$GUEST_DIR" && cp /init "/sysroot$GUEST_DIR/init.sh" &&
 		cp /usr/bin/poof /xfer/config.sh "/sysroot$GUEST_DIR/" ||
 		fail "cannot copy poof to the new root"
@@ -167,7 +165,6 @@ if [ $stage = initramfs ]; then
 	step "config read"
 fi
 . /xfer/config.sh || fail "cannot read /xfer/config.sh"
-[ $stage = initramfs ] && [ "$POOF_VM_INIT" = systemd ] && boot_systemd
 [ $stage = unit ] && step "systemd started the run"
 
 if [ "$POOF_VM_HANG_TEST" = 1 ]; then
@@ -177,14 +174,16 @@ if [ "$POOF_VM_HANG_TEST" = 1 ]; then
 	while :; do sleep 3600; done
 fi
 
+# The modules come from the initramfs, so they are loaded before systemd too.
 if [ $stage = initramfs ]; then
 	load_modules "$POOF_VM_FS"
+	[ "$POOF_VM_FAULT" != none ] && load_modules dm
 	step "modules loaded"
+	[ "$POOF_VM_INIT" = systemd ] && boot_systemd
 fi
 dev=/dev/vda
 sectors=$(blockdev --getsz /dev/vda) || fail "no scratch disk /dev/vda"
 if [ "$POOF_VM_FAULT" != none ]; then
-	[ $stage = initramfs ] && load_modules dm
 	# A flakey device that is always up (a linear map) until after mkfs.
 	dmsetup create poof-flakey --table "0 $sectors flakey /dev/vda 0 1 0" ||
 		fail "dmsetup create"
