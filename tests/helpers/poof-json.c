@@ -57,30 +57,30 @@ static void emit(struct walk *w, json_object *v, const char *path)
 }
 
 /* Follow the dotted path from v; `rest` is the path still to go (NULL: here). */
-static void walk(struct walk *w, json_object *v, char *rest, const char *path)
+static void walk(struct walk *w, json_object *v, const char *rest, const char *path)
 {
-	char *key, *next;
+	const char *next;
+	char key[256];
+	size_t n;
 
 	if (!rest) {
 		emit(w, v, path);
 		return;
 	}
-	key = rest;
-	next = strchr(rest, '.');
-	if (next)
-		*next++ = '\0';
+	n = strcspn(rest, ".");
+	next = rest[n] ? rest + n + 1 : NULL;
+	snprintf(key, sizeof(key), "%.*s", (int)n, rest);
 	if (json_object_is_type(v, json_type_array)) {
-		size_t n = json_object_array_length(v);
+		size_t len = json_object_array_length(v);
 
 		if (strcmp(key, "*") == 0) {
-			for (size_t i = 0; i < n; i++)
-				walk(w, json_object_array_get_idx(v, i), next ? strdup(next) : NULL,
-				     path);
+			for (size_t i = 0; i < len; i++)
+				walk(w, json_object_array_get_idx(v, i), next, path);
 		} else {
 			char *end;
 			unsigned long i = strtoul(key, &end, 10);
 
-			if (*key && !*end && i < n)
+			if (*key && !*end && i < len)
 				walk(w, json_object_array_get_idx(v, i), next, path);
 			else
 				w->failed = fprintf(stderr, "poof-json: %s: no element %s\n", path,
@@ -93,7 +93,7 @@ static void walk(struct walk *w, json_object *v, char *rest, const char *path)
 			json_object_object_foreach(v, k, val)
 			{
 				(void)k;
-				walk(w, val, next ? strdup(next) : NULL, path);
+				walk(w, val, next, path);
 			}
 		} else if (json_object_object_get_ex(v, key, &m)) {
 			walk(w, m, next, path);
@@ -110,7 +110,6 @@ int main(int argc, char **argv)
 {
 	struct walk w = { .mode = MODE_VALUE };
 	json_object *root;
-	char *path;
 
 	if (argc == 4 && strcmp(argv[1], "--sum") == 0)
 		w.mode = MODE_SUM;
@@ -125,10 +124,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "poof-json: %s: %s\n", argv[argc - 2], json_util_get_last_err());
 		return 1;
 	}
-	path = strdup(argv[argc - 1]);
-	if (!path)
-		return 1;
-	walk(&w, root, path, argv[argc - 1]);
+	walk(&w, root, argv[argc - 1], argv[argc - 1]);
 	if (w.mode == MODE_SUM && !w.failed)
 		printf("%.15g\n", w.sum);
 	else if (w.mode == MODE_COUNT)
