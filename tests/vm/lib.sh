@@ -52,11 +52,16 @@ classes() {
 	getv blocks "$1" verify.blocks
 }
 
-# nothing_left NAME: the guest listed no cgroup and no process of poof after it exited.
+# nothing_left NAME [systemd]: the guest listed no cgroup and no process of
+# poof after it exited; with systemd (--init systemd), no poof-* unit either.
 nothing_left() {
 	local d=$tmp/$1
 	[ -f "$d/cgroups-left.txt" ] || fail "the guest did not list its cgroups ($d)"
 	[ ! -s "$d/cgroups-left.txt" ] || fail "cgroups left behind: $(cat "$d/cgroups-left.txt")"
 	[ ! -s "$d/processes-left.txt" ] || fail "processes left behind: $(cat "$d/processes-left.txt")"
 	info "ok: no cgroup and no process of the run left in the guest"
+	[ "${2:-}" = systemd ] || return 0
+	[ -f "$d/systemd-after.txt" ] || fail "the guest recorded no systemd-after.txt"
+	[ ! -s "$d/systemd-after.txt" ] || fail "poof-* units left: $(cat "$d/systemd-after.txt")"
+	info "ok: systemd knows no poof-* unit afterwards"
 }

@@ -29,5 +29,5 @@ assert_eq "lost = blocks - in-flight" $((blocks - in_flight)) \
 	$((lost_silent + lost_durable + lost_reported))
 assert_gt "lost-silent + lost-durable" 0 $((lost_silent + lost_durable))
 assert_eq "torn + misdirected + corrupt" 0 $((torn + misdirected + corrupt))
-nothing_left drop
+nothing_left drop systemd
 echo "ok: under systemd's scope the dropped writes are found too"
