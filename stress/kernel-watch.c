@@ -2,7 +2,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libmount.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -16,6 +19,18 @@ static bool name_char(char c)
 	return isalnum((unsigned char)c) || c == '-' || c == '_';
 }
 
+/* After a device name: the end of the name, or an ext4 journal's "-<inode>" ("dm-0-8"). */
+static bool name_ends(const char *p)
+{
+	if (!name_char(*p))
+		return true;
+	if (*p != '-' || !isdigit((unsigned char)p[1]))
+		return false;
+	for (p++; isdigit((unsigned char)*p); p++)
+		;
+	return !name_char(*p);
+}
+
 bool kernel_line_names_device(const char *text, const char *device)
 {
 	size_t n = strlen(device);
@@ -24,52 +39,97 @@ bool kernel_line_names_device(const char *text, const char *device)
 		return false;
 	for (const char *p = strstr(text, device); p; p = strstr(p + 1, device)) {
 		bool start = p == text || !name_char(p[-1]);
-		bool end = !name_char(p[n]);
 
-		if (start && end)
+		if (start && name_ends(p + n))
 			return true;
 	}
 	return false;
 }
 
+static bool on_target(const char *text, const char *device)
+{
+	return !device[0] || kernel_line_names_device(text, device);
+}
+
 /*
  * A filesystem's complaint about its own metadata (ext4's "bad header/extent")
- * is what dropped writes look like when they are read back: a symptom of the
- * loss, never a report of it to anyone who wrote.
+ * is what dropped writes look like when read back: a symptom of the loss,
+ * never a report of it to anyone who wrote. Only lines that say an I/O
+ * error happened report one.
  */
 bool kernel_line_reports_loss(enum kmsg_event e, const char *text, const char *device)
 {
-	return e == KMSG_IO_ERROR && (!device[0] || kernel_line_names_device(text, device));
+	bool says_io = e == KMSG_IO_ERROR ||
+		       ((e == KMSG_FS_ERROR || e == KMSG_FS_SHUTDOWN) &&
+			(strstr(text, "I/O error") || strstr(text, "IO error")));
+
+	return says_io && on_target(text, device);
 }
 
-/* The block device a path lives on, from /sys/dev/block/MAJ:MIN/uevent. */
-static void target_device(const char *target, char *buf, size_t len)
+bool kernel_line_fs_trouble(enum kmsg_event e, const char *text, const char *device)
+{
+	return (e == KMSG_FS_ERROR || e == KMSG_FS_SHUTDOWN) && on_target(text, device);
+}
+
+static void libmnt_table_unrefp(struct libmnt_table **t)
+{
+	mnt_unref_table(*t);
+}
+
+/*
+ * The device a path's filesystem lives on: its mount's source when that is a
+ * block device (btrfs's st_dev is an anonymous device), else st_dev.
+ */
+static int target_dev(const char *path, dev_t *ret)
+{
+	_cleanup_(libmnt_table_unrefp) struct libmnt_table *tb = NULL;
+	char real[PATH_MAX];
+	struct libmnt_fs *fs;
+	const char *src;
+	struct stat st;
+
+	if (realpath(path, real)) {
+		tb = mnt_new_table_from_file("/proc/self/mountinfo");
+		fs = tb ? mnt_table_find_mountpoint(tb, real, MNT_ITER_BACKWARD) : NULL;
+		src = fs ? mnt_fs_get_srcpath(fs) : NULL;
+		if (src && stat(src, &st) == 0 && S_ISBLK(st.st_mode)) {
+			*ret = st.st_rdev;
+			return 0;
+		}
+	}
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ret = st.st_dev;
+	return 0;
+}
+
+/* Its kernel name, from /sys/dev/block/MAJ:MIN/uevent: dm-0, not /dev/mapper/poof-flakey. */
+void kernel_target_device(const char *path, char *ret, size_t len)
 {
 	_cleanup_free_ char *text = NULL;
-	char path[96];
-	struct stat st;
+	char uevent[96];
 	size_t tlen;
 	char *name;
+	dev_t dev;
 
-	buf[0] = '\0';
-	if (stat(target, &st) < 0)
+	ret[0] = '\0';
+	if (target_dev(path, &dev) < 0)
 		return;
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/uevent", major(st.st_dev),
-		 minor(st.st_dev));
-	if (read_file_full(AT_FDCWD, path, 4096, (void **)&text, &tlen) < 0)
+	snprintf(uevent, sizeof(uevent), "/sys/dev/block/%u:%u/uevent", major(dev), minor(dev));
+	if (read_file_full(AT_FDCWD, uevent, 4096, (void **)&text, &tlen) < 0)
 		return;
 	name = strstr(text, "DEVNAME=");
 	if (!name)
 		return;
 	name += 8;
 	name[strcspn(name, "\n")] = '\0';
-	snprintf(buf, len, "%s", name);
+	snprintf(ret, len, "%s", name);
 }
 
 void kernel_watch_start(struct kernel_watch *w, const char *marker, const char *target)
 {
 	*w = (struct kernel_watch){ .reader = { .fd = -1 } };
-	target_device(target, w->device, sizeof(w->device));
+	kernel_target_device(target, w->device, sizeof(w->device));
 	w->taint_known = kernel_taint(NULL, &w->taint_before) == 0;
 	w->open_error = kmsg_open("/dev/kmsg", marker, true, &w->reader);
 	w->active = w->open_error == 0;
@@ -80,18 +140,39 @@ int kernel_watch_fd(const struct kernel_watch *w)
 	return w->active ? w->reader.fd : -1;
 }
 
+static void copy_line(char *dst, size_t size, const char *text)
+{
+	size_t n = MIN(strlen(text), size - 1);
+
+	memcpy(dst, text, n);
+	dst[n] = '\0';
+}
+
+static void note_fs_trouble(struct kernel_fs_trouble *fs, const struct kmsg_record *r,
+			    enum kmsg_event e, uint64_t since_usec)
+{
+	uint64_t at = r->ts_usec > since_usec ? r->ts_usec - since_usec : 0;
+
+	if (fs->lines++ == 0) {
+		fs->first_usec = at;
+		copy_line(fs->first, sizeof(fs->first), r->text);
+	}
+	if (e == KMSG_FS_SHUTDOWN && !fs->shut_down) {
+		fs->shut_down = true;
+		fs->shut_down_usec = at;
+		copy_line(fs->shut_down_line, sizeof(fs->shut_down_line), r->text);
+	}
+}
+
 static void note(struct kernel_watch *w, const struct kmsg_record *r, enum kmsg_event e)
 {
-	w->counts[e]++;
-	if (w->counts[e] == 1) {
-		/* The first line of each kind, cut to fit: enough to recognise it. */
-		size_t n = MIN(strlen(r->text), sizeof(w->first[e]) - 1);
-
-		memcpy(w->first[e], r->text, n);
-		w->first[e][n] = '\0';
-	}
+	/* The first line of each kind, cut to fit: enough to recognise it. */
+	if (w->counts[e]++ == 0)
+		copy_line(w->first[e], sizeof(w->first[e]), r->text);
 	if (kernel_line_reports_loss(e, r->text, w->device))
 		w->target_error = true;
+	if (kernel_line_fs_trouble(e, r->text, w->device))
+		note_fs_trouble(&w->fs, r, e, w->reader.marker_usec);
 }
 
 void kernel_watch_drain(struct kernel_watch *w)
@@ -120,6 +201,11 @@ void kernel_watch_stop(struct kernel_watch *w)
 	if (w->active)
 		kmsg_close(&w->reader);
 	w->active = false;
+}
+
+bool kernel_watch_fs_failed(const struct kernel_watch *w)
+{
+	return w->fs.lines > 0;
 }
 
 bool kernel_watch_failed(const struct kernel_watch *w)

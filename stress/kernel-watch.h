@@ -5,9 +5,11 @@
  * What the kernel said during a run: /dev/kmsg from the run's marker on,
  * classified (stress/kmsg.h), and the taint mask before and after. The
  * supervisor drains it whenever /dev/kmsg has news; the verdict is KERNEL
- * when a failure line appeared or a new taint bit was set. I/O and
- * filesystem error lines for the target's device make its losses
- * lost-reported: the kernel did tell someone.
+ * when a failure line appeared or a new taint bit was set. I/O error lines
+ * for the target's device make its losses lost-reported: the kernel did tell
+ * someone. Error, abort and shutdown lines of the filesystem under test are
+ * kept apart (struct kernel_fs_trouble): the verdict decides whether the
+ * run's own device fault explains them (reports/report.c).
  */
 
 #include <stdbool.h>
@@ -16,6 +18,16 @@
 #include "kmsg.h"
 
 #define KWATCH_LINE_MAX 256
+
+/* The filesystem under test complaining of itself: its fs-error and fs-shutdown lines. */
+struct kernel_fs_trouble {
+	uint64_t lines;
+	uint64_t first_usec; /* since the run's marker */
+	char first[KWATCH_LINE_MAX];
+	bool shut_down; /* it shut down, turned read-only, or aborted its journal */
+	uint64_t shut_down_usec;
+	char shut_down_line[KWATCH_LINE_MAX];
+};
 
 struct kernel_watch {
 	struct kmsg_reader reader;
@@ -27,7 +39,8 @@ struct kernel_watch {
 	uint64_t records; /* kernel-facility records after the marker */
 	uint64_t counts[_KMSG_EVENT_MAX];
 	char first[_KMSG_EVENT_MAX][KWATCH_LINE_MAX]; /* first line of each event */
-	bool target_error; /* an I/O error line for the target (any, when unknown) */
+	bool target_error;	     /* an I/O error line for the target (any, when unknown) */
+	struct kernel_fs_trouble fs; /* lines naming the target (any, when unknown) */
 };
 
 /* Start watching; never fails the run: open_error says why it is not active. */
@@ -45,12 +58,28 @@ void kernel_watch_stop(struct kernel_watch *w);
 /* A failure line, or a taint bit that was not set before. */
 bool kernel_watch_failed(const struct kernel_watch *w);
 
-/* Pure: does a kernel line name this block device ("dev vda,", "(device dm-0)", "(vda)")? */
+/*
+ * Pure: does a kernel line name this block device ("dev vda,", "(device dm-0)",
+ * "(vda)", or its ext4 journal "dm-0-8")?
+ */
 bool kernel_line_names_device(const char *text, const char *device);
 
 /*
  * Pure: does a classified line report lost writes on the target, so that its
  * losses count as lost-reported? Only an I/O error does, on the target's
- * device ("" when unknown: any device).
+ * device ("" when unknown: any device): a block-layer line, or a filesystem's
+ * line that says so.
  */
 bool kernel_line_reports_loss(enum kmsg_event e, const char *text, const char *device);
+
+/* Pure: is this line the filesystem under test complaining of itself? */
+bool kernel_line_fs_trouble(enum kmsg_event e, const char *text, const char *device);
+
+/* Did the filesystem under test log an error, abort, shut down or turn read-only? */
+bool kernel_watch_fs_failed(const struct kernel_watch *w);
+
+/*
+ * The block device the filesystem at path is mounted from, as kernel lines
+ * name it ("vda", "dm-0", "loop3"); "" when unknown (ret holds len bytes).
+ */
+void kernel_target_device(const char *path, char *ret, size_t len);

@@ -23,6 +23,7 @@ static const char *const event_names[] = {
 	[KMSG_WARNING] = "warning",
 	[KMSG_PANIC] = "panic",
 	[KMSG_FS_ERROR] = "fs-error",
+	[KMSG_FS_SHUTDOWN] = "fs-shutdown",
 	[KMSG_IO_ERROR] = "io-error",
 	[KMSG_OOM_KILL] = "oom-kill",
 };
@@ -108,11 +109,17 @@ struct pattern {
  *   WARNING: CPU: 1 PID: 123 at fs/ext4/inode.c:3456 ext4_writepages+0x..
  *   Kernel panic - not syncing: Fatal exception
  *   EXT4-fs error (device vda): ext4_journal_check_start:83: comm ...
+ *   Aborting journal on device dm-0-8.
+ *   JBD2: I/O error when updating journal superblock for dm-0-8.
  *   XFS (vda): metadata I/O error in "xfs_buf_ioend" at daddr 0x2 len 1 error 5
+ *   BTRFS: error (device vda: state A) in btrfs_finish_ordered_io:3381: errno=-12 ...
  *   BTRFS error (device vda): bdev /dev/vda errs: wr 1, rd 0, flush 0, ...
+ *   BTRFS info (device vda: state EA): forced readonly
  *   I/O error, dev vda, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 2
  *   Buffer I/O error on dev dm-0, logical block 1234, lost async page write
  *   Memory cgroup out of memory: Killed process 123 (poof-w0) total-vm:...
+ * Filesystem lines with a device prefix carry their meaning further on:
+ * fs_detail() reads those (KMSG_NONE below sends a line there).
  */
 static const struct pattern patterns[] = {
 	{ "blocked for more than", false, KMSG_HUNG_TASK },
@@ -128,8 +135,13 @@ static const struct pattern patterns[] = {
 	{ "EXT4-fs error", true, KMSG_FS_ERROR },
 	{ "EXT4-fs ", true, KMSG_NONE }, /* mount chatter, unless fs_detail() finds trouble */
 	{ "XFS (", true, KMSG_NONE },
+	{ "BTRFS: error", true, KMSG_FS_ERROR },
+	{ "BTRFS: Transaction aborted", true, KMSG_FS_SHUTDOWN },
 	{ "BTRFS error", true, KMSG_FS_ERROR },
 	{ "BTRFS critical", true, KMSG_FS_ERROR },
+	{ "BTRFS ", true, KMSG_NONE },
+	{ "Aborting journal on device", true, KMSG_FS_SHUTDOWN },
+	{ "JBD2: ", true, KMSG_NONE },
 	{ "I/O error, dev", false, KMSG_IO_ERROR },
 	{ "Buffer I/O error", true, KMSG_IO_ERROR },
 	{ "lost async page write", false, KMSG_IO_ERROR },
@@ -138,19 +150,68 @@ static const struct pattern patterns[] = {
 	{ "oom-kill:", true, KMSG_OOM_KILL },
 };
 
-/* XFS and ext4 put the trouble after a device prefix: look for it there. */
+/* A filesystem line's meaning, found after its prefix: the first needle that occurs. */
+struct detail {
+	const char *needle;
+	enum kmsg_event event;
+};
+
+/* ext4_msg() lines, "EXT4-fs (vda): ...", from fs/ext4/{super,inode,page-io}.c. */
+static const struct detail ext4_details[] = {
+	{ "Remounting filesystem read-only", KMSG_FS_SHUTDOWN },
+	{ "Delayed block allocation failed", KMSG_FS_ERROR },
+	{ "Data will be lost", KMSG_FS_ERROR },
+	{ "potential data loss", KMSG_FS_ERROR },
+	{ "I/O error", KMSG_IO_ERROR },
+};
+
+/* xfs_alert() and friends, "XFS (vda): ...", from fs/xfs/xfs_{fsops,log,buf,error}.c. */
+static const struct detail xfs_details[] = {
+	{ "Shutting down filesystem", KMSG_FS_SHUTDOWN },
+	{ "has been shut down", KMSG_FS_SHUTDOWN },
+	{ "Please unmount the filesystem", KMSG_FS_SHUTDOWN },
+	{ "metadata I/O error", KMSG_FS_ERROR },
+	{ "log I/O error", KMSG_FS_ERROR },
+	{ "I/O error", KMSG_IO_ERROR },
+	{ "Corruption", KMSG_FS_ERROR },
+	{ "corruption", KMSG_FS_ERROR },
+	{ "error", KMSG_FS_ERROR },
+	{ "shutdown", KMSG_FS_SHUTDOWN },
+};
+
+/* btrfs_printk() at levels below error, "BTRFS info (device vda: state EA): ...". */
+static const struct detail btrfs_details[] = {
+	{ "forced readonly", KMSG_FS_SHUTDOWN },
+	{ "Transaction aborted", KMSG_FS_SHUTDOWN },
+};
+
+/* jbd2, the journal of ext4, "JBD2: ...", from fs/jbd2/{journal,commit,recovery}.c. */
+static const struct detail jbd2_details[] = {
+	{ "error", KMSG_FS_ERROR },	{ "Error", KMSG_FS_ERROR },
+	{ "failed", KMSG_FS_ERROR },	{ "Failed", KMSG_FS_ERROR },
+	{ "corrupted", KMSG_FS_ERROR }, { "Invalid checksum", KMSG_FS_ERROR },
+	{ "bad block", KMSG_FS_ERROR },
+};
+
+static enum kmsg_event detail_of(const char *text, const struct detail *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(text, d[i].needle))
+			return d[i].event;
+	return KMSG_NONE;
+}
+
+/* ext4, XFS, btrfs and jbd2 put the trouble after a prefix: look for it there. */
 static enum kmsg_event fs_detail(const char *text)
 {
-	static const char *const xfs_errors[] = { "error", "Corruption", "corruption",
-						  "Shutting down", "shutdown" };
-
-	if ((strncmp(text, "EXT4-fs ", 8) == 0 || strncmp(text, "XFS (", 5) == 0) &&
-	    strstr(text, "I/O error"))
-		return KMSG_IO_ERROR;
+	if (strncmp(text, "EXT4-fs ", 8) == 0)
+		return detail_of(text, ext4_details, ARRAY_SIZE(ext4_details));
 	if (strncmp(text, "XFS (", 5) == 0)
-		for (unsigned i = 0; i < ARRAY_SIZE(xfs_errors); i++)
-			if (strstr(text, xfs_errors[i]))
-				return KMSG_FS_ERROR;
+		return detail_of(text, xfs_details, ARRAY_SIZE(xfs_details));
+	if (strncmp(text, "BTRFS ", 6) == 0)
+		return detail_of(text, btrfs_details, ARRAY_SIZE(btrfs_details));
+	if (strncmp(text, "JBD2: ", 6) == 0)
+		return detail_of(text, jbd2_details, ARRAY_SIZE(jbd2_details));
 	return KMSG_NONE;
 }
 
@@ -289,6 +350,7 @@ int kmsg_next(struct kmsg_reader *r, struct kmsg_record *ret)
 		if (ret->facility != 0 && strcmp(ret->text, r->marker) == 0) {
 			r->marker_seen = true;
 			r->marker_seq = ret->seq;
+			r->marker_usec = ret->ts_usec;
 		}
 	}
 }

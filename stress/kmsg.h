@@ -33,7 +33,8 @@ enum kmsg_event {
 	KMSG_OOPS,	  /* "Oops:" */
 	KMSG_WARNING,	  /* "WARNING: CPU: N PID: N at ..." */
 	KMSG_PANIC,	  /* "Kernel panic - not syncing" */
-	KMSG_FS_ERROR,	  /* ext4/xfs/btrfs error lines */
+	KMSG_FS_ERROR,	  /* a filesystem's or its journal's error line */
+	KMSG_FS_SHUTDOWN, /* a filesystem shut down, turned read-only, or aborted */
 	KMSG_IO_ERROR,	  /* block I/O and writeback errors */
 	KMSG_OOM_KILL,	  /* "Killed process" / oom-kill: summary: attribution, not failure */
 	_KMSG_EVENT_MAX,
@@ -68,7 +69,8 @@ int kmsg_parse_oom(const char *text, struct kmsg_oom *ret);
 /* Reading /dev/kmsg as a stream of records. */
 struct kmsg_reader {
 	int fd;
-	uint64_t marker_seq; /* the marker's sequence number, once seen */
+	uint64_t marker_seq;  /* the marker's sequence number, once seen */
+	uint64_t marker_usec; /* ... and its timestamp: the run's start in the log's clock */
 	bool marker_seen;
 	uint64_t lost; /* records overwritten before they could be read (EPIPE) */
 	char marker[96];

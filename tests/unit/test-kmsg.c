@@ -51,7 +51,7 @@ static const struct line_case lines[] = {
 	  KMSG_NONE },
 	{ "1,100,2357,-;XFS (vda): metadata I/O error in \"xfs_buf_ioend+0x1b0/0x470 [xfs]\" at "
 	  "daddr 0x2 len 1 error 5\n",
-	  KMSG_IO_ERROR },
+	  KMSG_FS_ERROR },
 	{ "5,101,2358,-;XFS (vda): Mounting V5 Filesystem\n", KMSG_NONE },
 	{ "2,1107,33046000,-;EXT4-fs error (device dm-0): ext4_find_extent:936: inode #20: comm "
 	  "poof-w3: pblk 32903 bad header/extent: invalid magic - magic 0, entries 0, max 0(0), "
@@ -73,6 +73,54 @@ static const struct line_case lines[] = {
 	  "mems_allowed=0,oom_memcg=/poof-1a2b/box,task_memcg=/poof-1a2b/box,task=poof-hog0,"
 	  "pid=4243,uid=0\n",
 	  KMSG_OOM_KILL },
+	/* A filesystem giving up, as fs/btrfs/super.c, fs/ext4, fs/jbd2 and fs/xfs print it. */
+	{ "2,500,2100000,-;BTRFS: error (device vda: state A) in btrfs_finish_ordered_io:3381: "
+	  "errno=-12 Out of memory\n",
+	  KMSG_FS_ERROR },
+	{ "6,501,2100010,-;BTRFS info (device vda: state EA): forced readonly\n",
+	  KMSG_FS_SHUTDOWN },
+	{ "2,502,2100020,-;BTRFS: error (device vda: state EAL) in free_log_tree:3269: errno=-5 IO "
+	  "failure\n",
+	  KMSG_FS_ERROR },
+	{ "7,503,2100030,-;BTRFS: Transaction aborted (error -12)\n", KMSG_FS_SHUTDOWN },
+	{ "2,504,2100040,-;BTRFS critical (device dm-0): corrupt leaf: root=2 block=30556160 "
+	  "slot=5, unexpected item end, have 16123 expect 16083\n",
+	  KMSG_FS_ERROR },
+	{ "4,505,2100050,-;BTRFS warning (device dm-0): csum failed root 5 ino 257 off 0 csum "
+	  "0x8941f998 expected csum 0x1b2c3d4e mirror 1\n",
+	  KMSG_NONE },
+	{ "6,506,2100060,-;BTRFS info (device vda): using crc32c (crc32c-generic) checksum "
+	  "algorithm\n",
+	  KMSG_NONE },
+	{ "2,507,2100070,-;EXT4-fs (dm-0): Remounting filesystem read-only\n", KMSG_FS_SHUTDOWN },
+	{ "3,508,2100080,-;Aborting journal on device dm-0-8.\n", KMSG_FS_SHUTDOWN },
+	{ "2,509,2100090,-;EXT4-fs (vda): Delayed block allocation failed for inode 12 at logical "
+	  "offset 2048 with max blocks 512 with error 5\n",
+	  KMSG_FS_ERROR },
+	{ "2,510,2100100,-;EXT4-fs (vda): This should not happen!! Data will be lost\n",
+	  KMSG_FS_ERROR },
+	{ "0,511,2100110,-;EXT4-fs (vda): failed to convert unwritten extents to written extents "
+	  "-- potential data loss!  (inode 12, error -30)\n",
+	  KMSG_FS_ERROR },
+	{ "3,512,2100120,-;JBD2: I/O error when updating journal superblock for dm-0-8.\n",
+	  KMSG_FS_ERROR },
+	{ "4,513,2100130,-;JBD2: Detected IO errors while flushing file data on dm-0-8\n",
+	  KMSG_FS_ERROR },
+	{ "6,514,2100140,-;JBD2: Ignoring recovery information on journal\n", KMSG_NONE },
+	{ "1,515,2100150,-;XFS (dm-0): log I/O error -5\n", KMSG_FS_ERROR },
+	{ "1,516,2100160,-;XFS (dm-0): Log I/O Error (0x2) detected at xlog_ioend_work+0x71/0x80 "
+	  "[xfs] (fs/xfs/xfs_log.c:1378).  Shutting down filesystem.\n",
+	  KMSG_FS_SHUTDOWN },
+	{ "1,517,2100170,-;XFS (dm-0): Please unmount the filesystem and rectify the "
+	  "problem(s)\n",
+	  KMSG_FS_SHUTDOWN },
+	{ "1,518,2100180,-;XFS (vda): Corruption of in-memory data (0x8) detected at "
+	  "xfs_trans_cancel+0x12a/0x150 [xfs] (fs/xfs/xfs_trans.c:1098).  Shutting down "
+	  "filesystem.\n",
+	  KMSG_FS_SHUTDOWN },
+	{ "4,519,2100190,-;XFS (dm-0): Filesystem has been shut down due to log error (0x2).\n",
+	  KMSG_FS_SHUTDOWN },
+	{ "5,520,2100200,-;XFS (dm-0): Ending clean mount\n", KMSG_NONE },
 	/* A user process writing into /dev/kmsg gets the user facility: never an event. */
 	{ "11,107,2364,-;BUG: soft lockup - CPU#0 stuck for 99s! [spoof:1]\n", KMSG_NONE },
 	{ "12,108,2365,-;WARNING: CPU: 0 PID: 1 at fake.c:1\n", KMSG_NONE },
@@ -153,6 +201,9 @@ static void test_failure_events(void **state)
 	assert_true(kmsg_event_is_kernel_failure(KMSG_OOPS));
 	assert_false(kmsg_event_is_kernel_failure(KMSG_OOM_KILL)); /* the point, not a failure */
 	assert_false(kmsg_event_is_kernel_failure(KMSG_IO_ERROR));
+	/* The filesystem under test giving up is KERNEL unless the run broke its device. */
+	assert_false(kmsg_event_is_kernel_failure(KMSG_FS_ERROR));
+	assert_false(kmsg_event_is_kernel_failure(KMSG_FS_SHUTDOWN));
 	assert_false(kmsg_event_is_kernel_failure(KMSG_NONE));
 }
 
@@ -186,6 +237,11 @@ static const struct loss_case losses[] = {
 	  "dm-0", false },
 	{ "BTRFS error (device vda): bad tree block start, mirror 1 want 30588928 have 0", "vda",
 	  false },
+	{ "JBD2: Detected IO errors while flushing file data on dm-0-8", "dm-0", true },
+	{ "XFS (dm-0): log I/O error -5", "dm-0", true },
+	{ "BTRFS: error (device vda: state A) in btrfs_finish_ordered_io:3381: errno=-12 Out of "
+	  "memory",
+	  "vda", false },
 };
 
 static void test_loss_reported(void **state)
@@ -200,6 +256,45 @@ static void test_loss_reported(void **state)
 		if (got != losses[i].reports)
 			fail_msg("line %zu on '%s': reports a loss %d, want %d: %s", i,
 				 losses[i].device, got, losses[i].reports, losses[i].text);
+	}
+}
+
+struct trouble_case {
+	const char *text;
+	const char *device; /* the target's, "" unknown */
+	bool trouble;
+};
+
+/* Which lines are the filesystem under test complaining of itself. */
+static const struct trouble_case troubles[] = {
+	{ "BTRFS: error (device vda: state A) in btrfs_finish_ordered_io:3381: errno=-12 Out of "
+	  "memory",
+	  "vda", true },
+	{ "BTRFS info (device vda: state EA): forced readonly", "vda", true },
+	{ "BTRFS info (device vda: state EA): forced readonly", "vdb", false },
+	{ "Aborting journal on device dm-0-8.", "dm-0", true },
+	{ "Aborting journal on device dm-0-8.", "dm-08", false },
+	{ "Aborting journal on device dm-10-8.", "dm-1", false },
+	{ "EXT4-fs (dm-0): Remounting filesystem read-only", "dm-0", true },
+	{ "EXT4-fs (dm-0): Remounting filesystem read-only", "", true },
+	{ "XFS (loop3): Filesystem has been shut down due to log error (0x2).", "loop3", true },
+	{ "XFS (loop3): Filesystem has been shut down due to log error (0x2).", "loop33", false },
+	/* Not the filesystem's own complaint: a block-layer I/O error. */
+	{ "I/O error, dev vda, sector 2048 op 0x1:(WRITE) flags 0x800", "vda", false },
+};
+
+static void test_fs_trouble(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(troubles) / sizeof(troubles[0]); i++) {
+		struct kmsg_record r = { .facility = 0 };
+		bool got;
+
+		snprintf(r.text, sizeof(r.text), "%s", troubles[i].text);
+		got = kernel_line_fs_trouble(kmsg_classify(&r), r.text, troubles[i].device);
+		if (got != troubles[i].trouble)
+			fail_msg("line %zu on '%s': fs trouble %d, want %d: %s", i,
+				 troubles[i].device, got, troubles[i].trouble, troubles[i].text);
 	}
 }
 
@@ -239,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_classify_lines),	cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_oom_attribution),
 		cmocka_unit_test(test_failure_events),	cmocka_unit_test(test_loss_reported),
+		cmocka_unit_test(test_fs_trouble),
 	};
 	const struct CMUnitTest root_tests[] = {
 		cmocka_unit_test(test_reader_marker),
