@@ -18,6 +18,11 @@ uint64_t now_monotonic_ns(void)
 	return clock_ns(CLOCK_MONOTONIC);
 }
 
+uint64_t now_boottime_ns(void)
+{
+	return clock_ns(CLOCK_BOOTTIME);
+}
+
 uint64_t now_realtime_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
