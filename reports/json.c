@@ -113,8 +113,27 @@ static json_object *snapshots_json(const struct writer_snapshot *snaps, unsigned
 	return a;
 }
 
-static json_object *write_phase_json(const struct supervisor_result *s)
+/* The writers that errors stopped: how many, when, which errno. */
+static json_object *stopped_json(const struct report *r)
 {
+	json_object *o = json_object_new_object(), *errors = json_object_new_object();
+	struct report_stopped st;
+
+	report_stopped_writers(r, &st);
+	add_u64(o, "writers", st.writers);
+	if (st.writers) {
+		add_seconds(o, "first_s", st.first_ns);
+		add_seconds(o, "last_s", st.last_ns);
+	}
+	for (unsigned i = 0; i < st.nerrors; i++)
+		add_u64(errors, strerrorname_np(-st.errors[i].error), st.errors[i].writers);
+	json_object_object_add(o, "errors", errors);
+	return o;
+}
+
+static json_object *write_phase_json(const struct report *r)
+{
+	const struct supervisor_result *s = r->supervisor;
 	json_object *o = json_object_new_object();
 
 	add_str(o, "stop_reason", stop_reason_name(s->reason));
@@ -125,6 +144,8 @@ static json_object *write_phase_json(const struct supervisor_result *s)
 	add_u64(o, "writer_deaths", s->status.deaths);
 	add_u64(o, "respawns", s->status.respawns);
 	add_u64(o, "failed_writers", s->status.failed);
+	json_object_object_add(o, "stopped_by_errors", stopped_json(r));
+	add_bool(o, "cut_off", r->cut_off);
 	add_u64(o, "oom_kills", s->status.oom_kills);
 	add_u64(o, "hogs_started", s->status.hogs);
 	add_u64(o, "hog_deaths", s->status.hog_deaths);
@@ -221,6 +242,8 @@ static json_object *verify_json(const struct report *r)
 	add_u64(o, "files_missing", v->files_missing);
 	add_u64(o, "files_unopenable", v->files_unopenable);
 	add_errno(o, "first_open_error", v->first_open_error);
+	add_errno(o, "dir_error", v->dir_error);
+	add_u64(o, "unreadable", v->unreadable);
 	add_u64(o, "files_direct", v->files_direct);
 	add_u64(o, "files_dropped_cache", v->files_dropped);
 	add_u64(o, "blocks", v->blocks);
@@ -232,6 +255,7 @@ static json_object *verify_json(const struct report *r)
 		add_u64(classes, verdict_class_name(c), v->counts[c]);
 	json_object_object_add(o, "classes", classes);
 	add_u64(o, "losses_total", v->blocks - v->counts[CLASS_OK] - v->counts[CLASS_IN_FLIGHT]);
+	add_bool(o, "reported_excused", report_error_fault(r) && !r->strict_errors);
 	json_object_object_add(o, "losses", losses_json(v));
 	return o;
 }
@@ -260,6 +284,8 @@ static json_object *writers_json(const struct ledger *l)
 		add_u64(o, "deaths", w->kills);
 		add_u64(o, "bytes", w->bytes);
 		add_errno(o, "error", w->error);
+		if (w->state == WRITER_FAILED)
+			add_seconds(o, "stopped_s", (uint64_t)w->stopped_ms * NSEC_PER_MSEC);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -316,6 +342,38 @@ static json_object *target_json(const struct report *r)
 	return o;
 }
 
+/* The faults the run switched on in its device, and what they excuse. */
+static json_object *device_fault_json(const struct report *r)
+{
+	json_object *o = json_object_new_object(), *a;
+
+	add_bool(o, "deliberate", report_device_fault(r));
+	add_bool(o, "reports_errors", report_error_fault(r));
+	add_errno(o, "log_error", r->faults_error);
+	if (!r->faults)
+		return o;
+	a = json_object_new_array();
+	for (unsigned i = 0; i < r->faults->n; i++) {
+		const struct device_fault_window *w = &r->faults->w[i];
+		json_object *j = json_object_new_object();
+		uint64_t t0 = r->write_start_boot_ns;
+
+		add_str(j, "kind", device_fault_name(w->kind));
+		/* Seconds since the write phase started; negative: switched on before it. */
+		json_object_object_add(j, "on_s",
+				       json_object_new_double(((double)w->on_ns - (double)t0) /
+							      1e9));
+		json_object_object_add(j, "off_s",
+				       w->off_ns == DEVICE_FAULT_STILL_ON ?
+					       NULL :
+					       json_object_new_double(
+						       ((double)w->off_ns - (double)t0) / 1e9));
+		json_object_array_add(a, j);
+	}
+	json_object_object_add(o, "windows", a);
+	return o;
+}
+
 static json_object *verdict_json(const struct report *r)
 {
 	json_object *a = json_object_new_array();
@@ -331,8 +389,29 @@ static json_object *verdict_json(const struct report *r)
 	return a;
 }
 
-static json_object *kernel_json(const struct kernel_watch *k)
+/* The filesystem under test complaining of itself, and whether the run's fault explains it. */
+static json_object *fs_trouble_json(const struct report *r)
 {
+	const struct kernel_fs_trouble *fs = &r->kernel_watch->fs;
+	json_object *o = json_object_new_object();
+
+	add_u64(o, "lines", fs->lines);
+	add_bool(o, "explained_by_fault", r->fs_failed && report_device_fault(r));
+	if (fs->lines) {
+		add_seconds(o, "first_s", fs->first_usec * NSEC_PER_USEC);
+		add_str(o, "first", fs->first);
+	}
+	add_bool(o, "shut_down", fs->shut_down);
+	if (fs->shut_down) {
+		add_seconds(o, "shut_down_s", fs->shut_down_usec * NSEC_PER_USEC);
+		add_str(o, "shut_down_line", fs->shut_down_line);
+	}
+	return o;
+}
+
+static json_object *kernel_json(const struct report *r)
+{
+	const struct kernel_watch *k = r->kernel_watch;
 	json_object *o = json_object_new_object(), *events = json_object_new_object();
 	json_object *first = json_object_new_object();
 
@@ -347,6 +426,7 @@ static json_object *kernel_json(const struct kernel_watch *k)
 	}
 	add_bool(o, "target_error", k->target_error);
 	add_bool(o, "failed", kernel_watch_failed(k));
+	json_object_object_add(o, "fs", fs_trouble_json(r));
 	for (unsigned e = 1; e < _KMSG_EVENT_MAX; e++) {
 		add_u64(events, kmsg_event_name(e), k->counts[e]);
 		if (k->counts[e])
@@ -472,10 +552,11 @@ static json_object *report_json(const struct report *r)
 	json_object_object_add(o, "verdicts", verdict_json(r));
 	add_bool(o, "interrupted", r->interrupted);
 	json_object_object_add(o, "target", target_json(r));
+	json_object_object_add(o, "device_fault", device_fault_json(r));
 	if (r->plan)
 		json_object_object_add(o, "plan", plan_json(r->plan));
 	if (r->supervisor)
-		json_object_object_add(o, "write_phase", write_phase_json(r->supervisor));
+		json_object_object_add(o, "write_phase", write_phase_json(r));
 	add_str(o, "cgroup_manager", r->cgroup_manager ? r->cgroup_manager : "none");
 	if (r->cgroup_manager) {
 		json_object_object_add(o, "cgroup", cgroup_json(r));
@@ -493,7 +574,7 @@ static json_object *report_json(const struct report *r)
 	}
 	json_object_object_add(o, "verify", verify_json(r));
 	if (r->kernel_watch)
-		json_object_object_add(o, "kernel", kernel_json(r->kernel_watch));
+		json_object_object_add(o, "kernel", kernel_json(r));
 	if (r->ledger) {
 		json_object_object_add(o, "writers", writers_json(r->ledger));
 		json_object_object_add(o, "files", files_json(r->ledger));

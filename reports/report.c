@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "report.h"
+#include "shared/macro.h"
 
 const char *target_hang_name(enum target_hang h)
 {
@@ -13,14 +14,75 @@ const char *target_hang_name(enum target_hang h)
 	}
 }
 
+bool report_device_fault(const struct report *r)
+{
+	return r->ledger && (r->ledger->hdr->flags & LEDGER_F_DEVICE_FAULT);
+}
+
+bool report_error_fault(const struct report *r)
+{
+	return r->ledger && (r->ledger->hdr->flags & LEDGER_F_ERROR_FAULT);
+}
+
+static void count_stop_error(struct report_stopped *st, int error)
+{
+	unsigned i;
+
+	for (i = 0; i < st->nerrors && st->errors[i].error != error; i++)
+		;
+	if (i == REPORT_STOP_ERRORS)
+		return;
+	st->errors[i].error = error;
+	st->errors[i].writers++;
+	st->nerrors = MAX(st->nerrors, i + 1);
+	/* Keep the most frequent first. */
+	for (; i > 0 && st->errors[i].writers > st->errors[i - 1].writers; i--) {
+		typeof(st->errors[0]) t = st->errors[i];
+
+		st->errors[i] = st->errors[i - 1];
+		st->errors[i - 1] = t;
+	}
+}
+
+void report_stopped_writers(const struct report *r, struct report_stopped *ret)
+{
+	*ret = (struct report_stopped){ .first_ns = UINT64_MAX };
+	for (uint32_t i = 0; r->ledger && i < r->ledger->hdr->nwriters; i++) {
+		const struct ledger_writer *w = &r->ledger->writers[i];
+		uint64_t at = (uint64_t)w->stopped_ms * NSEC_PER_MSEC;
+
+		if (w->state != WRITER_FAILED)
+			continue;
+		ret->writers++;
+		ret->first_ns = MIN(ret->first_ns, at);
+		ret->last_ns = MAX(ret->last_ns, at);
+		count_stop_error(ret, w->error);
+	}
+	if (!ret->writers)
+		ret->first_ns = 0;
+}
+
+/* The writers stopped on errors before the duration ran out. */
+static bool writers_stopped_early(const struct report *r)
+{
+	return r->supervisor && r->supervisor->reason == STOP_FINISHED &&
+	       r->supervisor->status.failed > 0;
+}
+
 void report_decide(struct report *r)
 {
+	const struct kernel_watch *kw = r->kernel_watch;
+
 	r->fail = r->verify && r->verify->failed;
 	r->hang = (r->supervisor && (r->supervisor->unreaped > 0 || r->supervisor->stalls > 0)) ||
 		  r->target_hung != TARGET_ANSWERED;
-	r->kernel = r->kernel_watch && kernel_watch_failed(r->kernel_watch);
+	/* A filesystem that gives up is the kernel's failure, unless the run broke its device. */
+	r->fs_failed = kw && kernel_watch_fs_failed(kw);
+	r->kernel = (kw && kernel_watch_failed(kw)) || (r->fs_failed && !report_device_fault(r));
+	/* A run the filesystem cut short did not fail to squeeze: it was stopped. */
+	r->cut_off = r->fs_failed || writers_stopped_early(r);
 	r->ineffective = r->plan && r->plan->expect_oom && r->supervisor &&
-			 r->supervisor->status.oom_kills == 0;
+			 r->supervisor->status.oom_kills == 0 && !r->cut_off;
 	/* The lowest non-zero code of those that apply wins; the report lists all. */
 	if (r->fail)
 		r->exit_code = EXIT_FAIL;

@@ -14,6 +14,7 @@
 
 #include "cgroups/events.h"
 #include "profiles/profile.h"
+#include "stress/device-faults.h"
 #include "stress/kernel-watch.h"
 #include "stress/ledger.h"
 #include "stress/supervisor.h"
@@ -71,6 +72,7 @@ struct report {
 	int syncfs_stuck_pid;			 /* the child left inside syncfs(), or 0 */
 	char run_id[32];
 	const char *run_dir;
+	bool strict_errors;	  /* -o strict-errors: lost-reported fails even when excused */
 	const char *target;	  /* --dir, or the scratch mountpoint */
 	const char *data_dir;	  /* target/poof-<id> */
 	const char *scratch_fs;	  /* NULL when --dir */
@@ -87,17 +89,46 @@ struct report {
 	unsigned ncontainers;
 	uint64_t started_ns; /* CLOCK_REALTIME */
 	uint64_t elapsed_ns;
+	/*
+	 * The fault log the run read (stress --fault-log), NULL without one;
+	 * what it meant for the verdict is in the ledger's flags.
+	 */
+	const struct device_faults *faults;
+	int faults_error;	      /* -errno: the fault log could not be read */
+	unsigned faults_error_line;   /* ... and its bad line, when malformed */
+	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
 	/* Filled by report_decide(). */
 	int exit_code;
 	bool fail, hang, kernel, ineffective;
+	bool fs_failed; /* the filesystem under test logged errors, aborted or shut down */
+	bool cut_off;	/* the writers were stopped by errors, or the filesystem gave up */
 };
+
+/* Did a fault the run switched on make its device fail (any fault)? */
+bool report_device_fault(const struct report *r);
+/* ... a fault that reports errors, so that it excuses lost-reported blocks? */
+bool report_error_fault(const struct report *r);
 
 /* Set exit_code and the failure flags from what the report holds. */
 void report_decide(struct report *r);
 const char *report_verdict_name(int exit_code);
 
 /* "found generation 4", "found zeros", ...: what stood where a lost block should be. */
-void report_describe_found(const struct verify_loss *l, char *buf, unsigned len);
+void report_describe_found(const struct report *r, const struct verify_loss *l, char *buf,
+			   unsigned len);
+
+/* The writers that were stopped by an error: how many, when, and with which errno. */
+#define REPORT_STOP_ERRORS 4
+struct report_stopped {
+	uint32_t writers;
+	uint64_t first_ns, last_ns; /* since the write phase started */
+	struct {
+		int error; /* -errno */
+		uint32_t writers;
+	} errors[REPORT_STOP_ERRORS]; /* the most frequent first; others are not listed */
+	unsigned nerrors;
+};
+void report_stopped_writers(const struct report *r, struct report_stopped *ret);
 
 int report_json_write(const struct report *r, const char *path);
 void report_summary_print(const struct report *r, FILE *out);

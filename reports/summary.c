@@ -9,7 +9,14 @@
 
 #define SUMMARY_LOSSES 5
 
-void report_describe_found(const struct verify_loss *l, char *buf, unsigned len)
+/* The filesystem under test shut down: why a read of it failed. */
+static bool fs_shut_down(const struct report *r)
+{
+	return r->kernel_watch && r->kernel_watch->fs.shut_down;
+}
+
+void report_describe_found(const struct report *r, const struct verify_loss *l, char *buf,
+			   unsigned len)
 {
 	const struct block_found *f = &l->found;
 
@@ -41,7 +48,8 @@ void report_describe_found(const struct verify_loss *l, char *buf, unsigned len)
 		snprintf(buf, len, "found the file missing");
 		return;
 	case FOUND_UNREADABLE:
-		snprintf(buf, len, "found it unreadable (%s)",
+		snprintf(buf, len, "found it unreadable%s (%s)",
+			 fs_shut_down(r) ? ": filesystem shut down" : "",
 			 f->error ? strerrorname_np(-f->error) : "an error");
 		return;
 	}
@@ -56,8 +64,9 @@ static void print_classes(const struct verify_result *v, FILE *out)
 			c + 1 < _CLASS_MAX ? "," : "\n");
 }
 
-static void print_losses(const struct verify_result *v, FILE *out)
+static void print_losses(const struct report *r, FILE *out)
 {
+	const struct verify_result *v = r->verify;
 	unsigned n = MIN(v->nlosses, (unsigned)SUMMARY_LOSSES);
 	uint64_t total = v->blocks - v->counts[CLASS_OK] - v->counts[CLASS_IN_FLIGHT];
 
@@ -68,7 +77,7 @@ static void print_losses(const struct verify_result *v, FILE *out)
 		const struct verify_loss *l = &v->losses[i];
 		char found[128];
 
-		report_describe_found(l, found, sizeof(found));
+		report_describe_found(r, l, found, sizeof(found));
 		fprintf(out, "    %s block %llu (offset %llu): %s, expected generation %u, %s\n",
 			l->file, (unsigned long long)l->index, (unsigned long long)l->offset,
 			verdict_class_name(l->cls), l->expected_gen, found);
@@ -118,6 +127,46 @@ static void print_snapshots(const char *what, uint32_t count, const struct write
 	}
 }
 
+/* What an errno that stopped writers says about the filesystem. */
+static const char *stop_error_meaning(int error)
+{
+	switch (-error) {
+	case EROFS:
+		return " (the filesystem went read-only)";
+	case EIO:
+		return " (the device or the filesystem failed)";
+	case ENOSPC:
+		return " (the filesystem is full)";
+	default:
+		return "";
+	}
+}
+
+/* "4 of 4 writers stopped by errors at 2.1s of 20s: EROFS 4 (the filesystem went read-only)". */
+static void print_stopped_writers(const struct report *r, FILE *out)
+{
+	struct report_stopped st;
+	char first[32], last[32], dur[32];
+
+	report_stopped_writers(r, &st);
+	if (!st.writers)
+		return;
+	format_duration(st.first_ns, first, sizeof(first));
+	format_duration(st.last_ns, last, sizeof(last));
+	format_duration(r->plan ? r->plan->duration_ns : 0, dur, sizeof(dur));
+	fprintf(out, "  %u of %u writer%s stopped by errors ", st.writers, r->ledger->hdr->nwriters,
+		r->ledger->hdr->nwriters == 1 ? "" : "s");
+	if (st.first_ns / NSEC_PER_MSEC / 100 == st.last_ns / NSEC_PER_MSEC / 100)
+		fprintf(out, "at %s", first);
+	else
+		fprintf(out, "from %s to %s", first, last);
+	fprintf(out, " of the %s run:", dur);
+	for (unsigned i = 0; i < st.nerrors; i++)
+		fprintf(out, "%s %s %u%s", i ? "," : "", strerrorname_np(-st.errors[i].error),
+			st.errors[i].writers, stop_error_meaning(st.errors[i].error));
+	fprintf(out, "\n");
+}
+
 static void print_write_phase(const struct report *r, FILE *out)
 {
 	const struct supervisor_status *st = &r->supervisor->status;
@@ -127,11 +176,10 @@ static void print_write_phase(const struct report *r, FILE *out)
 		format_duration(st->elapsed_ns, dur, sizeof(dur)));
 	if (st->deaths)
 		fprintf(out, "; %u writer deaths, all respawned", st->deaths);
-	if (st->failed)
-		fprintf(out, "; %u writers stopped by errors", st->failed);
 	if (r->supervisor->unreaped)
 		fprintf(out, "; %u writers could not be killed", r->supervisor->unreaped);
 	fprintf(out, "\n");
+	print_stopped_writers(r, out);
 	print_snapshots("stalled", r->supervisor->stalls, r->supervisor->stalled,
 			r->supervisor->nstalled, out);
 	print_snapshots("unkillable", r->supervisor->unreaped, r->supervisor->unkillable,
@@ -159,6 +207,42 @@ static void print_syncfs(const struct report *r, FILE *out)
 			strerrorname_np(-s));
 }
 
+/* The name of the fault that excuses reported losses, when the run's fault log is at hand. */
+static const char *error_fault_name(const struct report *r)
+{
+	const struct device_fault_window *w = r->faults ? device_faults_during(r->faults, 0,
+									       UINT64_MAX, true) :
+							  NULL;
+
+	return w ? device_fault_name(w->kind) : "a fault that fails writes";
+}
+
+/* Why lost-reported blocks pass or fail this run (SPEC section 4). */
+static void print_reported_excuse(const struct report *r, FILE *out)
+{
+	unsigned long long n = r->verify->counts[CLASS_LOST_REPORTED];
+
+	if (!n)
+		return;
+	if (!report_error_fault(r))
+		fprintf(out,
+			"  lost-reported %llu: not excused: no device fault of this run explains "
+			"the errors (only poof vm --fault error-writes does); an allocation "
+			"failure, an injected error or a device failing by itself must not lose "
+			"acknowledged writes\n",
+			n);
+	else if (r->strict_errors)
+		fprintf(out,
+			"  lost-reported %llu: failed by strict-errors, although the run's own "
+			"device fault (%s) explains them\n",
+			n, error_fault_name(r));
+	else
+		fprintf(out,
+			"  lost-reported %llu: excused: the run's own device fault (%s) explains "
+			"them; -o strict-errors=yes fails them\n",
+			n, error_fault_name(r));
+}
+
 static void print_verify(const struct report *r, FILE *out)
 {
 	const struct verify_result *v = r->verify;
@@ -180,18 +264,56 @@ static void print_verify(const struct report *r, FILE *out)
 		format_duration(v->elapsed_ns, dur, sizeof(dur)), method_text(v));
 	if (v->files_missing)
 		fprintf(out, "  %u of %u files are missing\n", v->files_missing, v->files);
-	if (v->files_unopenable)
-		fprintf(out,
-			"  %u of %u files could not be opened (%s, %s): the filesystem's metadata "
-			"for them is damaged\n",
+	if (v->dir_error)
+		fprintf(out, "  the data directory could not be opened (%s)%s\n",
+			strerrorname_np(-v->dir_error),
+			fs_shut_down(r) ? ": the filesystem shut down" : "");
+	else if (v->files_unopenable)
+		fprintf(out, "  %u of %u files could not be opened (%s, %s): %s\n",
 			v->files_unopenable, v->files, strerrorname_np(-v->first_open_error),
-			strerror(-v->first_open_error));
+			strerror(-v->first_open_error),
+			fs_shut_down(r) ? "the filesystem shut down" :
+					  "the filesystem's metadata for them is damaged");
+	if (v->unreadable)
+		fprintf(out, "  %llu blocks could not be read back%s\n",
+			(unsigned long long)v->unreadable,
+			fs_shut_down(r) ? ": the filesystem shut down" : "");
 	print_classes(v, out);
-	print_losses(v, out);
+	print_reported_excuse(r, out);
+	print_losses(r, out);
 }
 
-static void print_kernel(const struct kernel_watch *k, FILE *out)
+static double usec_s(uint64_t usec)
 {
+	return (double)usec / 1e6;
+}
+
+/* The filesystem under test complaining of itself: KERNEL, unless the run broke its device. */
+static void print_fs_trouble(const struct report *r, FILE *out)
+{
+	const struct kernel_watch *k = r->kernel_watch;
+	const struct kernel_fs_trouble *fs = &k->fs;
+	const char *dev = k->device[0] ? k->device : "an unknown device";
+
+	if (!r->fs_failed)
+		return;
+	if (report_device_fault(r))
+		fprintf(out,
+			"  the filesystem under test (on %s) logged errors from %.1fs, explained by "
+			"the run's own device fault; first: %s\n",
+			dev, usec_s(fs->first_usec), fs->first);
+	else
+		fprintf(out, "  KERNEL: the filesystem under test (on %s) gave up at %.1fs: %s\n",
+			dev, usec_s(fs->first_usec), fs->first);
+	if (fs->shut_down && !streq(fs->shut_down_line, fs->first))
+		fprintf(out, "    and stopped at %.1fs: %s\n", usec_s(fs->shut_down_usec),
+			fs->shut_down_line);
+}
+
+static void print_kernel(const struct report *r, FILE *out)
+{
+	const struct kernel_watch *k = r->kernel_watch;
+
 	if (k->open_error) {
 		fprintf(out, "  kernel log: not watched (%s)\n", strerror(-k->open_error));
 		return;
@@ -207,6 +329,7 @@ static void print_kernel(const struct kernel_watch *k, FILE *out)
 	if (k->target_error)
 		fprintf(out, "  kernel: I/O errors were logged for %s: losses count as reported\n",
 			k->device[0] ? k->device : "a device (the target's is unknown)");
+	print_fs_trouble(r, out);
 	if (k->taint_known && k->taint_after != k->taint_before)
 		fprintf(out, "  kernel: taint changed from %llu to %llu%s\n",
 			(unsigned long long)k->taint_before, (unsigned long long)k->taint_after,
@@ -214,6 +337,27 @@ static void print_kernel(const struct kernel_watch *k, FILE *out)
 	if (k->reader.lost)
 		fprintf(out, "  kernel: %llu log records were overwritten before poof read them\n",
 			(unsigned long long)k->reader.lost);
+}
+
+/* An expected OOM kill that never came because the run was stopped first. */
+static void print_cut_off(const struct report *r, FILE *out)
+{
+	struct report_stopped st;
+	char at[32];
+
+	if (!r->cut_off || !r->plan->expect_oom || r->supervisor->status.oom_kills)
+		return;
+	report_stopped_writers(r, &st);
+	if (r->fs_failed)
+		snprintf(at, sizeof(at), "%.1fs", usec_s(r->kernel_watch->fs.first_usec));
+	else
+		format_duration(st.first_ns, at, sizeof(at));
+	fprintf(out,
+		"  no OOM kill: %s at %s, before the squeeze reached the OOM killer (not "
+		"INEFFECTIVE: the run was cut short)\n",
+		r->fs_failed ? "the filesystem under test gave up" :
+			       "the writers were stopped by errors",
+		at);
 }
 
 static void print_containers(const struct report *r, FILE *out)
@@ -227,6 +371,7 @@ static void print_containers(const struct report *r, FILE *out)
 		fprintf(out, "%s %s %llu", i ? "," : ":", r->containers[i].name,
 			(unsigned long long)r->containers[i].events.oom_kill);
 	fprintf(out, "%s\n", r->ncontainers > 4 ? ", ..." : "");
+	print_cut_off(r, out);
 	if (!r->ineffective)
 		return;
 	fprintf(out, "  INEFFECTIVE: the profile expects OOM kills and none happened:");
@@ -242,11 +387,34 @@ static void print_containers(const struct report *r, FILE *out)
 	fprintf(out, " or raise its hogs' size\n");
 }
 
+/* ", also KERNEL": the verdicts that apply besides the one that set the exit code. */
+static void print_also(const struct report *r, FILE *out)
+{
+	const struct {
+		bool on;
+		int code;
+	} v[] = {
+		{ r->fail, EXIT_FAIL },
+		{ r->hang, EXIT_HANG },
+		{ r->kernel, EXIT_KERNEL },
+		{ r->ineffective, EXIT_INEFFECTIVE },
+	};
+	bool first = true;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(v); i++) {
+		if (!v[i].on || v[i].code == r->exit_code)
+			continue;
+		fprintf(out, "%s%s", first ? ", also " : " and ", report_verdict_name(v[i].code));
+		first = false;
+	}
+}
+
 void report_summary_print(const struct report *r, FILE *out)
 {
-	fprintf(out, "\npoof %s %s: %s (exit %d)%s\n", r->command, r->run_id,
-		report_verdict_name(r->exit_code), r->exit_code,
-		r->interrupted ? ", interrupted" : "");
+	fprintf(out, "\npoof %s %s: %s (exit %d)", r->command, r->run_id,
+		report_verdict_name(r->exit_code), r->exit_code);
+	print_also(r, out);
+	fprintf(out, "%s\n", r->interrupted ? ", interrupted" : "");
 	if (r->supervisor) {
 		print_write_phase(r, out);
 		print_containers(r, out);
@@ -254,7 +422,7 @@ void report_summary_print(const struct report *r, FILE *out)
 	print_syncfs(r, out);
 	print_verify(r, out);
 	if (r->kernel_watch)
-		print_kernel(r->kernel_watch, out);
+		print_kernel(r, out);
 	if (r->unsealed_ledger)
 		fprintf(out, "  the run was interrupted before its ledger was sealed: "
 			     "verified from ledger.live\n");

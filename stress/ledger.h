@@ -58,6 +58,10 @@ enum ledger_state {
 
 enum ledger_flags {
 	LEDGER_F_SCRATCH = 1u << 0, /* data lives on a scratch image poof made */
+	/* A fault the run switched on made the target's device fail (stress/device-faults.h). */
+	LEDGER_F_DEVICE_FAULT = 1u << 1,
+	/* ... a fault that reports errors: it explains lost-reported blocks. */
+	LEDGER_F_ERROR_FAULT = 1u << 2,
 };
 
 struct ledger_header {
@@ -104,10 +108,10 @@ struct ledger_writer {
 	int32_t error;	      /* -errno that stopped the writer, 0 if none */
 	uint32_t first_file;  /* index of its first file in files[] */
 	uint32_t nfiles;
-	uint32_t group;	    /* index of its writer group in the plan */
-	uint32_t container; /* index of its run container, CONTAINER_NONE outside */
-	uint32_t reserved;
-	uint64_t bytes; /* bytes acknowledged */
+	uint32_t group;	     /* index of its writer group in the plan */
+	uint32_t container;  /* index of its run container, CONTAINER_NONE outside */
+	uint32_t stopped_ms; /* WRITER_FAILED: when, in ms since the write phase started */
+	uint64_t bytes;	     /* bytes acknowledged */
 };
 
 struct ledger_file {

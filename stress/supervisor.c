@@ -346,7 +346,11 @@ static int on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int st
 	lw->last_status = status;
 	if (WIFEXITED(status)) {
 		lw->state = WEXITSTATUS(status) == WRITER_EXIT_DONE ? WRITER_DONE : WRITER_FAILED;
-		s->res.status.failed += lw->state == WRITER_FAILED;
+		if (lw->state == WRITER_FAILED) {
+			lw->stopped_ms = (uint32_t)((now_monotonic_ns() - s->start_ns) /
+						    NSEC_PER_MSEC);
+			s->res.status.failed++;
+		}
 		return 0;
 	}
 	if (s->stopping) {

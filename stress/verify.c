@@ -50,7 +50,12 @@ const char *found_kind_name(enum found_kind k)
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "unknown";
 }
 
-bool verdict_class_is_failure(enum verdict_class c, bool strict_errors)
+bool verify_reported_excused(const struct verify_options *opt)
+{
+	return opt->error_fault && !opt->strict_errors;
+}
+
+bool verdict_class_is_failure(enum verdict_class c, bool reported_excused)
 {
 	switch (c) {
 	case CLASS_LOST_SILENT:
@@ -60,7 +65,7 @@ bool verdict_class_is_failure(enum verdict_class c, bool strict_errors)
 	case CLASS_CORRUPT:
 		return true;
 	case CLASS_LOST_REPORTED:
-		return strict_errors;
+		return !reported_excused;
 	default:
 		return false;
 	}
@@ -258,9 +263,10 @@ static int judge(struct vfile *v, uint32_t index, const struct block_found *f, c
 	if (cls == CLASS_UNWRITTEN)
 		return 0;
 	v->res->blocks++;
+	v->res->unreadable += f->kind == FOUND_UNREADABLE;
 	if (cls == CLASS_OK || cls == CLASS_IN_FLIGHT)
 		return 0;
-	if (verdict_class_is_failure(cls, v->opt->strict_errors))
+	if (verdict_class_is_failure(cls, verify_reported_excused(v->opt)))
 		v->res->failed = true;
 	return record_loss(v, index, cls, &e, f, buf);
 }
@@ -456,6 +462,8 @@ static int verify_file(struct vfile *v, int dirfd, uint8_t *buf, struct prefetch
 	int r;
 
 	verify_file_name(v->lf->writer_id, v->lf->file_id, v->name, sizeof(v->name));
+	if (v->res->dir_error)
+		return verify_unopenable(v, v->res->dir_error);
 	r = open_from_media(v, dirfd);
 	if (r == -ENOENT)
 		return verify_missing(v);
@@ -597,11 +605,15 @@ int verify_run(const struct ledger *l, const char *data_dir, const struct verify
 
 	memset(ret, 0, sizeof(*ret));
 	r = fs_check_writeback(data_dir);
-	if (r < 0)
+	if (r >= 0) {
+		dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		r = dirfd < 0 ? -errno : 0;
+	}
+	/* A filesystem that shut down answers EIO even for its directories. */
+	if (media_error(r))
+		ret->dir_error = r;
+	else if (r < 0)
 		return r;
-	dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return -errno;
 	r = reader_start(opt->io_timeout_ns, &rd);
 	if (r < 0)
 		return r;

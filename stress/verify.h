@@ -57,7 +57,12 @@ struct block_found {
 /* Pure: the class of one block. */
 enum verdict_class verify_classify(const struct block_expect *e, const struct block_found *f);
 
-bool verdict_class_is_failure(enum verdict_class c, bool strict_errors);
+/*
+ * Does a block of this class fail the run? lost-reported does unless
+ * reported_excused: a device fault the run switched on explains the errors
+ * and strict-errors is off (verify_reported_excused).
+ */
+bool verdict_class_is_failure(enum verdict_class c, bool reported_excused);
 const char *verdict_class_name(enum verdict_class c);
 const char *found_kind_name(enum found_kind k);
 
@@ -80,10 +85,11 @@ struct verify_loss {
 
 struct verify_options {
 	bool strict_errors;
-	unsigned max_losses;	/* losses kept in detail; all are counted */
-	bool remounted;		/* caller remounted the filesystem before verifying */
-	int syncfs_result;	/* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
-	bool kernel_reported;	/* the kernel logged an I/O error for the target */
+	bool error_fault;     /* a device fault the run switched on reports errors (error-writes) */
+	unsigned max_losses;  /* losses kept in detail; all are counted */
+	bool remounted;	      /* caller remounted the filesystem before verifying */
+	int syncfs_result;    /* poof's final syncfs(): 0, -errno, or LEDGER_SYNCFS_NOT_RUN */
+	bool kernel_reported; /* the kernel logged an I/O error for the target */
 	uint64_t io_timeout_ns; /* a read taking longer fails the run with -ETIMEDOUT; 0: none */
 	/* Asked between chunks: true stops verification with -ECANCELED. May be NULL. */
 	bool (*stop_requested)(void *userdata);
@@ -99,18 +105,25 @@ struct verify_result {
 	uint32_t files_missing;
 	uint32_t files_unopenable; /* the filesystem refused to open them (EUCLEAN, EIO, ...) */
 	int first_open_error;	   /* -errno of the first of them */
+	int dir_error;		   /* -errno: the data directory itself could not be opened */
+	uint64_t unreadable;	   /* judged blocks the media could not give back */
 	uint32_t files_direct;	   /* read with O_DIRECT */
 	uint32_t files_dropped;	   /* O_DIRECT refused; cache dropped first */
 	enum read_method method;   /* the weakest method any file needed */
 	struct verify_loss *losses;
 	unsigned nlosses;
-	bool failed; /* any failing class, per strict_errors */
+	bool failed; /* any failing class, per verify_reported_excused() */
 };
+
+/* Do lost-reported blocks pass? Only under the run's own error fault, without strict-errors. */
+bool verify_reported_excused(const struct verify_options *opt);
 
 /*
  * Verify every file of the ledger under data_dir. Returns 0 when it could
  * judge every block (the verdict is in *ret), -errno when it could not run
- * at all (e.g. data_dir is on tmpfs: -EMEDIUMTYPE), -ETIMEDOUT when a read
+ * at all (e.g. data_dir is on tmpfs: -EMEDIUMTYPE). A filesystem that
+ * answers EIO (an XFS that shut down) still gets a verdict: its blocks are
+ * judged unreadable, the directory's too. -ETIMEDOUT when a read
  * took longer than opt->io_timeout_ns (the device stopped answering; its
  * reader thread is left behind, stuck in the kernel), -ECANCELED when
  * opt->stop_requested said so.

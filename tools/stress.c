@@ -21,6 +21,7 @@
 #include "cgroups/systemd.h"
 #include "cgroups/version.h"
 #include "stress/containers.h"
+#include "stress/device-faults.h"
 #include "stress/flush.h"
 #include "stress/kernel-watch.h"
 #include "stress/ledger.h"
@@ -38,6 +39,7 @@ struct stress_args {
 	const char *dir;
 	const char *run_dir;
 	const char *json;
+	const char *fault_log; /* --fault-log: the faults a harness switched on (poof vm) */
 	const char *overrides[MAX_OVERRIDES];
 	unsigned noverrides;
 	bool quiet;
@@ -56,6 +58,8 @@ struct stress_run {
 	uint64_t seed;
 	uint64_t started_ns;
 	uint64_t started_mono;
+	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME, the clock of the fault log */
+	struct device_faults faults;
 	struct ledger *ledger;
 	struct supervisor_result sup;
 	struct kernel_watch kernel;
@@ -77,7 +81,7 @@ static void stress_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: poof stress [--profile NAME|FILE] [--dir DIR] [--run-dir DIR]\n"
-		"                   [-o KEY=VALUE]... [--json FILE] [-q] [-v]\n\n"
+		"                   [-o KEY=VALUE]... [--json FILE] [--fault-log FILE] [-q] [-v]\n\n"
 		"Run writers, kill them, verify every block they were told was written.\n"
 		"Without --dir, the target is a scratch filesystem poof makes (root needed).\n"
 		"Default profile: " DEFAULT_PROFILE ". See poof-stress(1), poof-profile(5).\n");
@@ -89,6 +93,7 @@ static int parse_args(int argc, char **argv, struct stress_args *a)
 						 { "dir", required_argument, NULL, 'd' },
 						 { "run-dir", required_argument, NULL, 'R' },
 						 { "json", required_argument, NULL, 'j' },
+						 { "fault-log", required_argument, NULL, 'F' },
 						 { "quiet", no_argument, NULL, 'q' },
 						 { "verbose", no_argument, NULL, 'v' },
 						 { "help", no_argument, NULL, 'h' },
@@ -110,6 +115,9 @@ static int parse_args(int argc, char **argv, struct stress_args *a)
 			break;
 		case 'j':
 			a->json = optarg;
+			break;
+		case 'F':
+			a->fault_log = optarg;
 			break;
 		case 'o':
 			if (a->noverrides >= MAX_OVERRIDES) {
@@ -259,6 +267,22 @@ static int check_cgroups(struct stress_run *run)
 	return 0;
 }
 
+/* --fault-log FILE: readable and well-formed now; the harness appends to it during the run. */
+static int check_fault_log(const char *path)
+{
+	struct device_faults f;
+	unsigned line;
+	int r = device_faults_read(path, &f, &line);
+
+	if (r == -EINVAL && line)
+		log_error("--fault-log %s, line %u: expected \"SECONDS on|off KIND\" with KIND "
+			  "drop-writes, error-writes or suspend, in time order",
+			  path, line);
+	else if (r < 0)
+		log_error("--fault-log %s: %s", path, strerror(-r));
+	return r;
+}
+
 /* Everything that can be checked is checked before anything is created. */
 static int check_environment(struct stress_run *run)
 {
@@ -270,6 +294,8 @@ static int check_environment(struct stress_run *run)
 		if (r < 0)
 			return EXIT_USAGE;
 	}
+	if (run->args.fault_log && check_fault_log(run->args.fault_log) < 0)
+		return EXIT_USAGE;
 	r = check_cgroups(run);
 	if (r != 0)
 		return r;
@@ -558,6 +584,7 @@ static int write_phase(struct stress_run *run)
 	int r;
 
 	start_kernel_watch(run);
+	run->write_start_boot_ns = now_boottime_ns();
 	log_notice("run %s: profile %s, %u writers, target %s", run->rd.id, run->plan.profile,
 		   run->ledger->hdr->nwriters, run->data_dir);
 	r = supervisor_run(&cfg, &run->sup);
@@ -586,6 +613,39 @@ static void target_hung(struct stress_run *run, enum target_hang during)
 		  during == TARGET_HUNG_SYNCFS ? "skipped" : "stopped", run->rd.path);
 }
 
+/*
+ * The faults the harness switched on in the target's device while the run
+ * wrote and flushed: only these excuse what the device did (SPEC section 4).
+ * A fault log that cannot be read excuses nothing.
+ */
+static void note_device_faults(struct stress_run *run)
+{
+	struct ledger_header *h = run->ledger->hdr;
+	uint64_t now = now_boottime_ns();
+	const struct device_fault_window *any, *errors;
+	int r;
+
+	if (!run->args.fault_log)
+		return;
+	r = device_faults_read(run->args.fault_log, &run->faults, &run->report.faults_error_line);
+	if (r < 0) {
+		run->report.faults_error = r;
+		log_warn("cannot read the fault log %s (%s%s): no device fault excuses anything",
+			 run->args.fault_log, strerror(-r),
+			 run->report.faults_error_line ? ", a malformed line" : "");
+		return;
+	}
+	run->report.faults = &run->faults;
+	any = device_faults_during(&run->faults, run->write_start_boot_ns, now, false);
+	errors = device_faults_during(&run->faults, run->write_start_boot_ns, now, true);
+	if (any)
+		h->flags |= LEDGER_F_DEVICE_FAULT;
+	if (errors)
+		h->flags |= LEDGER_F_ERROR_FAULT;
+	if (any)
+		log_info("device fault %s was on during the run", device_fault_name(any->kind));
+}
+
 static void flush_and_seal(struct stress_run *run)
 {
 	struct ledger_header *h = run->ledger->hdr;
@@ -602,6 +662,7 @@ static void flush_and_seal(struct stress_run *run)
 		h->syncfs_result = r;
 	}
 	h->interrupted = run->sup.reason == STOP_SIGNAL;
+	note_device_faults(run);
 	ledger_header_changed(run->ledger);
 	r = ledger_seal(run->ledger, run->rd.fd);
 	if (r < 0)
@@ -654,6 +715,7 @@ static void verify_phase(struct stress_run *run)
 {
 	struct verify_options opt = {
 		.strict_errors = run->plan.strict_errors,
+		.error_fault = run->ledger->hdr->flags & LEDGER_F_ERROR_FAULT,
 		.max_losses = run->plan.report_losses,
 		.syncfs_result = run->ledger->hdr->syncfs_result,
 	};
@@ -872,6 +934,8 @@ static void fill_report(struct stress_run *run)
 	rep->kernel_watch = &run->kernel;
 	snprintf(rep->run_id, sizeof(rep->run_id), "%s", run->rd.id);
 	rep->run_dir = run->rd.path;
+	rep->strict_errors = run->plan.strict_errors;
+	rep->write_start_boot_ns = run->write_start_boot_ns;
 	rep->target = run->target;
 	rep->data_dir = run->data_dir;
 	rep->scratch_fs = run->have_scratch ? scratch_fs_name(run->scratch.fs) : NULL;

@@ -186,6 +186,7 @@ static int verify_session_run(struct verify_session *s)
 {
 	struct verify_options opt = {
 		.strict_errors = s->args.strict_errors,
+		.error_fault = s->ledger->hdr->flags & LEDGER_F_ERROR_FAULT,
 		.max_losses = (unsigned)s->args.report_losses,
 		.syncfs_result = s->ledger->hdr->syncfs_result,
 		.remounted = s->have_scratch,
@@ -225,6 +226,7 @@ static void verify_report(struct verify_session *s, uint64_t started, uint64_t m
 	snprintf(rep->run_id, sizeof(rep->run_id), "%016llx",
 		 (unsigned long long)s->ledger->hdr->run_id);
 	rep->run_dir = s->rd.path;
+	rep->strict_errors = s->args.strict_errors;
 	rep->target = s->have_scratch ? s->scratch.mountpoint : s->ledger->hdr->data_dir;
 	rep->data_dir = s->ledger->hdr->data_dir;
 	rep->scratch_fs = s->have_scratch ? s->ledger->hdr->scratch_fs : NULL;

@@ -28,6 +28,8 @@
 #define QEMU_BINARY "qemu-system-x86_64"
 #define GUEST_TARGET "/mnt/target"
 #define GUEST_OUT "/results/out"
+/* The guest's init logs every switch of --fault here; the guest poof reads it. */
+#define GUEST_FAULT_LOG "/run/poof-vm-faults"
 #define XFER_SIZE (1ULL << 30) /* sparse: costs what the guest writes */
 #define KVM_PROBE_TIMEOUT_NS (3 * NSEC_PER_SEC)
 #define BOOT_TIMEOUT_NS (120 * NSEC_PER_SEC)
@@ -319,6 +321,11 @@ static int rewrite_guest_args(struct vm_args *a)
 		a->rewritten[n++] = "--dir";
 		a->rewritten[n++] = GUEST_TARGET;
 	}
+	/* Only a fault poof vm switched on may excuse what the device did. */
+	if (streq(a->guest_argv[0], "stress") && !streq(a->fault, "none")) {
+		a->rewritten[n++] = "--fault-log";
+		a->rewritten[n++] = GUEST_FAULT_LOG;
+	}
 	a->nrewritten = n;
 	return 0;
 }
@@ -518,7 +525,8 @@ static char *make_config(const struct vm_run *run)
 	fprintf(f,
 		"POOF_VM_FS=%s\nPOOF_VM_FAULT=%s\nPOOF_VM_FAULT_FEATURE=%s\n"
 		"POOF_VM_FAULT_AFTER=%.3f\nPOOF_VM_FAULT_FOR=%.3f\n"
-		"POOF_VM_HANG_TEST=%d\nPOOF_VM_HOOK=%s\nPOOF_VM_INIT=%s\nset --",
+		"POOF_VM_HANG_TEST=%d\nPOOF_VM_HOOK=%s\nPOOF_VM_INIT=%s\n"
+		"POOF_VM_FAULT_LOG=" GUEST_FAULT_LOG "\nset --",
 		a->fs, a->fault, fault_feature(a->fault), (double)a->fault_after_ns / 1e9,
 		(double)a->fault_for_ns / 1e9, a->hang_test, hook, a->init);
 	for (int i = 0; i < a->nrewritten; i++) {

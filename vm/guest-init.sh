@@ -64,6 +64,7 @@ finish() {
 	# Results out, then power off: the host reads /dev/vdb after QEMU exits.
 	dmesg >/results/dmesg.txt 2>&1
 	cp /proc/cmdline /results/cmdline.txt 2>/dev/null
+	cp "$POOF_VM_FAULT_LOG" /results/faults.txt 2>/dev/null
 	[ -d /var/tmp/poof ] && cp -a /var/tmp/poof /results/run 2>/dev/null
 	sync
 	if tar -cf /dev/vdb -C /results . 2>/results/tar.err; then
@@ -208,6 +209,13 @@ if [ $stage = initramfs ]; then
 		fail "cannot enable memory and pids in /sys/fs/cgroup/cgroup.subtree_control"
 fi
 
+# Every switch of the fault goes into the fault log the guest poof reads
+# (--fault-log): "UPTIME on|off KIND". Only a fault logged there may excuse
+# what the device did; a hook that switches dm-flakey itself logs nothing.
+fault_log() {
+	echo "$(cut -d' ' -f1 /proc/uptime) $1 $POOF_VM_FAULT" >>"$POOF_VM_FAULT_LOG"
+}
+
 # A fault switched on before poof starts lasts from its first write; one with
 # --fault-after (and every suspend) is switched on that long after poof starts.
 # Before poof starts (`fault_on before`) the filesystem is flushed first; mid-run
@@ -225,6 +233,7 @@ fault_on() {
 				"0 $sectors flakey /dev/vda 0 0 3600 1 $POOF_VM_FAULT_FEATURE" &&
 			dmsetup resume poof-flakey ;;
 	esac || return 1
+	fault_log on
 	say "fault $POOF_VM_FAULT on at $(cut -d' ' -f1 /proc/uptime)s: $(dmsetup table poof-flakey)"
 }
 
@@ -236,6 +245,7 @@ fault_off() {
 			dmsetup load poof-flakey --table "0 $sectors flakey /dev/vda 0 1 0" &&
 			dmsetup resume poof-flakey ;;
 	esac || return 1
+	fault_log off
 	say "fault $POOF_VM_FAULT off at $(cut -d' ' -f1 /proc/uptime)s"
 }
 
@@ -247,6 +257,7 @@ fault_window() {
 }
 
 fault_pid=
+[ "$POOF_VM_FAULT" != none ] && : >"$POOF_VM_FAULT_LOG"
 if [ "$POOF_VM_FAULT" != none ] && [ "$POOF_VM_FAULT" != suspend ] &&
 	[ "$POOF_VM_FAULT_AFTER" = 0.000 ]; then
 	# From here on every write to the scratch disk is dropped or fails.

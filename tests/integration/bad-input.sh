@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Bad input is refused before anything is created: an unknown key, a bad
-# size, a bad fsync policy, an unknown profile and a profile file with an
-# error at a known line each exit 64 with a message naming the key (and the
+# size, a bad fsync policy, an unknown profile, a profile file with an
+# error at a known line and a malformed or missing fault log each exit 64 with a message naming the key (and the
 # file and line), create no run directory and leave nothing in the --dir
 # target. A --dir on tmpfs (no writeback: nothing to lose, nothing to
 # verify) exits 69 with "tmpfs" and the fix in the message, also before
@@ -66,6 +66,13 @@ frobnicate = 3
 INI
 refused 64 "$WORK/unknown.ini:3" --profile "$WORK/unknown.ini" --dir "$target"
 assert_contains "unknown.ini: key" frobnicate "$WORK/err-$n"
+
+# A fault log that is not one (its line named), or that does not exist.
+printf '1.5 on error-writes\n2.5 off flip-bits\n' >"$WORK/faults"
+refused 64 "--fault-log $WORK/faults, line 2" --profile smoke --dir "$target" \
+	--fault-log "$WORK/faults"
+assert_contains "fault log: what is accepted" "drop-writes, error-writes or suspend" "$WORK/err-$n"
+refused 64 "$WORK/no-faults" --profile smoke --dir "$target" --fault-log "$WORK/no-faults"
 
 # A --run-dir that already exists, or whose parent does not: the user's to fix.
 mkdir "$WORK/run-exists"

@@ -97,16 +97,28 @@ static void test_table(void **state)
 static void test_failure_classes(void **state)
 {
 	(void)state;
-	assert_false(verdict_class_is_failure(CLASS_OK, true));
-	assert_false(verdict_class_is_failure(CLASS_IN_FLIGHT, true));
-	assert_true(verdict_class_is_failure(CLASS_LOST_SILENT, false));
-	assert_true(verdict_class_is_failure(CLASS_LOST_DURABLE, false));
-	assert_false(verdict_class_is_failure(CLASS_LOST_REPORTED, false));
-	assert_true(verdict_class_is_failure(CLASS_LOST_REPORTED, true));
-	assert_true(verdict_class_is_failure(CLASS_TORN, false));
-	assert_true(verdict_class_is_failure(CLASS_MISDIRECTED, false));
-	assert_true(verdict_class_is_failure(CLASS_CORRUPT, false));
-	assert_false(verdict_class_is_failure(CLASS_UNWRITTEN, true));
+	assert_false(verdict_class_is_failure(CLASS_OK, false));
+	assert_false(verdict_class_is_failure(CLASS_IN_FLIGHT, false));
+	assert_true(verdict_class_is_failure(CLASS_LOST_SILENT, true));
+	assert_true(verdict_class_is_failure(CLASS_LOST_DURABLE, true));
+	/* lost-reported passes only when the run's own device fault excuses it. */
+	assert_true(verdict_class_is_failure(CLASS_LOST_REPORTED, false));
+	assert_false(verdict_class_is_failure(CLASS_LOST_REPORTED, true));
+	assert_true(verdict_class_is_failure(CLASS_TORN, true));
+	assert_true(verdict_class_is_failure(CLASS_MISDIRECTED, true));
+	assert_true(verdict_class_is_failure(CLASS_CORRUPT, true));
+	assert_false(verdict_class_is_failure(CLASS_UNWRITTEN, false));
+}
+
+/* The excuse needs the run's own error fault, and strict-errors takes it away. */
+static void test_reported_excused(void **state)
+{
+	(void)state;
+	assert_false(verify_reported_excused(&(struct verify_options){ 0 }));
+	assert_false(verify_reported_excused(&(struct verify_options){ .strict_errors = true }));
+	assert_true(verify_reported_excused(&(struct verify_options){ .error_fault = true }));
+	assert_false(verify_reported_excused(
+		&(struct verify_options){ .error_fault = true, .strict_errors = true }));
 }
 
 int main(void)
@@ -114,6 +126,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_failure_classes),
+		cmocka_unit_test(test_reported_excused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
