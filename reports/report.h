@@ -14,11 +14,11 @@
 
 #include "cgroups/events.h"
 #include "profiles/profile.h"
-#include "stress/device-faults.h"
-#include "stress/kernel-watch.h"
-#include "stress/ledger.h"
+#include "judge/device-faults.h"
+#include "watch/kernel-watch.h"
+#include "judge/ledger.h"
 #include "stress/supervisor.h"
-#include "stress/verify.h"
+#include "judge/verify.h"
 
 #define REPORT_SCHEMA_VERSION 1
 #define REPORT_FILE_NAME "report.json"

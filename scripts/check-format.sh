@@ -5,9 +5,8 @@
 #
 #   scripts/check-format.sh [-d]
 #
-# Lists every *.c/*.h file (tracked or not, build directories excluded) under
-# the source directories that clang-format would change, and exits 1 if there
-# is any; -d also prints what it would change. Exits 77 (skip) when
+# Lists every *.c/*.h file of the project (tracked or not, build directories
+# excluded) that clang-format would change, and exits 1 if there is any; -d also prints what it would change. Exits 77 (skip) when
 # clang-format is not installed. CLANG_FORMAT names another binary.
 # Fix a file with: clang-format -i FILE
 
@@ -36,19 +35,14 @@ if [ ! -f .clang-format ]; then
 	exit 2
 fi
 
-dirs="shared stress cgroups profiles reports tools tests bench"
-
 # Tracked and untracked files alike (a new file is checked before it is
 # committed); outside a git checkout, every file on disk.
 list_sources()
 {
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		# shellcheck disable=SC2086
-		git ls-files --cached --others --exclude-standard -- $dirs
+		git ls-files --cached --others --exclude-standard
 	else
-		for d in $dirs; do
-			[ -d "$d" ] && find "$d" -type f
-		done
+		find . -type f | sed 's|^\./||'
 	fi |
 		grep -E '\.[ch]$' |
 		grep -Ev '(^|/)(build[^/]*|_build|builddir|subprojects|meson-private)/' |

@@ -13,7 +13,7 @@
 
 #include "cgroups/manager.h"
 #include "profiles/profile.h"
-#include "psi.h"
+#include "watch/psi.h"
 
 #define CONTAINER_NONE UINT32_MAX
 

@@ -15,10 +15,10 @@
 #include "cgroups/systemd.h"
 #include "cgroups/version.h"
 #include "shared/macro.h"
-#include "stress/ledger.h"
+#include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
-#include "stress/task.h"
+#include "watch/task.h"
 
 #define RUN_PREFIX "poof-"
 #define SCOPE_SUFFIX ".scope"

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "rundir.h"
@@ -75,15 +73,4 @@ bool rundir_shares_fs(const struct rundir *r, const char *path)
 	if (fstat(r->fd, &a) < 0 || stat(path, &b) < 0)
 		return false;
 	return a.st_dev == b.st_dev;
-}
-
-int fs_check_writeback(const char *path)
-{
-	struct statfs sfs;
-
-	if (statfs(path, &sfs) < 0)
-		return -errno;
-	if (sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC)
-		return -EMEDIUMTYPE;
-	return 0;
 }

@@ -29,6 +29,3 @@ void rundir_close(struct rundir *r);
 
 /* Do path and the run directory live on the same filesystem? */
 bool rundir_shares_fs(const struct rundir *r, const char *path);
-
-/* 0, or -EMEDIUMTYPE when path is on a filesystem without writeback (tmpfs, ramfs). */
-int fs_check_writeback(const char *path);

@@ -14,10 +14,10 @@
 #include <stdint.h>
 
 #include "containers.h"
-#include "kernel-watch.h"
-#include "ledger.h"
+#include "watch/kernel-watch.h"
+#include "judge/ledger.h"
 #include "profiles/profile.h"
-#include "task.h"
+#include "watch/task.h"
 
 #define SUPERVISOR_MAX_SNAPSHOTS 16
 #define SAMPLE_NS 1000000000ULL /* the timeline's rate: one sample a second */

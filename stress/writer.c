@@ -5,12 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "block.h"
+#include "judge/block.h"
 #include "engine.h"
-#include "order.h"
+#include "judge/order.h"
 #include "shared/clock.h"
 #include "shared/macro.h"
-#include "verify.h"
+#include "judge/verify.h"
 #include "writer.h"
 
 #define BACKOFF_MIN_NS (1 * NSEC_PER_MSEC)

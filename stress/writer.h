@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "ledger.h"
+#include "judge/ledger.h"
 #include "profiles/profile.h"
 
 /* Writer exit codes the supervisor understands. */

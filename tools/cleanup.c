@@ -25,7 +25,7 @@
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/macro.h"
-#include "stress/ledger.h"
+#include "judge/ledger.h"
 #include "stress/leftovers.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"

@@ -11,7 +11,7 @@
 #include "reports/report.h"
 #include "shared/log.h"
 #include "shared/macro.h"
-#include "stress/rundir.h"
+#include "shared/fs.h"
 
 void log_profile_error(const struct profile_error *err)
 {

@@ -21,14 +21,14 @@
 #include "cgroups/systemd.h"
 #include "cgroups/version.h"
 #include "stress/containers.h"
-#include "stress/device-faults.h"
+#include "judge/device-faults.h"
 #include "stress/flush.h"
-#include "stress/kernel-watch.h"
-#include "stress/ledger.h"
+#include "watch/kernel-watch.h"
+#include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
 #include "stress/supervisor.h"
-#include "stress/verify.h"
+#include "judge/verify.h"
 
 #define DEFAULT_PROFILE "tight-container"
 #define MAX_OVERRIDES 256

@@ -14,10 +14,10 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
-#include "stress/ledger.h"
+#include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
-#include "stress/verify.h"
+#include "judge/verify.h"
 
 #define VERIFY_REPORT_NAME "verify.json"
 

@@ -54,9 +54,9 @@
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
-#include "stress/block.h"
-#include "stress/ledger.h"
-#include "stress/verify.h"
+#include "judge/block.h"
+#include "judge/ledger.h"
+#include "judge/verify.h"
 
 #define MAX_SEGS 64
 #define FIEMAP_BATCH 32

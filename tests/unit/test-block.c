@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "stress/block.h"
+#include "judge/block.h"
 
 static const uint32_t sizes[] = { 512, 1024, 4096, 65536, 1u << 20 };
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "stress/verify.h"
+#include "judge/verify.h"
 
 #define RUN 0xabcULL
 #define FILE_ID 4

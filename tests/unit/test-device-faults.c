@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "shared/macro.h"
-#include "stress/device-faults.h"
+#include "judge/device-faults.h"
 
 #define S(x) ((uint64_t)((x)*1e9 + 0.5))
 

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "stress/kernel-watch.h"
-#include "stress/kmsg.h"
+#include "watch/kernel-watch.h"
+#include "watch/kmsg.h"
 
 struct line_case {
 	const char *record; /* as read from /dev/kmsg */

@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "stress/ledger.h"
+#include "judge/ledger.h"
 #include "stress/writer.h"
 
 static char tmpdir[64];

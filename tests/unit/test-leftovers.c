@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "fake-tree.h"
-#include "stress/ledger.h"
+#include "judge/ledger.h"
 #include "stress/leftovers.h"
 
 #define HEX_ID "0123456789abcdef"

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "stress/psi.h"
+#include "watch/psi.h"
 
 static void test_parse(void **state)
 {

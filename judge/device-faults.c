@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "device-faults.h"
+#include "judge/device-faults.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/parse.h"

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kmsg.h"
+#include "watch/kmsg.h"
 
 #define KWATCH_LINE_MAX 256
 

@@ -7,7 +7,7 @@
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
-#include "task.h"
+#include "watch/task.h"
 
 int task_parse_stat(const char *text, char *ret_state, char *comm, size_t comm_len)
 {

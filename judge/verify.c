@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "order.h"
-#include "rundir.h"
+#include "judge/order.h"
+#include "shared/fs.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
-#include "verify.h"
+#include "judge/verify.h"
 
 #define CHUNK_SIZE (4u << 20)
 #define DIRECT_ALIGN 4096u

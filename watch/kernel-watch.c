@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "kernel-watch.h"
+#include "watch/kernel-watch.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
 

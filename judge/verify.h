@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "block.h"
-#include "ledger.h"
+#include "judge/block.h"
+#include "judge/ledger.h"
 
 enum verdict_class {
 	CLASS_OK,

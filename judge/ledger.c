@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "ledger.h"
+#include "judge/ledger.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"

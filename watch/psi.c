@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "psi.h"
+#include "watch/psi.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include "order.h"
+#include "judge/order.h"
 #include "shared/random.h"
 
 void write_order_fill(enum write_order order, uint64_t seed, uint32_t file_id, uint32_t gen,

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kmsg.h"
+#include "watch/kmsg.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
 

@@ -5,7 +5,7 @@
 #define XXH_INLINE_ALL /* SSE2 XXH3 inlined: ~1.5x the shared library on 4 KiB blocks */
 #include <xxhash.h>
 
-#include "block.h"
+#include "judge/block.h"
 #include "shared/macro.h"
 #include "shared/random.h"
 
