@@ -274,9 +274,12 @@ static int judge(struct vfile *v, uint32_t index, const struct block_found *f, c
 /*
  * The media's answer, when opening or reading a file fails: its data or its
  * metadata is damaged or unreadable (ext4 says EUCLEAN or EBADMSG for a bad
- * extent or checksum, btrfs EIO for a bad data checksum). The blocks are
- * then unreadable, a verdict on the media. Anything else (ENOMEM, EMFILE,
- * EACCES, EINVAL) says nothing about the data and stops verification.
+ * extent or checksum, btrfs EIO for a bad data checksum), or the filesystem
+ * gave up: an O_DIRECT read first writes back the file's dirty pages, and an
+ * ext4 whose journal aborted answers that with EROFS - those pages never
+ * reach the media. The blocks are then unreadable, a verdict on the media.
+ * Anything else (ENOMEM, EMFILE, EACCES, EINVAL) says nothing about the data
+ * and stops verification.
  */
 static bool media_error(int r)
 {
@@ -286,6 +289,7 @@ static bool media_error(int r)
 	case EBADMSG:
 	case ESTALE:
 	case ENODATA:
+	case EROFS:
 		return true;
 	default:
 		return false;

@@ -207,14 +207,15 @@ static void print_syncfs(const struct report *r, FILE *out)
 			strerrorname_np(-s));
 }
 
-/* The name of the fault that excuses reported losses, when the run's fault log is at hand. */
-static const char *error_fault_name(const struct report *r)
+/* The name of the run's fault (one that reports errors, if errors_only), from its fault log. */
+static const char *fault_name(const struct report *r, bool errors_only, const char *unknown)
 {
-	const struct device_fault_window *w = r->faults ? device_faults_during(r->faults, 0,
-									       UINT64_MAX, true) :
-							  NULL;
+	const struct device_fault_window *w = r->faults ?
+						      device_faults_during(r->faults, 0, UINT64_MAX,
+									   errors_only) :
+						      NULL;
 
-	return w ? device_fault_name(w->kind) : "a fault that fails writes";
+	return w ? device_fault_name(w->kind) : unknown;
 }
 
 /* Why lost-reported blocks pass or fail this run (SPEC section 4). */
@@ -224,7 +225,13 @@ static void print_reported_excuse(const struct report *r, FILE *out)
 
 	if (!n)
 		return;
-	if (!report_error_fault(r))
+	if (!report_error_fault(r) && report_device_fault(r))
+		fprintf(out,
+			"  lost-reported %llu: not excused: the run's own device fault (%s) does "
+			"not fail writes with errors, so it cannot excuse them (only poof vm "
+			"--fault error-writes does)\n",
+			n, fault_name(r, false, "a silent one"));
+	else if (!report_error_fault(r))
 		fprintf(out,
 			"  lost-reported %llu: not excused: no device fault of this run explains "
 			"the errors (only poof vm --fault error-writes does); an allocation "
@@ -235,12 +242,12 @@ static void print_reported_excuse(const struct report *r, FILE *out)
 		fprintf(out,
 			"  lost-reported %llu: failed by strict-errors, although the run's own "
 			"device fault (%s) explains them\n",
-			n, error_fault_name(r));
+			n, fault_name(r, true, "error-writes"));
 	else
 		fprintf(out,
 			"  lost-reported %llu: excused: the run's own device fault (%s) explains "
 			"them; -o strict-errors=yes fails them\n",
-			n, error_fault_name(r));
+			n, fault_name(r, true, "error-writes"));
 }
 
 static void print_verify(const struct report *r, FILE *out)
