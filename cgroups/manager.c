@@ -446,10 +446,10 @@ int cg_strv_push(char ***v, size_t *n, const char *s)
 int cg_list_run_groups(const char *parent_path, char ***ret_names)
 {
 	DIR *d = opendir(parent_path);
+	int r = d ? 0 : -errno;
 	char **v = calloc(1, sizeof(char *));
 	size_t n = 0;
 	struct dirent *de;
-	int r = 0;
 
 	if (!v) {
 		if (d)
@@ -457,8 +457,7 @@ int cg_list_run_groups(const char *parent_path, char ***ret_names)
 		return -ENOMEM;
 	}
 	if (!d) {
-		if (errno != ENOENT) {
-			r = -errno;
+		if (r != -ENOENT) {
 			free(v);
 			return r;
 		}

@@ -283,11 +283,14 @@ int cg_procs_populated(int dirfd, const char *procs)
 int cg_rmdir_deadline(const char *path, uint64_t deadline_ns)
 {
 	for (;;) {
+		int r;
+
 		if (rmdir(path) == 0)
 			return 0;
+		r = -errno;
 		/* The last task may still be on its way out of the group. */
-		if (errno != EBUSY || now_monotonic_ns() >= deadline_ns)
-			return -errno;
+		if (r != -EBUSY || now_monotonic_ns() >= deadline_ns)
+			return r;
 		sleep_ns(CG_RETRY_NS);
 	}
 }

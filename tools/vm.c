@@ -415,12 +415,13 @@ static int prepare_initramfs(struct vm_run *run)
 	struct initramfs_config c = { .poof = self,
 				      .kernel = &run->kernel,
 				      .cache_dir = run->cache_dir };
-	uint64_t t0 = now_monotonic_ns();
+	uint64_t t0;
 	int r;
 
 	if (n < 0)
 		return -errno;
 	self[n] = '\0';
+	t0 = now_monotonic_ns();
 	r = initramfs_prepare(&c, &run->initrd);
 	if (r == -ENOENT) {
 		log_error("cannot build the initramfs: %s not found.\n  Fix: install it (see "
@@ -465,12 +466,12 @@ static int make_disks(struct vm_run *run, const char *config)
 {
 	const char *tmp = getenv("TMPDIR");
 	_cleanup_close_ int fd = -1;
+	int r;
 
 	snprintf(run->tmp_dir, sizeof(run->tmp_dir), "%s/poof-vm.XXXXXX",
 		 tmp && tmp[0] ? tmp : "/var/tmp");
 	if (!mkdtemp(run->tmp_dir)) {
-		int r = -errno;
-
+		r = -errno;
 		log_error("cannot create a temporary directory %s: %s", run->tmp_dir, strerror(-r));
 		run->tmp_dir[0] = '\0';
 		return r;
@@ -479,8 +480,9 @@ static int make_disks(struct vm_run *run, const char *config)
 	snprintf(run->xfer, sizeof(run->xfer), "%s/xfer.img", run->tmp_dir);
 	fd = open(run->scratch, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, (off_t)run->a.disk_size) < 0) {
-		log_error("cannot create the scratch disk %s: %s", run->scratch, strerror(errno));
-		return -errno;
+		r = -errno;
+		log_error("cannot create the scratch disk %s: %s", run->scratch, strerror(-r));
+		return r;
 	}
 	if (xfer_create(run->xfer, XFER_SIZE, config) < 0) {
 		log_error("cannot create the transfer disk %s", run->xfer);
@@ -603,8 +605,9 @@ static int boot(struct vm_run *run, struct qemu_result *res)
 	console_fd = open(run->console, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 			  0644);
 	if (console_fd < 0) {
-		log_error("cannot create the console log %s: %s", run->console, strerror(errno));
-		return -errno;
+		r = -errno;
+		log_error("cannot create the console log %s: %s", run->console, strerror(-r));
+		return r;
 	}
 	c.console_fd = console_fd;
 	log_notice("booting %s (%s) with %s, %s on a %llu MiB disk, fault %s, init %s",

@@ -119,8 +119,10 @@ static int find_image(const char *image, const char *cache_dir, struct vm_kernel
 		image = getenv("POOF_VM_KERNEL");
 	if (image && image[0]) {
 		if (access(image, R_OK) < 0) {
+			int r = -errno;
+
 			snprintf(k->missing, sizeof(k->missing), "%s", image);
-			return -errno;
+			return r;
 		}
 		return copy_string(k->image, sizeof(k->image), image);
 	}
