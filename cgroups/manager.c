@@ -445,17 +445,14 @@ int cg_strv_push(char ***v, size_t *n, const char *s)
 
 int cg_list_run_groups(const char *parent_path, char ***ret_names)
 {
-	DIR *d = opendir(parent_path);
+	_cleanup_closedir_ DIR *d = opendir(parent_path);
 	int r = d ? 0 : -errno;
 	char **v = calloc(1, sizeof(char *));
 	size_t n = 0;
 	struct dirent *de;
 
-	if (!v) {
-		if (d)
-			closedir(d);
+	if (!v)
 		return -ENOMEM;
-	}
 	if (!d) {
 		if (r != -ENOENT) {
 			free(v);
@@ -467,7 +464,6 @@ int cg_list_run_groups(const char *parent_path, char ***ret_names)
 	while (r >= 0 && (de = readdir(d)))
 		if (de->d_type == DT_DIR && strncmp(de->d_name, "poof-", 5) == 0)
 			r = cg_strv_push(&v, &n, de->d_name);
-	closedir(d);
 	if (r < 0) {
 		cg_strv_free(v);
 		return r;

@@ -514,16 +514,13 @@ static const char *fault_feature(const char *fault)
 static char *make_config(const struct vm_run *run)
 {
 	const struct vm_args *a = &run->a;
-	char *text = NULL;
+	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	_cleanup_fclose_ FILE *f = open_memstream(&text, &len);
 	_cleanup_free_ char *hook = shell_quote(run->hook_text ? run->hook_text : "");
 
-	if (!f || !hook) {
-		if (f)
-			fclose(f);
+	if (!f || !hook)
 		return NULL;
-	}
 	fprintf(f,
 		"POOF_VM_FS=%s\nPOOF_VM_FAULT=%s\nPOOF_VM_FAULT_FEATURE=%s\n"
 		"POOF_VM_FAULT_AFTER=%.3f\nPOOF_VM_FAULT_FOR=%.3f\n"
@@ -537,8 +534,9 @@ static char *make_config(const struct vm_run *run)
 		fprintf(f, " %s", q ? q : "''");
 	}
 	fputc('\n', f);
-	fclose(f);
-	return text;
+	/* The stream publishes text and len when it is closed: before they are handed out. */
+	fclose(steal_pointer(&f));
+	return steal_pointer(&text);
 }
 
 static int block_signals(struct vm_run *run)
