@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "limits.h"
 #include "manager.h"
 
 #define CG_RUN_ID_MAX 64
@@ -82,6 +83,9 @@ extern const struct cg_ops cg_systemd_ops;
 extern const struct cg_ops cg_v1_ops;
 extern const struct cg_ops cg_none_ops;
 
+/* The manager of a kind, from the table in manager.c; NULL for AUTO and unknown kinds. */
+const struct cg_ops *cg_ops_of(enum cg_manager_kind kind);
+
 /*
  * The cgroup v2 operations of cgroupfs.c, for the systemd manager: once its
  * scope exists, a run is cgroupfs-style work with the scope as the parent.
@@ -137,16 +141,6 @@ int cg_read_limit_at(int dirfd, const char *file, uint64_t *ret);
 int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
 bool cg_file_exists_at(int dirfd, const char *file);
 
-/*
- * The smallest limit in `file` on the path from dir up to (excluding) mount,
- * all with the root prefix already applied: CG_UNSET when none. Missing
- * files count as "no limit" (the root group has none).
- */
-int cg_effective_limit(const char *mount, const char *dir, const char *file, uint64_t *ret);
-
-/* Is swap configured (SwapTotal > 0 in root/proc/meminfo)? */
-bool cg_swap_configured(const char *root);
-
 /* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
 int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
 			pid_t *ret_pid);
@@ -162,12 +156,6 @@ int cg_procs_populated(int dirfd, const char *procs);
 
 /* rmdir with retries on EBUSY until the deadline. */
 int cg_rmdir_deadline(const char *path, uint64_t deadline_ns);
-
-/* A malloc'ed printf, for validation messages (NULL on ENOMEM). */
-char *cg_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Shared validation: memory.high <= memory.max, pids.max > 0. */
-int cg_validate_common(const struct cg_limits *limits, char **ret_message);
 
 /* ---- group directories: libcgroup where it fits, plain files otherwise (group.c) ---- */
 

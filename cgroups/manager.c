@@ -106,34 +106,15 @@ bool cg_pid1_is_systemd(const char *root)
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static const struct cg_ops *ops_of(enum cg_manager_kind kind)
+const struct cg_ops *cg_ops_of(enum cg_manager_kind kind)
 {
 	return (unsigned)kind < _CG_MANAGER_MAX ? managers[kind] : NULL;
-}
-
-int cg_limits_validate(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
-		       const struct cg_limits *limits, char **ret_message)
-{
-	const struct cg_ops *ops = ops_of(kind);
-	char *msg = NULL;
-	int r;
-
-	if (!ops)
-		return -EINVAL;
-	r = cg_validate_common(limits, &msg);
-	if (r >= 0)
-		r = ops->validate(layout, root ? root : "", limits, &msg);
-	if (r < 0 && ret_message)
-		*ret_message = msg;
-	else
-		free(msg);
-	return r;
 }
 
 int cg_run_parent_path(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
 		       char *buf, size_t len)
 {
-	const struct cg_ops *ops = ops_of(kind);
+	const struct cg_ops *ops = cg_ops_of(kind);
 
 	return ops ? ops->parent_path(layout, root ? root : "", buf, len) : -EINVAL;
 }
@@ -150,7 +131,7 @@ static bool valid_name(const char *s, size_t max)
 int cg_run_open(const struct cg_layout *layout, enum cg_manager_kind kind, const char *root,
 		const char *run_id, struct cg_run **ret)
 {
-	const struct cg_ops *ops = ops_of(kind);
+	const struct cg_ops *ops = cg_ops_of(kind);
 	struct cg_run *run;
 	int r;
 

@@ -111,49 +111,6 @@ bool cg_file_exists_at(int dirfd, const char *file)
 	return faccessat(dirfd, file, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int cg_effective_limit(const char *mount, const char *dir, const char *file, uint64_t *ret)
-{
-	size_t mlen = strlen(mount);
-	uint64_t best = CG_UNSET;
-	char p[PATH_MAX];
-	int r;
-
-	if (strncmp(dir, mount, mlen) != 0)
-		return -EINVAL;
-	r = copy_string(p, sizeof(p), dir);
-	if (r < 0)
-		return r;
-	while (strlen(p) > mlen) {
-		_cleanup_close_ int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		uint64_t v;
-
-		if (fd < 0)
-			return -errno;
-		r = cg_read_limit_at(fd, file, &v);
-		if (r >= 0)
-			best = MIN(best, v);
-		else if (r != -ENOENT)
-			return r;
-		*strrchr(p, '/') = '\0';
-	}
-	*ret = best;
-	return 0;
-}
-
-bool cg_swap_configured(const char *root)
-{
-	_cleanup_free_ char *text = NULL;
-	char path[PATH_MAX];
-	const char *s;
-	size_t len;
-
-	if (cg_path(path, sizeof(path), "%s/proc/meminfo", root) < 0 ||
-	    read_file_full(AT_FDCWD, path, 1 << 20, (void **)&text, &len) < 0)
-		return true; /* cannot tell: assume the worst */
-	s = strstr(text, "SwapTotal:");
-	return !s || strtoull(s + strlen("SwapTotal:"), NULL, 10) > 0;
-}
-
 static size_t format_pid(char *buf, pid_t pid)
 {
 	char tmp[16];
@@ -293,42 +250,4 @@ int cg_rmdir_deadline(const char *path, uint64_t deadline_ns)
 			return r;
 		sleep_ns(CG_RETRY_NS);
 	}
-}
-
-char *cg_message(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return n < 0 ? NULL : s;
-}
-
-int cg_validate_common(const struct cg_limits *l, char **ret_message)
-{
-	char a[32], b[32];
-
-	if (l->memory_high != CG_UNSET && l->memory_max != CG_UNSET &&
-	    l->memory_high > l->memory_max) {
-		snprintf(a, sizeof(a), "%" PRIu64, l->memory_high);
-		snprintf(b, sizeof(b), "%" PRIu64, l->memory_max);
-		*ret_message = cg_message("memory.high=%s is above memory.max=%s", a, b);
-		return -EINVAL;
-	}
-	if (l->memory_max == 0) {
-		*ret_message = cg_message("memory.max=0 would leave no memory at all");
-		return -EINVAL;
-	}
-	if (l->pids_max == 0) {
-		*ret_message = cg_message("pids.max=0 would not allow a single process");
-		return -EINVAL;
-	}
-	if (l->oom_group > 1) {
-		*ret_message = cg_message("memory.oom.group must be 0 or 1");
-		return -EINVAL;
-	}
-	return 0;
 }
