@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Helpers for groups that are directories (cgroupfs and v1): paths and
+ * names, small cgroup files read and written through a directory fd, a
+ * child that joins a group before it runs anything, killing and waiting
+ * for what a group holds; and the string lists the cgroup code hands out.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -250,4 +256,34 @@ int cg_rmdir_deadline(const char *path, uint64_t deadline_ns)
 			return r;
 		sleep_ns(CG_RETRY_NS);
 	}
+}
+
+bool cg_valid_name(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= max || s[0] == '.')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+void cg_strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+int cg_strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -ENOMEM;
+	nv[++*n] = NULL;
+	return 0;
 }
