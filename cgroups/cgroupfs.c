@@ -58,26 +58,6 @@ static int read_controllers(int dirfd, const char *file, unsigned *ret)
 	return 0;
 }
 
-static int check_limit(const char *mount, const char *parent, const char *file, const char *knob,
-		       uint64_t want, char **ret_message)
-{
-	uint64_t have;
-	int r;
-
-	if (want == CG_UNSET)
-		return 0;
-	r = cg_effective_limit(mount, parent, file, &have);
-	if (r < 0)
-		return r;
-	if (have != CG_UNSET && want > have) {
-		*ret_message = cg_message("%s=%" PRIu64 " is above the limit of the cgroup poof "
-					  "runs in (%s: %s=%" PRIu64 ")",
-					  knob, want, parent, file, have);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int check_controllers(int fd, const char *parent, const struct cg_limits *l,
 			     char **ret_message)
 {
@@ -124,13 +104,14 @@ int cg_v2_validate(const struct cg_layout *layout, const char *root, const struc
 		r = -EINVAL;
 	}
 	if (r >= 0)
-		r = check_limit(mount, parent, "memory.max", "memory.max", l->memory_max,
-				ret_message);
+		r = cg_check_parent_limit(mount, parent, "memory.max", "memory.max", l->memory_max,
+					  ret_message);
 	if (r >= 0)
-		r = check_limit(mount, parent, "memory.max", "memory.high", l->memory_high,
-				ret_message);
+		r = cg_check_parent_limit(mount, parent, "memory.max", "memory.high",
+					  l->memory_high, ret_message);
 	if (r >= 0)
-		r = check_limit(mount, parent, "pids.max", "pids.max", l->pids_max, ret_message);
+		r = cg_check_parent_limit(mount, parent, "pids.max", "pids.max", l->pids_max,
+					  ret_message);
 	return r;
 }
 

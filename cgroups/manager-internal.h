@@ -3,14 +3,20 @@
 
 /*
  * What the managers share, like crun's cgroup-internal.h: the run and
- * container structs, the ops table entry each manager file defines, and the
- * helpers for groups that are directories (cgroupfs and v1).
+ * container structs, the ops table entry each manager file defines, and
+ * what the files of the manager layer call across (manager.c, run.c,
+ * container.c). The helpers they all use have headers of their own:
+ * util.h (groups that are directories), group.h (creating and removing
+ * them), limits.h (checking a container's limits).
  */
 
 #include <limits.h>
 #include <stdbool.h>
 
+#include "group.h"
+#include "limits.h"
 #include "manager.h"
+#include "util.h"
 
 #define CG_RUN_ID_MAX 64
 #define CG_NAME_MAX 64
@@ -82,6 +88,15 @@ extern const struct cg_ops cg_systemd_ops;
 extern const struct cg_ops cg_v1_ops;
 extern const struct cg_ops cg_none_ops;
 
+/* The manager of a kind, from the table in manager.c; NULL for AUTO and unknown kinds. */
+const struct cg_ops *cg_ops_of(enum cg_manager_kind kind);
+
+/* Free a container's memory and fds, nothing in the kernel (container.c). */
+void cg_container_free(struct cg_container *c);
+
+/* For cg_run_close(): kill what is left in the container, wait for it to empty, remove it. */
+int cg_container_close(struct cg_container *c, uint64_t deadline_ns);
+
 /*
  * The cgroup v2 operations of cgroupfs.c, for the systemd manager: once its
  * scope exists, a run is cgroupfs-style work with the scope as the parent.
@@ -108,89 +123,3 @@ int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret);
 
 /* The memory controller is on the v2 hierarchy (v2 host, or hybrid with memory there). */
 bool cg_layout_has_v2_memory(const struct cg_layout *l);
-
-/* ---- helpers (cgroups/util.c) ---- */
-
-/* snprintf into buf: 0 or -ENAMETOOLONG. */
-int cg_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/*
- * The directory of the cgroup `group` ("/a/b", or "/" for the hierarchy's
- * root, as /proc/self/cgroup names it) in the hierarchy mounted at `mount`,
- * below the root prefix: 0 or -ENAMETOOLONG.
- */
-int cg_group_dir(char *buf, size_t len, const char *root, const char *mount, const char *group);
-
-/* Read a small cgroup file below dirfd, NUL-terminated: bytes or -errno. */
-int cg_read_at(int dirfd, const char *file, char *buf, size_t len);
-/* Read memory.stat below dirfd and parse it with the version's parser. */
-int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
-			   struct cg_memory_stat *ret);
-/* pread from offset 0 of a kept fd, NUL-terminated. */
-int cg_pread_text(int fd, char *buf, size_t len);
-/* Write a value to a cgroup file below dirfd: 0 or -errno (the kernel's). */
-int cg_write_at(int dirfd, const char *file, const char *value);
-int cg_write_u64_at(int dirfd, const char *file, uint64_t value);
-/* A limit file below dirfd (cg_parse_limit()). */
-int cg_read_limit_at(int dirfd, const char *file, uint64_t *ret);
-/* A one-number file (memory.current, memory.failcnt). */
-int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
-bool cg_file_exists_at(int dirfd, const char *file);
-
-/*
- * The smallest limit in `file` on the path from dir up to (excluding) mount,
- * all with the root prefix already applied: CG_UNSET when none. Missing
- * files count as "no limit" (the root group has none).
- */
-int cg_effective_limit(const char *mount, const char *dir, const char *file, uint64_t *ret);
-
-/* Is swap configured (SwapTotal > 0 in root/proc/meminfo)? */
-bool cg_swap_configured(const char *root);
-
-/* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
-int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
-			pid_t *ret_pid);
-
-/* Move the calling process (cgroup.procs) into the v2 group at dir. */
-int cg_move_self_to(const char *dir);
-
-/* One pass of SIGKILL over the pids in `procs` below dirfd: how many were signalled. */
-int cg_kill_procs_once(int dirfd, const char *procs);
-
-/* 1 when `procs` below dirfd lists a process. */
-int cg_procs_populated(int dirfd, const char *procs);
-
-/* rmdir with retries on EBUSY until the deadline. */
-int cg_rmdir_deadline(const char *path, uint64_t deadline_ns);
-
-/* A malloc'ed printf, for validation messages (NULL on ENOMEM). */
-char *cg_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Shared validation: memory.high <= memory.max, pids.max > 0. */
-int cg_validate_common(const struct cg_limits *limits, char **ret_message);
-
-/* ---- group directories: libcgroup where it fits, plain files otherwise (group.c) ---- */
-
-struct cg_setting {
-	const char *file;
-	char value[32];
-};
-
-/*
- * Create the group at `path` (root prefix included) whose path below the
- * hierarchy mount is `rel`, and write settings in order. With libcgroup
- * compiled in, a real system (empty root) and a `controller` name, libcgroup
- * does it (cgroup_create_cgroup); otherwise mkdir and plain writes. On a
- * failed setting the new group is removed again. -EEXIST when it exists.
- */
-int cg_group_create(const char *root, const char *path, const char *rel, const char *controller,
-		    const struct cg_setting *settings, size_t nsettings);
-
-/* Remove an empty group (libcgroup's CGFLAG_DELETE_EMPTY_ONLY, or rmdir), retrying EBUSY. */
-int cg_group_remove(const char *root, const char *path, const char *rel, const char *controller,
-		    uint64_t deadline_ns);
-
-/* ---- libcgroup wrappers (libcgroup.c; -ENOTSUP stubs without it) ---- */
-int cg_lib_create(const char *rel, const char *controller, const struct cg_setting *settings,
-		  size_t nsettings);
-int cg_lib_delete_empty(const char *rel, const char *controller);

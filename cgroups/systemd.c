@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "manager-internal.h"
 #include "shared/clock.h"
@@ -123,6 +124,16 @@ const char *cg_systemd_refusal(int probe, const struct cg_layout *layout, const 
 	}
 	*ret_fix = NULL;
 	return NULL;
+}
+
+bool cg_pid1_is_systemd(const char *root)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (cg_path(path, sizeof(path), "%s/run/systemd/system", root ? root : "") < 0)
+		return false;
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /*

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Helpers for groups that are directories (cgroupfs and v1): paths and
+ * names, small cgroup files read and written through a directory fd, a
+ * child that joins a group before it runs anything, killing and waiting
+ * for what a group holds; and the string lists the cgroup code hands out.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -109,49 +115,6 @@ int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret)
 bool cg_file_exists_at(int dirfd, const char *file)
 {
 	return faccessat(dirfd, file, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-int cg_effective_limit(const char *mount, const char *dir, const char *file, uint64_t *ret)
-{
-	size_t mlen = strlen(mount);
-	uint64_t best = CG_UNSET;
-	char p[PATH_MAX];
-	int r;
-
-	if (strncmp(dir, mount, mlen) != 0)
-		return -EINVAL;
-	r = copy_string(p, sizeof(p), dir);
-	if (r < 0)
-		return r;
-	while (strlen(p) > mlen) {
-		_cleanup_close_ int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		uint64_t v;
-
-		if (fd < 0)
-			return -errno;
-		r = cg_read_limit_at(fd, file, &v);
-		if (r >= 0)
-			best = MIN(best, v);
-		else if (r != -ENOENT)
-			return r;
-		*strrchr(p, '/') = '\0';
-	}
-	*ret = best;
-	return 0;
-}
-
-bool cg_swap_configured(const char *root)
-{
-	_cleanup_free_ char *text = NULL;
-	char path[PATH_MAX];
-	const char *s;
-	size_t len;
-
-	if (cg_path(path, sizeof(path), "%s/proc/meminfo", root) < 0 ||
-	    read_file_full(AT_FDCWD, path, 1 << 20, (void **)&text, &len) < 0)
-		return true; /* cannot tell: assume the worst */
-	s = strstr(text, "SwapTotal:");
-	return !s || strtoull(s + strlen("SwapTotal:"), NULL, 10) > 0;
 }
 
 static size_t format_pid(char *buf, pid_t pid)
@@ -283,49 +246,44 @@ int cg_procs_populated(int dirfd, const char *procs)
 int cg_rmdir_deadline(const char *path, uint64_t deadline_ns)
 {
 	for (;;) {
+		int r;
+
 		if (rmdir(path) == 0)
 			return 0;
+		r = -errno;
 		/* The last task may still be on its way out of the group. */
-		if (errno != EBUSY || now_monotonic_ns() >= deadline_ns)
-			return -errno;
+		if (r != -EBUSY || now_monotonic_ns() >= deadline_ns)
+			return r;
 		sleep_ns(CG_RETRY_NS);
 	}
 }
 
-char *cg_message(const char *fmt, ...)
+bool cg_valid_name(const char *s, size_t max)
 {
-	va_list ap;
-	char *s;
-	int n;
+	size_t n = strlen(s);
 
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return n < 0 ? NULL : s;
+	if (n == 0 || n >= max || s[0] == '.')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
-int cg_validate_common(const struct cg_limits *l, char **ret_message)
+void cg_strv_free(char **v)
 {
-	char a[32], b[32];
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
 
-	if (l->memory_high != CG_UNSET && l->memory_max != CG_UNSET &&
-	    l->memory_high > l->memory_max) {
-		snprintf(a, sizeof(a), "%" PRIu64, l->memory_high);
-		snprintf(b, sizeof(b), "%" PRIu64, l->memory_max);
-		*ret_message = cg_message("memory.high=%s is above memory.max=%s", a, b);
-		return -EINVAL;
-	}
-	if (l->memory_max == 0) {
-		*ret_message = cg_message("memory.max=0 would leave no memory at all");
-		return -EINVAL;
-	}
-	if (l->pids_max == 0) {
-		*ret_message = cg_message("pids.max=0 would not allow a single process");
-		return -EINVAL;
-	}
-	if (l->oom_group > 1) {
-		*ret_message = cg_message("memory.oom.group must be 0 or 1");
-		return -EINVAL;
-	}
+int cg_strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -ENOMEM;
+	nv[++*n] = NULL;
 	return 0;
 }

@@ -53,26 +53,6 @@ static int refuse_v1_knobs(const struct cg_limits *l, char **ret_message)
 	return -EINVAL;
 }
 
-static int check_against_parent(const char *mount, const char *parent, const char *file,
-				const char *knob, uint64_t want, char **ret_message)
-{
-	uint64_t have;
-	int r;
-
-	if (want == CG_UNSET)
-		return 0;
-	r = cg_effective_limit(mount, parent, file, &have);
-	if (r < 0)
-		return r;
-	if (have != CG_UNSET && want > have) {
-		*ret_message = cg_message("%s=%" PRIu64 " is above the limit of the cgroup poof "
-					  "runs in (%s: %s=%" PRIu64 ")",
-					  knob, want, parent, file, have);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* memory+swap for v1, CG_UNSET when swap is not limited. */
 static uint64_t memsw_of(const struct cg_limits *l)
 {
@@ -96,7 +76,7 @@ static int v1_validate(const struct cg_layout *layout, const char *root, const s
 		r = cg_path(mount, sizeof(mount), "%s%s", root, layout->v1_memory_mount);
 	if (r < 0)
 		return r;
-	r = check_against_parent(mount, parent, LIMIT, "memory.max", l->memory_max, ret_message);
+	r = cg_check_parent_limit(mount, parent, LIMIT, "memory.max", l->memory_max, ret_message);
 	if (r < 0)
 		return r;
 	fd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -110,8 +90,8 @@ static int v1_validate(const struct cg_layout *layout, const char *root, const s
 					  MEMSW);
 		return -EINVAL;
 	}
-	return check_against_parent(mount, parent, MEMSW, "memory.max+memory.swap.max", memsw_of(l),
-				    ret_message);
+	return cg_check_parent_limit(mount, parent, MEMSW, "memory.max+memory.swap.max",
+				     memsw_of(l), ret_message);
 }
 
 static int v1_open_run(struct cg_run *run)

@@ -766,12 +766,6 @@ static void collector_freep(struct collector **c)
 	free(*c);
 }
 
-static void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 static char *strip(char *s)
 {
 	char *end;

@@ -161,6 +161,7 @@ static int rmdir_group(const char *path, void *u)
 {
 	struct rmdir_pass *p = u;
 	char what[PATH_MAX + 16];
+	int r;
 
 	snprintf(what, sizeof(what), "cgroup %s", path);
 	if (p->c->args.dry_run) {
@@ -172,15 +173,16 @@ static int rmdir_group(const char *path, void *u)
 			report_removed(p->c, what);
 			return 0;
 		}
+		r = -errno;
 		/* The last task may still be on its way out of the group. */
-		if (errno != EBUSY || now_monotonic_ns() >= p->deadline_ns)
+		if (r != -EBUSY || now_monotonic_ns() >= p->deadline_ns)
 			break;
 		sleep_ns(RETRY_NS);
 	}
-	if (errno == ENOENT)
+	if (r == -ENOENT)
 		return 0;
-	report_failed(p->c, what, strerror(errno));
-	return -errno;
+	report_failed(p->c, what, strerror(-r));
+	return r;
 }
 
 static void remove_group(struct cleanup *c, const struct leftover *run, const char *path)
@@ -193,12 +195,13 @@ static void remove_group(struct cleanup *c, const struct leftover *run, const ch
 	snprintf(what, sizeof(what), "cgroup %s", path);
 	/* --all on a live run: its workers die, its supervisor does not. */
 	if (run->holder && leftover_is_supervisor_leaf(path)) {
-		if (c->args.dry_run || rmdir(path) == 0)
+		if (!c->args.dry_run && rmdir(path) < 0)
+			r = -errno;
+		if (r >= 0)
 			report_removed(c, what);
-		else if (errno != ENOENT)
+		else if (r != -ENOENT)
 			report_failed(c, what,
-				      errno == EBUSY ? "the live supervisor is in it" :
-						       strerror(errno));
+				      r == -EBUSY ? "the live supervisor is in it" : strerror(-r));
 		return;
 	}
 	if (!c->args.dry_run)

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * poof vm: the command. Its options and the checks before a run (host
+ * programs, the kernel, the initramfs, the accelerator); vm/run.h does the
+ * run; this file says what happened and gives the exit code.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -8,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -20,33 +23,19 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
+#include "vm/config.h"
 #include "vm/initramfs.h"
 #include "vm/kernel.h"
 #include "vm/qemu.h"
-#include "vm/xfer.h"
+#include "vm/run.h"
 
 #define QEMU_BINARY "qemu-system-x86_64"
-#define GUEST_TARGET "/mnt/target"
-#define GUEST_OUT "/results/out"
-/* The guest's init logs every switch of --fault here; the guest poof reads it. */
-#define GUEST_FAULT_LOG "/run/poof-vm-faults"
-#define XFER_SIZE (1ULL << 30) /* sparse: costs what the guest writes */
 #define KVM_PROBE_TIMEOUT_NS (3 * NSEC_PER_SEC)
-#define BOOT_TIMEOUT_NS (120 * NSEC_PER_SEC)
-#define HEARTBEAT_MIN_NS (10 * NSEC_PER_SEC)
-#define HEARTBEAT_MAX_NS (60 * NSEC_PER_SEC)
-#define MAX_OUTPUTS 8
 #define HOOK_MAX (64 << 10)
 #define MAX_GUEST_ARGS 256
 #define TAIL_SHOWN 25
 
 enum accel { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
-
-struct vm_output {
-	const char *host;	       /* where the user asked for the file */
-	char guest[PATH_MAX];	       /* where the guest poof writes it */
-	char guest_arg[PATH_MAX + 16]; /* "--json=/results/out/..." form when given so */
-};
 
 struct vm_args {
 	const char *kernel, *modules, *console, *run_dir;
@@ -63,21 +52,19 @@ struct vm_args {
 	bool hang_test, quiet;
 	char **guest_argv; /* after "--" */
 	int guest_argc;
-	struct vm_output outputs[MAX_OUTPUTS];
+	struct vm_output outputs[VM_OUTPUTS_MAX];
+	char output_args[VM_OUTPUTS_MAX][PATH_MAX + 16]; /* "--json=/results/out/..." forms */
 	unsigned noutputs;
 	const char *rewritten[MAX_GUEST_ARGS];
 	int nrewritten;
 };
 
-struct vm_run {
+struct vm_cmd {
 	struct vm_args a;
 	struct vm_kernel kernel;
 	struct initramfs_result initrd;
 	char *hook_text; /* --guest-hook's script */
 	char cache_dir[PATH_MAX];
-	char result_dir[PATH_MAX];
-	char tmp_dir[PATH_MAX];
-	char scratch[PATH_MAX + 32], xfer[PATH_MAX + 32], console[PATH_MAX + 32];
 	bool kvm;
 	int signal_fd;
 	sigset_t old_mask;
@@ -189,6 +176,28 @@ static int parse_value(int c, const char *v, struct vm_args *a)
 	return r;
 }
 
+/* What the options say together, and the guest poof's arguments (after --). */
+static int check_args(struct vm_args *a, int guest_argc, char **guest_argv)
+{
+	if (streq(a->fault, "none") && (a->fault_after_ns || a->fault_for_ns)) {
+		log_error("--fault-after and --fault-for need a --fault (drop-writes, error-writes "
+			  "or suspend)");
+		return -EINVAL;
+	}
+	a->guest_argv = guest_argv;
+	a->guest_argc = guest_argc;
+	if (a->guest_argc == 0) {
+		log_error("nothing to run in the guest: give the poof command after --, "
+			  "e.g. poof vm -- stress --profile smoke");
+		return -EINVAL;
+	}
+	if (a->guest_argc > MAX_GUEST_ARGS - 4) {
+		log_error("too many arguments for the guest (at most %d)", MAX_GUEST_ARGS - 4);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct vm_args *a)
 {
 	int c;
@@ -232,23 +241,7 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 				return -EINVAL;
 		}
 	}
-	if (streq(a->fault, "none") && (a->fault_after_ns || a->fault_for_ns)) {
-		log_error("--fault-after and --fault-for need a --fault (drop-writes, error-writes "
-			  "or suspend)");
-		return -EINVAL;
-	}
-	a->guest_argv = argv + optind;
-	a->guest_argc = argc - optind;
-	if (a->guest_argc == 0) {
-		log_error("nothing to run in the guest: give the poof command after --, "
-			  "e.g. poof vm -- stress --profile smoke");
-		return -EINVAL;
-	}
-	if (a->guest_argc > MAX_GUEST_ARGS - 4) {
-		log_error("too many arguments for the guest (at most %d)", MAX_GUEST_ARGS - 4);
-		return -EINVAL;
-	}
-	return 0;
+	return check_args(a, argc - optind, argv + optind);
 }
 
 /* --json FILE / --json=FILE (and --junit, --html): the guest writes it, the host gets it. */
@@ -272,15 +265,15 @@ static int add_output(struct vm_args *a, const char *opt, const char *host, stru
 	struct vm_output *o;
 	const char *base = strrchr(host, '/');
 
-	if (a->noutputs == MAX_OUTPUTS) {
-		log_error("too many report options for the guest (at most %d)", MAX_OUTPUTS);
+	if (a->noutputs == VM_OUTPUTS_MAX) {
+		log_error("too many report options for the guest (at most %d)", VM_OUTPUTS_MAX);
 		return -EINVAL;
 	}
 	if (check_output_path(host, opt) < 0)
 		return -EINVAL;
 	o = &a->outputs[a->noutputs];
 	o->host = host;
-	snprintf(o->guest, sizeof(o->guest), GUEST_OUT "/%u-%s", a->noutputs,
+	snprintf(o->guest, sizeof(o->guest), VM_GUEST_OUT "/%u-%s", a->noutputs,
 		 base ? base + 1 : host);
 	a->noutputs++;
 	*ret = o;
@@ -306,11 +299,12 @@ static int rewrite_guest_args(struct vm_args *a)
 		    0)
 			return -EINVAL;
 		if (k == 1) {
-			char buf[sizeof(o->guest_arg)];
+			char *guest_arg = a->output_args[o - a->outputs];
+			char buf[sizeof(a->output_args[0])];
 
 			snprintf(buf, sizeof(buf), "%s=%s", opt, o->guest);
-			memcpy(o->guest_arg, buf, sizeof(buf));
-			a->rewritten[n++] = o->guest_arg;
+			memcpy(guest_arg, buf, sizeof(buf));
+			a->rewritten[n++] = guest_arg;
 		} else {
 			a->rewritten[n++] = arg;
 			a->rewritten[n++] = o->guest;
@@ -319,12 +313,12 @@ static int rewrite_guest_args(struct vm_args *a)
 	}
 	if (streq(a->guest_argv[0], "stress") && !has_dir) {
 		a->rewritten[n++] = "--dir";
-		a->rewritten[n++] = GUEST_TARGET;
+		a->rewritten[n++] = VM_GUEST_TARGET;
 	}
 	/* Only a fault poof vm switched on may excuse what the device did. */
 	if (streq(a->guest_argv[0], "stress") && !streq(a->fault, "none")) {
 		a->rewritten[n++] = "--fault-log";
-		a->rewritten[n++] = GUEST_FAULT_LOG;
+		a->rewritten[n++] = VM_GUEST_FAULT_LOG;
 	}
 	a->nrewritten = n;
 	return 0;
@@ -366,180 +360,102 @@ static int check_host_programs(const struct vm_args *a)
 	return 0;
 }
 
-static int locate_kernel(struct vm_run *run)
+static int locate_kernel(struct vm_cmd *cmd)
 {
-	int r = kernel_locate(run->a.kernel, run->a.modules, run->cache_dir, &run->kernel);
+	int r = kernel_locate(cmd->a.kernel, cmd->a.modules, cmd->cache_dir, &cmd->kernel);
 
 	if (r >= 0)
 		return 0;
 	if (r == -ENOEXEC)
 		log_error("%s is not a bzImage/vmlinuz with a version string (--kernel)",
-			  run->kernel.missing);
-	else if (run->kernel.image[0])
+			  cmd->kernel.missing);
+	else if (cmd->kernel.image[0])
 		log_error("no modules for kernel %s %s: %s is missing.\n  Fix: give --modules DIR "
 			  "(or POOF_VM_MODULES), or install the kernel's package "
 			  "(linux-image-%s).",
-			  run->kernel.version, run->kernel.image, run->kernel.missing,
-			  run->kernel.version);
+			  cmd->kernel.version, cmd->kernel.image, cmd->kernel.missing,
+			  cmd->kernel.version);
 	else
 		log_error("no kernel to boot: %s: %s.\n  Fix: scripts/fetch-test-kernel.sh fetches "
 			  "Debian's linux-image-amd64 into %s/kernel, or give --kernel IMAGE "
 			  "(or POOF_VM_KERNEL).",
-			  run->kernel.missing, strerror(-r), run->cache_dir);
+			  cmd->kernel.missing, strerror(-r), cmd->cache_dir);
 	return r;
 }
 
-static void choose_accel(struct vm_run *run)
+static void choose_accel(struct vm_cmd *cmd)
 {
 	bool cached = false;
 	uint64_t t0 = now_monotonic_ns();
 
-	if (run->a.accel != ACCEL_AUTO) {
-		run->kvm = run->a.accel == ACCEL_KVM;
-		log_info("accelerator: %s (--accel)", run->kvm ? "KVM" : "TCG");
+	if (cmd->a.accel != ACCEL_AUTO) {
+		cmd->kvm = cmd->a.accel == ACCEL_KVM;
+		log_info("accelerator: %s (--accel)", cmd->kvm ? "KVM" : "TCG");
 		return;
 	}
-	if (qemu_probe_kvm(QEMU_BINARY, run->kernel.image, run->cache_dir, KVM_PROBE_TIMEOUT_NS,
-			   &run->kvm, &cached) < 0)
-		run->kvm = false;
-	log_info("accelerator: %s (%s%s)", run->kvm ? "KVM" : "TCG",
+	if (qemu_probe_kvm(QEMU_BINARY, cmd->kernel.image, cmd->cache_dir, KVM_PROBE_TIMEOUT_NS,
+			   &cmd->kvm, &cached) < 0)
+		cmd->kvm = false;
+	log_info("accelerator: %s (%s%s)", cmd->kvm ? "KVM" : "TCG",
 		 cached ? "KVM probe cached for this boot" : "KVM probe",
-		 cached ? "" : (run->kvm ? ": it boots" : ": it does not boot, using TCG"));
+		 cached ? "" : (cmd->kvm ? ": it boots" : ": it does not boot, using TCG"));
 	log_debug("KVM probe took %.1fs", (double)(now_monotonic_ns() - t0) / 1e9);
 }
 
-static int prepare_initramfs(struct vm_run *run)
+static int prepare_initramfs(struct vm_cmd *cmd)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct initramfs_config c = { .poof = self,
-				      .kernel = &run->kernel,
-				      .cache_dir = run->cache_dir };
-	uint64_t t0 = now_monotonic_ns();
+				      .kernel = &cmd->kernel,
+				      .cache_dir = cmd->cache_dir };
+	uint64_t t0;
 	int r;
 
 	if (n < 0)
 		return -errno;
 	self[n] = '\0';
-	r = initramfs_prepare(&c, &run->initrd);
+	t0 = now_monotonic_ns();
+	r = initramfs_prepare(&c, &cmd->initrd);
 	if (r == -ENOENT) {
 		log_error("cannot build the initramfs: %s not found.\n  Fix: install it (see "
 			  "poof-vm(1)), or for a module, give the kernel's full module tree.",
-			  run->initrd.missing);
+			  cmd->initrd.missing);
 		return r;
 	}
 	if (r < 0) {
-		log_error("cannot build the initramfs in %s/initramfs: %s", run->cache_dir,
+		log_error("cannot build the initramfs in %s/initramfs: %s", cmd->cache_dir,
 			  strerror(-r));
 		return r;
 	}
-	if (run->initrd.cached)
-		log_notice("initramfs: cached %s", run->initrd.path);
+	if (cmd->initrd.cached)
+		log_notice("initramfs: cached %s", cmd->initrd.path);
 	else
-		log_notice("initramfs: built %s in %.1fs", run->initrd.path,
+		log_notice("initramfs: built %s in %.1fs", cmd->initrd.path,
 			   (double)(now_monotonic_ns() - t0) / 1e9);
 	return 0;
 }
 
-static int make_result_dir(struct vm_run *run)
-{
-	char stamp[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	int r;
-
-	if (run->a.run_dir) {
-		snprintf(run->result_dir, sizeof(run->result_dir), "%s", run->a.run_dir);
-	} else {
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&t, &tm));
-		snprintf(run->result_dir, sizeof(run->result_dir), "/var/tmp/poof/vm-%s-%d", stamp,
-			 (int)getpid());
-	}
-	r = mkdir_parents(run->result_dir, 0755);
-	if (r < 0)
-		log_error("cannot create %s: %s", run->result_dir, strerror(-r));
-	return r;
-}
-
-static int make_disks(struct vm_run *run, const char *config)
-{
-	const char *tmp = getenv("TMPDIR");
-	_cleanup_close_ int fd = -1;
-
-	snprintf(run->tmp_dir, sizeof(run->tmp_dir), "%s/poof-vm.XXXXXX",
-		 tmp && tmp[0] ? tmp : "/var/tmp");
-	if (!mkdtemp(run->tmp_dir)) {
-		int r = -errno;
-
-		log_error("cannot create a temporary directory %s: %s", run->tmp_dir, strerror(-r));
-		run->tmp_dir[0] = '\0';
-		return r;
-	}
-	snprintf(run->scratch, sizeof(run->scratch), "%s/scratch.img", run->tmp_dir);
-	snprintf(run->xfer, sizeof(run->xfer), "%s/xfer.img", run->tmp_dir);
-	fd = open(run->scratch, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || ftruncate(fd, (off_t)run->a.disk_size) < 0) {
-		log_error("cannot create the scratch disk %s: %s", run->scratch, strerror(errno));
-		return -errno;
-	}
-	if (xfer_create(run->xfer, XFER_SIZE, config) < 0) {
-		log_error("cannot create the transfer disk %s", run->xfer);
-		return -EIO;
-	}
-	return 0;
-}
-
-static void remove_disks(struct vm_run *run)
-{
-	if (!run->tmp_dir[0])
-		return;
-	unlink(run->scratch);
-	unlink(run->xfer);
-	if (rmdir(run->tmp_dir) < 0)
-		log_warn("cannot remove %s: %s", run->tmp_dir, strerror(errno));
-	run->tmp_dir[0] = '\0';
-}
-
-/* The dm-flakey feature of a --fault that drops or fails writes. */
-static const char *fault_feature(const char *fault)
-{
-	return streq(fault, "drop-writes")  ? "drop_writes" :
-	       streq(fault, "error-writes") ? "error_writes" :
-					      "";
-}
-
 /* config.sh for the guest's /init: settings, then the guest poof's argv. */
-static char *make_config(const struct vm_run *run)
+static char *make_config(const struct vm_cmd *cmd)
 {
-	const struct vm_args *a = &run->a;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	_cleanup_free_ char *hook = shell_quote(run->hook_text ? run->hook_text : "");
+	const struct vm_args *a = &cmd->a;
+	const struct vm_guest_config g = {
+		.fs = a->fs,
+		.fault = a->fault,
+		.fault_after_ns = a->fault_after_ns,
+		.fault_for_ns = a->fault_for_ns,
+		.hang_test = a->hang_test,
+		.hook = cmd->hook_text,
+		.init = a->init,
+		.argv = a->rewritten,
+		.argc = a->nrewritten,
+	};
 
-	if (!f || !hook) {
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	fprintf(f,
-		"POOF_VM_FS=%s\nPOOF_VM_FAULT=%s\nPOOF_VM_FAULT_FEATURE=%s\n"
-		"POOF_VM_FAULT_AFTER=%.3f\nPOOF_VM_FAULT_FOR=%.3f\n"
-		"POOF_VM_HANG_TEST=%d\nPOOF_VM_HOOK=%s\nPOOF_VM_INIT=%s\n"
-		"POOF_VM_FAULT_LOG=" GUEST_FAULT_LOG "\nset --",
-		a->fs, a->fault, fault_feature(a->fault), (double)a->fault_after_ns / 1e9,
-		(double)a->fault_for_ns / 1e9, a->hang_test, hook, a->init);
-	for (int i = 0; i < a->nrewritten; i++) {
-		_cleanup_free_ char *q = shell_quote(a->rewritten[i]);
-
-		fprintf(f, " %s", q ? q : "''");
-	}
-	fputc('\n', f);
-	fclose(f);
-	return text;
+	return vm_config_text(&g);
 }
 
-static int block_signals(struct vm_run *run)
+static int block_signals(struct vm_cmd *cmd)
 {
 	sigset_t mask;
 
@@ -547,19 +463,19 @@ static int block_signals(struct vm_run *run)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, &run->old_mask) < 0)
+	if (sigprocmask(SIG_BLOCK, &mask, &cmd->old_mask) < 0)
 		return -errno;
-	run->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	return run->signal_fd < 0 ? -errno : 0;
+	cmd->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	return cmd->signal_fd < 0 ? -errno : 0;
 }
 
 /* The guest poof's messages and our own markers, live, on stderr. */
 static void forward_line(const char *line, void *userdata)
 {
-	const struct vm_run *run = userdata;
+	const struct vm_cmd *cmd = userdata;
 	const char *m = strstr(line, "POOF-VM: ");
 
-	if (run->a.quiet)
+	if (cmd->a.quiet)
 		return;
 	if (m && (strncmp(m + 9, "setup failed", 12) == 0 || strncmp(m + 9, "fault", 5) == 0 ||
 		  strncmp(m + 9, "hang test", 9) == 0 || strncmp(m + 9, "results failed", 14) == 0))
@@ -568,105 +484,50 @@ static void forward_line(const char *line, void *userdata)
 		fprintf(stderr, "guest: %s\n", line);
 }
 
-static uint64_t heartbeat_timeout(uint64_t timeout_ns)
+static void on_boot(const struct vm_run *run, void *userdata)
 {
-	return MAX(HEARTBEAT_MIN_NS, MIN(HEARTBEAT_MAX_NS, timeout_ns / 4));
-}
+	const struct vm_cmd *cmd = userdata;
 
-static int boot(struct vm_run *run, struct qemu_result *res)
-{
-	_cleanup_close_ int console_fd = -1;
-	struct qemu_config c = {
-		.binary = QEMU_BINARY,
-		.kernel = run->kernel.image,
-		.initrd = run->initrd.path,
-		.append = "console=ttyS0 quiet panic=-1 oops=panic",
-		.scratch = run->scratch,
-		.xfer = run->xfer,
-		.share = streq(run->a.init, "systemd") ? "/" : NULL,
-		.mem_bytes = run->a.mem,
-		.cpus = (unsigned)run->a.cpus,
-		.kvm = run->kvm,
-		.signal_fd = run->signal_fd,
-		.boot_timeout_ns = MIN(BOOT_TIMEOUT_NS, run->a.timeout_ns),
-		.heartbeat_timeout_ns = heartbeat_timeout(run->a.timeout_ns),
-		.timeout_ns = run->a.timeout_ns,
-		.on_line = forward_line,
-		.userdata = run,
-	};
-	int r;
-
-	if (run->a.console)
-		snprintf(run->console, sizeof(run->console), "%s", run->a.console);
-	else
-		snprintf(run->console, sizeof(run->console), "%s/console.log", run->result_dir);
-	console_fd = open(run->console, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-			  0644);
-	if (console_fd < 0) {
-		log_error("cannot create the console log %s: %s", run->console, strerror(errno));
-		return -errno;
-	}
-	c.console_fd = console_fd;
+	(void)run;
 	log_notice("booting %s (%s) with %s, %s on a %llu MiB disk, fault %s, init %s",
-		   run->kernel.image, run->kernel.version, run->kvm ? "KVM" : "TCG", run->a.fs,
-		   (unsigned long long)(run->a.disk_size >> 20), run->a.fault, run->a.init);
-	r = qemu_run(&c, res);
-	if (r < 0)
-		log_error("cannot run %s: %s", QEMU_BINARY, strerror(-r));
-	return r;
+		   cmd->kernel.image, cmd->kernel.version, cmd->kvm ? "KVM" : "TCG", cmd->a.fs,
+		   (unsigned long long)(cmd->a.disk_size >> 20), cmd->a.fault, cmd->a.init);
 }
 
-/*
- * A guest that printed nothing at all, not even its init's first line,
- * never ran anything of ours: under TCG an early boot now and then stalls
- * before the console comes up. Boot once more and say so; a kernel that
- * cannot boot stays silent twice and is reported as such.
- */
-static int boot_retrying_silence(struct vm_run *run, struct qemu_result *res)
+static void on_retry(const struct vm_run *run, void *userdata)
 {
-	char silent[sizeof(run->console) + 8];
-	int r = boot(run, res);
-
-	if (r < 0 || res->outcome != QEMU_HANG || res->booted || res->ntail > 0)
-		return r;
-	snprintf(silent, sizeof(silent), "%s.silent", run->console);
-	rename(run->console, silent);
+	(void)userdata;
 	log_warn("the guest printed nothing in %llus, not even its init's first line: "
 		 "booting once more (the silent boot's console log: %s)",
-		 (unsigned long long)(res->silence_ns / NSEC_PER_SEC), silent);
-	memset(res, 0, sizeof(*res));
-	return boot(run, res);
+		 (unsigned long long)(run->silent_ns / NSEC_PER_SEC), run->silent_console);
 }
 
-static void print_tail(const struct qemu_result *res)
+/* What stopped the run before QEMU came to an outcome. */
+static void report_failure(const struct vm_run *run)
 {
-	unsigned from = res->ntail > TAIL_SHOWN ? res->ntail - TAIL_SHOWN : 0;
+	const char *path = run->failed_path, *error = strerror(-run->error);
 
-	fprintf(stderr, "--- last console lines ---\n");
-	for (unsigned i = from; i < res->ntail; i++)
-		fprintf(stderr, "  %s\n", res->tail[i]);
-	fprintf(stderr, "---\n");
-}
-
-static void copy_outputs(const struct vm_run *run)
-{
-	for (unsigned i = 0; i < run->a.noutputs; i++) {
-		const struct vm_output *o = &run->a.outputs[i];
-		char src[PATH_MAX * 2];
-		void *data;
-		size_t len;
-		int r;
-
-		snprintf(src, sizeof(src), "%s/out/%s", run->result_dir,
-			 strrchr(o->guest, '/') + 1);
-		r = read_file_full(AT_FDCWD, src, 1u << 30, &data, &len);
-		if (r >= 0) {
-			r = write_path_atomic(o->host, data, len, 0644);
-			free(data);
-		}
-		if (r < 0)
-			log_warn("the guest's %s did not come back to %s: %s", o->guest, o->host,
-				 strerror(-r));
+	switch (run->failed) {
+	case VM_STEP_RESULT_DIR:
+		log_error("cannot create %s: %s", path, error);
+		break;
+	case VM_STEP_TMP_DIR:
+		log_error("cannot create a temporary directory %s: %s", path, error);
+		break;
+	case VM_STEP_SCRATCH:
+		log_error("cannot create the scratch disk %s: %s", path, error);
+		break;
+	case VM_STEP_XFER:
+		log_error("cannot create the transfer disk %s", path);
+		break;
+	case VM_STEP_CONSOLE:
+		log_error("cannot create the console log %s: %s", path, error);
+		break;
+	case VM_STEP_QEMU:
+		log_error("cannot run %s: %s", path, error);
+		break;
+	case VM_STEP_NONE:
+		break;
 	}
 }
 
@@ -684,25 +545,42 @@ static void print_guest_stdout(const struct vm_run *run)
 	free(data);
 }
 
-static void collect_results(struct vm_run *run, const struct qemu_result *res)
+/* What came back from the guest: the outputs that did not, then its stdout. */
+static void report_results(const struct vm_cmd *cmd, const struct vm_run *run)
 {
-	int r = xfer_extract(run->xfer, run->result_dir);
-
-	if (r < 0) {
-		if (res->outcome == QEMU_DONE)
-			log_warn("no results came back from the guest (%s)",
-				 r == -ENODATA ? "it never wrote them" : strerror(-r));
+	if (run->results < 0 && run->qemu.outcome == QEMU_DONE)
+		log_warn("no results came back from the guest (%s)",
+			 run->results == -ENODATA ? "it never wrote them" :
+						    strerror(-run->results));
+	if (!run->collected)
 		return;
+	for (unsigned i = 0; i < cmd->a.noutputs; i++) {
+		const struct vm_output *o = &cmd->a.outputs[i];
+
+		if (run->output_errors[i] < 0)
+			log_warn("the guest's %s did not come back to %s: %s", o->guest, o->host,
+				 strerror(-run->output_errors[i]));
 	}
-	copy_outputs(run);
 	print_guest_stdout(run);
 }
 
-static int verdict(const struct vm_run *run, const struct qemu_result *res)
+static void print_tail(const struct qemu_result *res)
 {
+	unsigned from = res->ntail > TAIL_SHOWN ? res->ntail - TAIL_SHOWN : 0;
+
+	fprintf(stderr, "--- last console lines ---\n");
+	for (unsigned i = from; i < res->ntail; i++)
+		fprintf(stderr, "  %s\n", res->tail[i]);
+	fprintf(stderr, "---\n");
+}
+
+/* QEMU's outcome in words, and the exit code of poof vm. */
+static int verdict(const struct vm_cmd *cmd, const struct vm_run *run)
+{
+	const struct qemu_result *res = &run->qemu;
 	char t[32];
 
-	format_duration(run->a.timeout_ns, t, sizeof(t));
+	format_duration(cmd->a.timeout_ns, t, sizeof(t));
 	switch (res->outcome) {
 	case QEMU_DONE:
 		if (res->guest_exit == EXIT_INTERNAL)
@@ -718,7 +596,7 @@ static int verdict(const struct vm_run *run, const struct qemu_result *res)
 			  res->booted ? "the guest stopped its heartbeat: a guest lockup" :
 					"the guest never started its init",
 			  (double)res->silence_ns / 1e9,
-			  (double)heartbeat_timeout(run->a.timeout_ns) / 1e9, t, run->console);
+			  (double)vm_heartbeat_timeout(cmd->a.timeout_ns) / 1e9, t, run->console);
 		return EXIT_HANG;
 	case QEMU_TIMEOUT:
 		print_tail(res);
@@ -743,75 +621,86 @@ static int verdict(const struct vm_run *run, const struct qemu_result *res)
 	return EXIT_INTERNAL;
 }
 
-static int run_vm(struct vm_run *run)
+static int run_vm(struct vm_cmd *cmd)
 {
-	_cleanup_free_ char *config = make_config(run);
-	struct qemu_result *res = calloc(1, sizeof(*res));
-	int r, code;
+	_cleanup_free_ char *config = make_config(cmd);
+	_cleanup_free_ struct vm_run *run = calloc(1, sizeof(*run));
+	const struct vm_run_config c = {
+		.qemu = QEMU_BINARY,
+		.kernel = cmd->kernel.image,
+		.initrd = cmd->initrd.path,
+		.config = config,
+		.kvm = cmd->kvm,
+		.share_root = streq(cmd->a.init, "systemd"),
+		.disk_size = cmd->a.disk_size,
+		.mem = cmd->a.mem,
+		.cpus = (unsigned)cmd->a.cpus,
+		.timeout_ns = cmd->a.timeout_ns,
+		.signal_fd = cmd->signal_fd,
+		.run_dir = cmd->a.run_dir,
+		.console = cmd->a.console,
+		.outputs = cmd->a.outputs,
+		.noutputs = cmd->a.noutputs,
+		.on_retry = on_retry,
+		.on_boot = on_boot,
+		.on_line = forward_line,
+		.userdata = cmd,
+	};
+	int r;
 
-	if (!config || !res) {
-		free(res);
+	if (!config || !run)
 		return EXIT_INTERNAL;
-	}
-	r = make_result_dir(run);
-	if (r >= 0)
-		r = make_disks(run, config);
-	if (r >= 0)
-		r = boot_retrying_silence(run, res);
-	if (r < 0) {
-		remove_disks(run);
-		free(res);
-		return EXIT_INTERNAL;
-	}
-	if (res->outcome != QEMU_INTERRUPTED)
-		collect_results(run, res);
-	remove_disks(run);
-	code = verdict(run, res);
-	free(res);
-	return code;
+	r = vm_run(&c, run);
+	if (r < 0)
+		report_failure(run);
+	else
+		report_results(cmd, run);
+	if (run->remove_error < 0)
+		log_warn("cannot remove %s: %s", run->tmp_dir, strerror(-run->remove_error));
+	return r < 0 ? EXIT_INTERNAL : verdict(cmd, run);
 }
 
 /* --guest-hook SCRIPT travels in config.sh, which must stay small. */
-static int read_hook(struct vm_run *run)
+static int read_hook(struct vm_cmd *cmd)
 {
 	size_t len;
 	int r;
 
-	if (!run->a.hook)
+	if (!cmd->a.hook)
 		return 0;
-	r = read_file_full(AT_FDCWD, run->a.hook, HOOK_MAX, (void **)&run->hook_text, &len);
+	r = read_file_full(AT_FDCWD, cmd->a.hook, HOOK_MAX, (void **)&cmd->hook_text, &len);
 	if (r == -EFBIG)
-		log_error("--guest-hook %s: larger than %d KiB", run->a.hook, HOOK_MAX >> 10);
+		log_error("--guest-hook %s: larger than %d KiB", cmd->a.hook, HOOK_MAX >> 10);
 	else if (r < 0)
-		log_error("--guest-hook %s: %s", run->a.hook, strerror(-r));
-	else if (memchr(run->hook_text, '\0', len)) {
-		log_error("--guest-hook %s: not a shell script (it holds NUL bytes)", run->a.hook);
+		log_error("--guest-hook %s: %s", cmd->a.hook, strerror(-r));
+	else if (memchr(cmd->hook_text, '\0', len)) {
+		log_error("--guest-hook %s: not a shell script (it holds NUL bytes)", cmd->a.hook);
 		r = -EINVAL;
 	}
 	return r;
 }
 
-static int setup(struct vm_run *run)
+static int setup(struct vm_cmd *cmd)
 {
 	const char *cache = getenv("POOF_CACHE_DIR");
 
-	snprintf(run->cache_dir, sizeof(run->cache_dir), "%s",
+	snprintf(cmd->cache_dir, sizeof(cmd->cache_dir), "%s",
 		 cache && cache[0] ? cache : "/var/cache/poof");
-	if (rewrite_guest_args(&run->a) < 0 || read_hook(run) < 0)
+	if (rewrite_guest_args(&cmd->a) < 0 || read_hook(cmd) < 0)
 		return EXIT_USAGE;
-	if (check_host_programs(&run->a) < 0 || locate_kernel(run) < 0)
+	if (check_host_programs(&cmd->a) < 0 || locate_kernel(cmd) < 0)
 		return EXIT_UNSUPPORTED;
-	log_info("kernel %s (%s), modules %s", run->kernel.image, run->kernel.version,
-		 run->kernel.modules);
-	if (prepare_initramfs(run) < 0)
-		return run->initrd.missing[0] ? EXIT_UNSUPPORTED : EXIT_INTERNAL;
-	choose_accel(run);
+	log_info("kernel %s (%s), modules %s", cmd->kernel.image, cmd->kernel.version,
+		 cmd->kernel.modules);
+	if (prepare_initramfs(cmd) < 0)
+		return cmd->initrd.missing[0] ? EXIT_UNSUPPORTED : EXIT_INTERNAL;
+	choose_accel(cmd);
 	return 0;
 }
 
 int cmd_vm(int argc, char **argv)
 {
-	struct vm_run run = {
+	struct vm_cmd cmd = {
 		.a = { .fs = "ext4",
 		       .fault = "none",
 		       .init = "busybox",
@@ -823,25 +712,25 @@ int cmd_vm(int argc, char **argv)
 	};
 	int r;
 
-	r = parse_args(argc, argv, &run.a);
+	r = parse_args(argc, argv, &cmd.a);
 	if (r != 0)
 		return r > 0 ? 0 : EXIT_USAGE;
-	if (run.a.disk_size < (64ULL << 20) || run.a.mem < (128ULL << 20)) {
+	if (cmd.a.disk_size < (64ULL << 20) || cmd.a.mem < (128ULL << 20)) {
 		log_error("--disk-size must be at least 64M and --mem at least 128M");
 		return EXIT_USAGE;
 	}
 	if (geteuid() != 0)
 		log_warn("poof vm is meant to run as root (it writes %s)", "/var/cache/poof");
-	r = block_signals(&run);
+	r = block_signals(&cmd);
 	if (r < 0) {
 		log_error("cannot block signals: %s", strerror(-r));
 		return EXIT_INTERNAL;
 	}
-	r = setup(&run);
+	r = setup(&cmd);
 	if (r == 0)
-		r = run_vm(&run);
-	close(run.signal_fd);
-	sigprocmask(SIG_SETMASK, &run.old_mask, NULL);
-	free(run.hook_text);
+		r = run_vm(&cmd);
+	close(cmd.signal_fd);
+	sigprocmask(SIG_SETMASK, &cmd.old_mask, NULL);
+	free(cmd.hook_text);
 	return r;
 }

@@ -490,7 +490,7 @@ static int build_image(const struct spec *s, const char *path)
 /* Images of other inputs that nobody used for a week. */
 static void prune_stale(const char *dir, const char *keep)
 {
-	DIR *d = opendir(dir);
+	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
 	time_t now = time(NULL);
 
@@ -506,7 +506,6 @@ static void prune_stale(const char *dir, const char *keep)
 		    now - st.st_mtime > STALE_AFTER_S)
 			unlinkat(dirfd(d), de->d_name, 0);
 	}
-	closedir(d);
 }
 
 int initramfs_prepare(const struct initramfs_config *c, struct initramfs_result *ret)

@@ -60,7 +60,7 @@ static bool is_dir(const char *path)
 /* strverscmp-ordered newest "vmlinuz-*" in dir whose modules exist (when required). */
 static int newest_image(const char *dir, bool need_lib_modules, char *ret, size_t len)
 {
-	DIR *d = opendir(dir);
+	_cleanup_closedir_ DIR *d = opendir(dir);
 	struct dirent *de;
 	char best[NAME_MAX + 1] = "";
 
@@ -77,7 +77,6 @@ static int newest_image(const char *dir, bool need_lib_modules, char *ret, size_
 		if (!best[0] || strverscmp(de->d_name, best) > 0)
 			snprintf(best, sizeof(best), "%s", de->d_name);
 	}
-	closedir(d);
 	if (!best[0])
 		return -ENOENT;
 	return snprintf(ret, len, "%s/%s", dir, best) >= (int)len ? -ENAMETOOLONG : 0;
@@ -87,7 +86,7 @@ static int newest_image(const char *dir, bool need_lib_modules, char *ret, size_
 static int newest_cached_image(const char *cache_dir, char *ret, size_t len)
 {
 	char base[PATH_MAX];
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 	char best[NAME_MAX + 1] = "";
 
@@ -105,7 +104,6 @@ static int newest_cached_image(const char *cache_dir, char *ret, size_t len)
 		if (access(image, R_OK) == 0 && (!best[0] || strverscmp(de->d_name, best) > 0))
 			snprintf(best, sizeof(best), "%s", de->d_name);
 	}
-	closedir(d);
 	if (!best[0])
 		return -ENOENT;
 	return snprintf(ret, len, "%s/%s/boot/vmlinuz-%s", base, best, best) >= (int)len ?
@@ -119,8 +117,10 @@ static int find_image(const char *image, const char *cache_dir, struct vm_kernel
 		image = getenv("POOF_VM_KERNEL");
 	if (image && image[0]) {
 		if (access(image, R_OK) < 0) {
+			int r = -errno;
+
 			snprintf(k->missing, sizeof(k->missing), "%s", image);
-			return -errno;
+			return r;
 		}
 		return copy_string(k->image, sizeof(k->image), image);
 	}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Helpers for groups that are directories (util.c): paths and names, small
+ * cgroup files read and written below a directory fd, a child that joins a
+ * group first, killing and waiting for what a group holds. The string lists
+ * (cg_strv_*) are public, in manager.h.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "events.h"
+
+struct cg_container;
+
+/* A run id or container name: [A-Za-z0-9_.-], not starting with a dot, shorter than max. */
+bool cg_valid_name(const char *s, size_t max);
+
+/* snprintf into buf: 0 or -ENAMETOOLONG. */
+int cg_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The directory of the cgroup `group` ("/a/b", or "/" for the hierarchy's
+ * root, as /proc/self/cgroup names it) in the hierarchy mounted at `mount`,
+ * below the root prefix: 0 or -ENAMETOOLONG.
+ */
+int cg_group_dir(char *buf, size_t len, const char *root, const char *mount, const char *group);
+
+/* Read a small cgroup file below dirfd, NUL-terminated: bytes or -errno. */
+int cg_read_at(int dirfd, const char *file, char *buf, size_t len);
+/* Read memory.stat below dirfd and parse it with the version's parser. */
+int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
+			   struct cg_memory_stat *ret);
+/* pread from offset 0 of a kept fd, NUL-terminated. */
+int cg_pread_text(int fd, char *buf, size_t len);
+/* Write a value to a cgroup file below dirfd: 0 or -errno (the kernel's). */
+int cg_write_at(int dirfd, const char *file, const char *value);
+int cg_write_u64_at(int dirfd, const char *file, uint64_t value);
+/* A limit file below dirfd (cg_parse_limit()). */
+int cg_read_limit_at(int dirfd, const char *file, uint64_t *ret);
+/* A one-number file (memory.current, memory.failcnt). */
+int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
+bool cg_file_exists_at(int dirfd, const char *file);
+
+/* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
+int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
+			pid_t *ret_pid);
+
+/* Move the calling process (cgroup.procs) into the v2 group at dir. */
+int cg_move_self_to(const char *dir);
+
+/* One pass of SIGKILL over the pids in `procs` below dirfd: how many were signalled. */
+int cg_kill_procs_once(int dirfd, const char *procs);
+
+/* 1 when `procs` below dirfd lists a process. */
+int cg_procs_populated(int dirfd, const char *procs);
+
+/* rmdir with retries on EBUSY until the deadline. */
+int cg_rmdir_deadline(const char *path, uint64_t deadline_ns);
