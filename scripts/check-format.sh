@@ -53,6 +53,19 @@ tmp=$(mktemp) || exit 2
 trap 'rm -f "$tmp"' EXIT
 list_sources >"$tmp"
 
+# One clang-format for every file: fast when all is well. Only when it
+# complains is each file checked on its own, to name the ones that differ.
+existing=$(mktemp) || exit 2
+trap 'rm -f "$tmp" "$existing"' EXIT
+while IFS= read -r f; do
+	[ -f "$f" ] && echo "$f"
+done <"$tmp" >"$existing"
+if [ "$show_diff" = 0 ] && tr '\n' '\0' <"$existing" |
+	xargs -0 "$clang_format" --dry-run --Werror >/dev/null 2>&1; then
+	echo "check-format: $(wc -l <"$existing") files clean"
+	exit 0
+fi
+
 checked=0
 bad=0
 while IFS= read -r f; do
