@@ -766,12 +766,6 @@ static void collector_freep(struct collector **c)
 	free(*c);
 }
 
-static void fclosep(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 static char *strip(char *s)
 {
 	char *end;
@@ -1368,7 +1362,7 @@ static void list_bundled(char *buf, size_t len)
 static int load_bundled(const struct bundled_profile *b, struct plan *ret,
 			struct profile_error *err)
 {
-	_cleanup_(fclosep) FILE *f = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
 	char file[PLAN_PATH_MAX];
 	struct plan plan;
 	int r;
@@ -1417,7 +1411,7 @@ static void profile_name_from_path(const char *path, char *buf, size_t len)
 
 static int load_path(const char *path, struct plan *ret, struct profile_error *err)
 {
-	_cleanup_(fclosep) FILE *f = NULL;
+	_cleanup_fclose_ FILE *f = NULL;
 	char known[256];
 	struct plan plan;
 	int r;
