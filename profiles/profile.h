@@ -4,7 +4,7 @@
 /*
  * A profile (INI, parsed with libinih) plus `-o key=value` overrides become
  * a run plan. Every key, its default and its accepted values live in one
- * table in profile.c; man/poof-profile.5.scd documents the same keys.
+ * table in keys.c; man/poof-profile.5.scd documents the same keys.
  *
  * Sections:
  *   [run]            run-wide keys, and defaults for every writer key
