@@ -23,7 +23,7 @@ void hog_kinds_text(unsigned kinds, char *buf, size_t len)
 				 n == 1	    ? "" :
 				 n == total ? " and " :
 					      ", ",
-				 hog_kind_names[i]);
+				 enum_to_name(hog_kind_names, i));
 	}
 }
 
@@ -60,7 +60,7 @@ int error_not_applicable(struct profile_error *err, unsigned line, const char *k
 
 	hog_kinds_text(k->hog_kinds, kinds, sizeof(kinds));
 	return error_set(err, -EINVAL, line, key, "%s does not apply to %s hogs, only to %s hogs",
-			 k->name, hog_kind_names[kind], kinds);
+			 k->name, enum_to_name(hog_kind_names, kind), kinds);
 }
 
 int error_unknown_key(struct profile_error *err, unsigned line, const char *key, const char *name,

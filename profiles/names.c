@@ -3,6 +3,8 @@
  * The names of the profile enums: what a profile says, what plan_print
  * writes back and what the reports print, one table per enum.
  */
+#include <errno.h>
+
 #include "profiles/profile-internal.h"
 
 const char *const fsync_names[] = {
@@ -48,28 +50,48 @@ const char *const scratch_fs_names[] = {
 
 _Static_assert(ARRAY_SIZE(hog_kind_names) == _HOG_KIND_MAX + 1, "a name per hog kind");
 
-static const char *enum_name(const char *const *names, size_t n, unsigned v)
+const char *enum_to_name(const char *const *names, unsigned value)
 {
-	/* n counts the NULL terminator */
-	return v < n - 1 ? names[v] : "unknown";
+	for (unsigned i = 0; names[i]; i++)
+		if (i == value)
+			return names[i];
+	return "unknown";
+}
+
+int enum_from_name(const char *const *names, const char *name)
+{
+	for (unsigned i = 0; names[i]; i++)
+		if (streq(names[i], name))
+			return (int)i;
+	return -EINVAL;
 }
 
 const char *fsync_policy_name(enum fsync_policy p)
 {
-	return enum_name(fsync_names, ARRAY_SIZE(fsync_names), p);
+	return enum_to_name(fsync_names, p);
 }
 
 const char *write_order_name(enum write_order o)
 {
-	return enum_name(order_names, ARRAY_SIZE(order_names), o);
+	return enum_to_name(order_names, o);
 }
 
 const char *engine_kind_name(enum engine_kind e)
 {
-	return enum_name(engine_names, ARRAY_SIZE(engine_names), e);
+	return enum_to_name(engine_names, e);
 }
 
 const char *scratch_fs_name(enum scratch_fs fs)
 {
-	return enum_name(scratch_fs_names, ARRAY_SIZE(scratch_fs_names), fs);
+	return enum_to_name(scratch_fs_names, fs);
+}
+
+int scratch_fs_from_name(const char *name, enum scratch_fs *ret)
+{
+	int fs = enum_from_name(scratch_fs_names, name);
+
+	if (fs < 0)
+		return fs;
+	*ret = (enum scratch_fs)fs;
+	return 0;
 }

@@ -107,6 +107,11 @@ extern const char *const cgroup_names[];
 extern const char *const hog_kind_names[];
 extern const char *const scratch_fs_names[];
 
+/* The name of value in names, or "unknown" past its end. */
+const char *enum_to_name(const char *const *names, unsigned value);
+/* The value whose name is name, or -EINVAL. */
+int enum_from_name(const char *const *names, const char *name);
+
 /* ---- Error messages (error.c): the builders fill *err and return r, or -EINVAL ---- */
 
 _printf_(5, 6) int error_set(struct profile_error *err, int r, unsigned line, const char *key,

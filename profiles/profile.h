@@ -160,3 +160,5 @@ const char *fsync_policy_name(enum fsync_policy p);
 const char *write_order_name(enum write_order o);
 const char *engine_kind_name(enum engine_kind e);
 const char *scratch_fs_name(enum scratch_fs fs);
+/* "ext4", "xfs", "btrfs": 0, or -EINVAL (*ret untouched) for any other name. */
+int scratch_fs_from_name(const char *name, enum scratch_fs *ret);

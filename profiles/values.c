@@ -108,17 +108,9 @@ static int parse_key_bool(const struct key_def *k _unused_, const char *v, void 
 	return parse_bool(v, field);
 }
 
-static int name_lookup(const char *const *names, const char *v)
-{
-	for (unsigned i = 0; names[i]; i++)
-		if (streq(names[i], v))
-			return (int)i;
-	return -EINVAL;
-}
-
 static int parse_key_enum(const struct key_def *k, const char *v, void *field)
 {
-	int i = name_lookup(k->names, v);
+	int i = enum_from_name(k->names, v);
 
 	if (i < 0)
 		return i;
@@ -140,7 +132,7 @@ static int parse_key_fsync(const struct key_def *k _unused_, const char *v, void
 		return -EINVAL;
 	memcpy(policy, v, len);
 	policy[len] = '\0';
-	p = name_lookup(fsync_names, policy);
+	p = enum_from_name(fsync_names, policy);
 	if (p < 0)
 		return p;
 	if (p == FSYNC_NONE || p == FSYNC_END) {
@@ -318,7 +310,7 @@ static void format_key_bool(const struct key_def *k _unused_, const void *field,
 
 static void format_key_enum(const struct key_def *k, const void *field, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", k->names[*(const unsigned *)field]);
+	snprintf(buf, len, "%s", enum_to_name(k->names, *(const unsigned *)field));
 }
 
 static void format_key_limit(const struct key_def *k _unused_, const void *field, char *buf,
@@ -363,9 +355,9 @@ static void format_key_fsync(const struct key_def *k _unused_, const void *field
 	const struct writer_group *g = field;
 
 	if (g->fsync == FSYNC_NONE || g->fsync == FSYNC_END)
-		snprintf(buf, len, "%s", fsync_names[g->fsync]);
+		snprintf(buf, len, "%s", fsync_policy_name(g->fsync));
 	else
-		snprintf(buf, len, "%s=%u", fsync_names[g->fsync], g->fsync_every);
+		snprintf(buf, len, "%s=%u", fsync_policy_name(g->fsync), g->fsync_every);
 }
 
 #define VALUE_TYPE(n) \

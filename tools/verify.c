@@ -131,15 +131,6 @@ static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_u
 	return r;
 }
 
-static enum scratch_fs fs_from_name(const char *name)
-{
-	if (streq(name, "xfs"))
-		return SCRATCH_XFS;
-	if (streq(name, "btrfs"))
-		return SCRATCH_BTRFS;
-	return SCRATCH_EXT4;
-}
-
 struct verify_session {
 	struct verify_args args;
 	struct rundir rd;
@@ -154,6 +145,7 @@ struct verify_session {
 static int mount_kept_scratch(struct verify_session *s)
 {
 	const struct ledger_header *h = s->ledger->hdr;
+	enum scratch_fs fs;
 	int r;
 
 	if (!(h->flags & LEDGER_F_SCRATCH))
@@ -163,7 +155,10 @@ static int mount_kept_scratch(struct verify_session *s)
 			  "needs root.\n  Fix: run poof verify as root.");
 		return -EXIT_UNSUPPORTED;
 	}
-	r = scratch_attach(s->rd.path, h->scratch_image, fs_from_name(h->scratch_fs), &s->scratch);
+	/* poof stress names a filesystem it knows; ext4 is what any other name always meant */
+	if (scratch_fs_from_name(h->scratch_fs, &fs) < 0)
+		fs = SCRATCH_EXT4;
+	r = scratch_attach(s->rd.path, h->scratch_image, fs, &s->scratch);
 	if (r == -ENOENT) {
 		log_error("the scratch image %s is gone: poof removes it after a run that found "
 			  "no loss (-o keep=always keeps it)",
