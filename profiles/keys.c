@@ -39,7 +39,7 @@ const struct key_def profile_keys[] = {
 	  .accepted = "an integer (0 derives the seed from the run id)" },
 	{ "kill-writers", RUN(kill_writers_ns), .type = &value_duration_off, .max = UINT64_MAX,
 	  .def = "off", .accepted = "a duration like 2s or 700ms, or 0/off" },
-	{ "cgroup", RUN(cgroup), ENUM(cgroup_names), .def = "none",
+	{ "cgroup", RUN(cgroup), .type = &value_cgroup, .def = "none",
 	  .accepted = "none, auto, cgroupfs, systemd or v1" },
 	{ "scratch-fs", RUN(scratch_fs), ENUM(scratch_fs_names), .def = "ext4",
 	  .accepted = "ext4, xfs or btrfs" },

@@ -31,10 +31,6 @@ const char *const keep_names[] = {
 	[KEEP_NEVER] = "never",
 	NULL,
 };
-const char *const cgroup_names[] = {
-	[CGROUP_NONE] = "none",	      [CGROUP_AUTO] = "auto", [CGROUP_CGROUPFS] = "cgroupfs",
-	[CGROUP_SYSTEMD] = "systemd", [CGROUP_V1] = "v1",     NULL,
-};
 const char *const hog_kind_names[] = {
 	[HOG_ANON] = "anon",
 	[HOG_SHMEM] = "shmem",

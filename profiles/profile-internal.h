@@ -89,7 +89,7 @@ void plan_init(struct plan *plan, struct plan_defaults *defaults);
 
 extern const struct value_type value_u64, value_u32, value_duration, value_duration_off, value_size,
 	value_size_auto, value_block_size, value_bool, value_enum, value_fsync, value_limit,
-	value_u64_or_max, value_name, value_hog_rate;
+	value_u64_or_max, value_name, value_hog_rate, value_cgroup;
 
 /* Exact, unlike format_size(): "1536" stays "1536", never "1.5K". */
 void format_exact_size(uint64_t bytes, char *buf, size_t len);
@@ -103,7 +103,6 @@ extern const char *const fsync_names[];
 extern const char *const order_names[];
 extern const char *const engine_names[];
 extern const char *const keep_names[];
-extern const char *const cgroup_names[];
 extern const char *const hog_kind_names[];
 extern const char *const scratch_fs_names[];
 

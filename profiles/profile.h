@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cgroups/manager.h"
+
 #define PLAN_MAX_GROUPS 16
 #define PLAN_NAME_MAX 64
 #define PLAN_PATH_MAX 1024
@@ -44,9 +46,6 @@ enum write_order { ORDER_SEQUENTIAL, ORDER_RANDOM };
 enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
 
 enum keep_policy { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
-
-/* The cgroup manager: "none" runs writers as plain children of poof. */
-enum cgroup_mode { CGROUP_NONE, CGROUP_AUTO, CGROUP_CGROUPFS, CGROUP_SYSTEMD, CGROUP_V1 };
 
 enum hog_kind { HOG_ANON, HOG_SHMEM, HOG_KMEM, _HOG_KIND_MAX };
 
@@ -102,7 +101,7 @@ struct plan {
 	uint64_t duration_ns;		  /* "duration" */
 	uint64_t seed;			  /* "seed"; 0 = from the run id */
 	uint64_t kill_writers_ns;	  /* "kill-writers": mean interval, 0 = off */
-	enum cgroup_mode cgroup;	  /* "cgroup" */
+	enum cg_manager_kind cgroup;	  /* "cgroup" */
 	enum scratch_fs scratch_fs;	  /* "scratch-fs" */
 	uint64_t scratch_size;		  /* "scratch-size"; 0 = sized from the writers */
 	enum keep_policy keep;		  /* "keep": data files or scratch image after the run */

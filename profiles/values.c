@@ -214,6 +214,12 @@ static int parse_key_hog_rate(const struct key_def *k _unused_, const char *v, v
 	return 0;
 }
 
+/* The managers are named where they are implemented: cgroups/ owns the names. */
+static int parse_key_cgroup(const struct key_def *k _unused_, const char *v, void *field)
+{
+	return cg_manager_from_name(v, field);
+}
+
 static void format_key_u64(const struct key_def *k _unused_, const void *field, char *buf,
 			   size_t len)
 {
@@ -360,6 +366,12 @@ static void format_key_fsync(const struct key_def *k _unused_, const void *field
 		snprintf(buf, len, "%s=%u", fsync_policy_name(g->fsync), g->fsync_every);
 }
 
+static void format_key_cgroup(const struct key_def *k _unused_, const void *field, char *buf,
+			      size_t len)
+{
+	snprintf(buf, len, "%s", cg_manager_name(*(const enum cg_manager_kind *)field));
+}
+
 #define VALUE_TYPE(n) \
 	const struct value_type value_##n = { .parse = parse_key_##n, .format = format_key_##n }
 
@@ -377,3 +389,4 @@ VALUE_TYPE(limit);
 VALUE_TYPE(u64_or_max);
 VALUE_TYPE(name);
 VALUE_TYPE(hog_rate);
+VALUE_TYPE(cgroup);

@@ -172,19 +172,6 @@ static bool plan_uses_containers(const struct plan *p)
 	return p->nhogs > 0;
 }
 
-static enum cg_manager_kind requested_manager(enum cgroup_mode m)
-{
-	static const enum cg_manager_kind map[] = {
-		[CGROUP_NONE] = CG_MANAGER_NONE,
-		[CGROUP_AUTO] = CG_MANAGER_AUTO,
-		[CGROUP_CGROUPFS] = CG_MANAGER_CGROUPFS,
-		[CGROUP_SYSTEMD] = CG_MANAGER_SYSTEMD,
-		[CGROUP_V1] = CG_MANAGER_V1,
-	};
-
-	return map[m];
-}
-
 /* -o cgroup=auto|systemd: is PID 1 systemd, and does it answer on the bus? */
 static int systemd_probe(enum cg_manager_kind requested)
 {
@@ -224,14 +211,14 @@ static const char *systemd_words(const struct stress_run *run)
 static int check_cgroups(struct stress_run *run)
 {
 	const struct plan *p = &run->plan;
-	enum cg_manager_kind requested = requested_manager(p->cgroup);
+	enum cg_manager_kind requested = p->cgroup;
 	_cleanup_free_ char *msg = NULL;
 	int r;
 
 	run->contained = plan_uses_containers(p);
 	if (!run->contained) {
 		/* An explicit manager with nothing to place is a misunderstanding: say so. */
-		if (p->cgroup != CGROUP_AUTO && p->cgroup != CGROUP_NONE)
+		if (p->cgroup != CG_MANAGER_AUTO && p->cgroup != CG_MANAGER_NONE)
 			log_warn("-o cgroup=%s: profile %s has no [container] or [hog] section, so "
 				 "nothing is placed in a cgroup and the writers run uncontained",
 				 cg_manager_name(requested), p->profile);
