@@ -174,7 +174,7 @@ static int check_run(const struct collector *c, const struct plan *plan)
 {
 	const struct entry *e;
 
-	if (plan->cgroup == CG_MANAGER_NONE && plan_places_anything(plan)) {
+	if (plan->cgroup == CG_MANAGER_NONE && plan_uses_containers(plan)) {
 		e = entry_find(c, c->run_section, "cgroup") ?: first_placement(c);
 		return error_entry(c, e, CGROUP_NEEDED);
 	}

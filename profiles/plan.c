@@ -77,7 +77,7 @@ const char *group_size_problem(const struct writer_group *g, char *buf, size_t l
 	return buf;
 }
 
-bool plan_places_anything(const struct plan *plan)
+bool plan_uses_containers(const struct plan *plan)
 {
 	for (unsigned i = 0; i < plan->ngroups; i++)
 		if (plan->groups[i].container[0])
@@ -93,7 +93,7 @@ bool plan_has_memory_max(const struct plan *plan)
 	return false;
 }
 
-uint32_t group_replicas(const struct plan *plan, const struct writer_group *g)
+uint32_t plan_group_replicas(const struct plan *plan, const struct writer_group *g)
 {
 	int i = g->container[0] ? container_find(plan, g->container) : -1;
 

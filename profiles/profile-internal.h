@@ -144,12 +144,7 @@ const char *container_limit_problem(const struct container_spec *ct, char *buf, 
 /* NULL, or what is wrong with the group's file-size and block-size together. */
 const char *group_size_problem(const struct writer_group *g, char *buf, size_t len);
 
-/* Whether any writer group or hog runs in a container, so a cgroup manager is needed. */
-bool plan_places_anything(const struct plan *plan);
 bool plan_has_memory_max(const struct plan *plan);
-
-/* Every replica of a container runs its own copy of the groups placed in it. */
-uint32_t group_replicas(const struct plan *plan, const struct writer_group *g);
 
 /* The writer groups, containers or hogs: the sections keys of one scope are set in. */
 unsigned object_count(const struct plan *plan, enum key_scope scope);

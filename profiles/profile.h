@@ -152,6 +152,15 @@ struct bundled_profile {
 extern const struct bundled_profile bundled_profiles[];
 extern const unsigned n_bundled_profiles;
 
+/* Whether any writer group or hog runs in a container, so that a cgroup manager is needed. */
+bool plan_uses_containers(const struct plan *plan);
+
+/*
+ * How many copies of group g run: every replica of its container runs its
+ * own, so a container's count; 1 outside any container.
+ */
+uint32_t plan_group_replicas(const struct plan *plan, const struct writer_group *g);
+
 /* Print the effective plan as an INI profile (for `poof profiles show`). */
 void plan_print(const struct plan *plan, FILE *out);
 

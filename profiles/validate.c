@@ -111,7 +111,7 @@ static int validate_run(const struct plan *plan, struct profile_error *err)
 {
 	if (plan->duration_ns == 0)
 		return error_set(err, -EINVAL, 0, "run.duration", "duration must be above 0");
-	if (plan->cgroup == CG_MANAGER_NONE && plan_places_anything(plan))
+	if (plan->cgroup == CG_MANAGER_NONE && plan_uses_containers(plan))
 		return error_set(err, -EINVAL, 0, "run.cgroup", "%s", CGROUP_NEEDED);
 	if (plan->expect_oom && !plan_has_memory_max(plan))
 		return error_set(err, -EINVAL, 0, "run.expect-oom", "%s", EXPECT_OOM_NEEDS_LIMIT);
@@ -124,7 +124,7 @@ static int validate_totals(const struct plan *plan, struct profile_error *err)
 
 	for (unsigned i = 0; i < plan->ngroups; i++) {
 		uint64_t n = (uint64_t)plan->groups[i].count *
-			     group_replicas(plan, &plan->groups[i]);
+			     plan_group_replicas(plan, &plan->groups[i]);
 
 		writers += n;
 		files += n * plan->groups[i].files;

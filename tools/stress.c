@@ -164,14 +164,6 @@ static int plan_setup(struct stress_run *run)
 	return r;
 }
 
-static bool plan_uses_containers(const struct plan *p)
-{
-	for (unsigned i = 0; i < p->ngroups; i++)
-		if (p->groups[i].container[0])
-			return true;
-	return p->nhogs > 0;
-}
-
 /* -o cgroup=auto|systemd: is PID 1 systemd, and does it answer on the bus? */
 static int systemd_probe(enum cg_manager_kind requested)
 {
@@ -349,12 +341,6 @@ static int prepare_target(struct stress_run *run)
 	return 0;
 }
 
-/* A group placed in a container with replicas runs once per replica. */
-static uint32_t group_replicas(const struct stress_run *run, const struct writer_group *g)
-{
-	return g->container[0] ? plan_container_replicas(&run->plan, g->container) : 1;
-}
-
 static uint32_t writer_container(const struct stress_run *run, const struct writer_group *g,
 				 uint32_t replica)
 {
@@ -428,7 +414,7 @@ static void ledger_fill_layout(struct stress_run *run)
 	for (unsigned gi = 0; gi < run->plan.ngroups; gi++) {
 		const struct writer_group *g = &run->plan.groups[gi];
 
-		for (uint32_t i = 0; i < g->count * group_replicas(run, g); i++, w++) {
+		for (uint32_t i = 0; i < g->count * plan_group_replicas(&run->plan, g); i++, w++) {
 			l->writers[w] = (struct ledger_writer){
 				.writer_id = w,
 				.first_file = f,
@@ -462,7 +448,7 @@ static int prepare_ledger(struct stress_run *run)
 	for (unsigned i = 0; i < run->plan.ngroups; i++) {
 		const struct writer_group *g = &run->plan.groups[i];
 
-		uint32_t writers = g->count * group_replicas(run, g);
+		uint32_t writers = g->count * plan_group_replicas(&run->plan, g);
 
 		lp.nwriters += writers;
 		lp.nfiles += writers * g->files;
