@@ -194,3 +194,10 @@ void plan_init(struct plan *plan, struct plan_defaults *defaults)
 		(void)r;
 	}
 }
+
+void plan_run_defaults(struct plan *ret)
+{
+	struct plan_defaults ignored;
+
+	plan_init(ret, &ignored);
+}

@@ -155,16 +155,14 @@ static int override_prefixed(struct plan *plan, const struct override_type *t, c
 	return override_named(plan, t, spec, key, value, err);
 }
 
-int profile_override(struct plan *plan, const char *assignment, struct profile_error *err)
+/* KEY=VALUE, stripped: *ret_key and *ret_value point into *ret_copy, the caller's to free. */
+static int assignment_parse(const char *assignment, char **ret_copy, char **ret_key,
+			    char **ret_value, struct profile_error *err)
 {
-	_cleanup_free_ char *copy = NULL;
-	struct profile_error ignored;
-	char *eq, *key, *value;
+	_cleanup_free_ char *copy = strdup(assignment ?: "");
+	char *eq;
 
-	if (!err)
-		err = &ignored;
 	error_init(err, "-o");
-	copy = strdup(assignment ?: "");
 	if (!copy)
 		return error_set(err, -ENOMEM, 0, NULL, "out of memory");
 	eq = strchr(copy, '=');
@@ -172,12 +170,28 @@ int profile_override(struct plan *plan, const char *assignment, struct profile_e
 		return error_set(err, -EINVAL, 0, strip(copy),
 				 "missing '=' in \"%s\": expected KEY=VALUE", assignment ?: "");
 	*eq = '\0';
-	key = strip(copy);
-	value = strip(eq + 1);
-	if (!*key)
+	*ret_key = strip(copy);
+	*ret_value = strip(eq + 1);
+	if (!**ret_key)
 		return error_set(err, -EINVAL, 0, NULL, "empty key in \"%s\": expected KEY=VALUE",
 				 assignment);
-	snprintf(err->key, sizeof(err->key), "%s", key);
+	snprintf(err->key, sizeof(err->key), "%s", *ret_key);
+	*ret_copy = steal_pointer(&copy);
+	return 0;
+}
+
+int profile_override(struct plan *plan, const char *assignment, struct profile_error *err)
+{
+	_cleanup_free_ char *copy = NULL;
+	struct profile_error ignored;
+	char *key, *value;
+	int r;
+
+	if (!err)
+		err = &ignored;
+	r = assignment_parse(assignment, &copy, &key, &value, err);
+	if (r < 0)
+		return r;
 	for (unsigned i = 0; i < ARRAY_SIZE(override_types); i++) {
 		const struct override_type *t = &override_types[i];
 
@@ -188,4 +202,51 @@ int profile_override(struct plan *plan, const char *assignment, struct profile_e
 		return override_all(plan, key + strlen("run."), KEY_RUN | KEY_WRITER, key, value,
 				    err);
 	return override_all(plan, key, KEY_ALL, key, value, err);
+}
+
+static bool name_listed(const char *const *names, const char *name)
+{
+	for (unsigned i = 0; names[i]; i++)
+		if (streq(names[i], name))
+			return true;
+	return false;
+}
+
+/* The keys a command takes, each with what it accepts: the fix for any other key. */
+static int error_key_not_taken(const char *key, const char *const *allowed,
+			       struct profile_error *err)
+{
+	char known[400];
+	size_t used = 0;
+
+	known[0] = '\0';
+	for (unsigned i = 0; allowed[i] && used < sizeof(known); i++) {
+		const struct key_def *k = key_lookup(allowed[i], KEY_RUN);
+
+		used += snprintf(known + used, sizeof(known) - used, "%s%s (%s)", i ? ", " : "",
+				 allowed[i], k ? k->accepted : "?");
+	}
+	return error_set(err, -EINVAL, 0, key, "\"%s\" cannot be set here; keys: %s", key, known);
+}
+
+int profile_override_keys(struct plan *plan, const char *assignment, const char *const *allowed,
+			  struct profile_error *err)
+{
+	_cleanup_free_ char *copy = NULL;
+	struct profile_error ignored;
+	const struct key_def *k;
+	char *key, *value;
+	int r;
+
+	if (!err)
+		err = &ignored;
+	r = assignment_parse(assignment, &copy, &key, &value, err);
+	if (r < 0)
+		return r;
+	k = key_lookup(key, KEY_RUN);
+	if (!k || !name_listed(allowed, key))
+		return error_key_not_taken(key, allowed, err);
+	if (key_set(k, value, plan, NULL) < 0)
+		return error_bad_value(err, 0, key, k, value);
+	return 0;
 }

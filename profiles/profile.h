@@ -139,6 +139,18 @@ int profile_load(const char *name_or_path, struct plan *ret, struct profile_erro
 int profile_override(struct plan *plan, const char *assignment, struct profile_error *err);
 
 /*
+ * profile_override() for a command that takes only some run keys without a
+ * profile (poof verify): allowed is a NULL-terminated list of run key
+ * names, and any other key is refused with a message that lists them and
+ * what each accepts. -EINVAL with *err filled.
+ */
+int profile_override_keys(struct plan *plan, const char *assignment, const char *const *allowed,
+			  struct profile_error *err);
+
+/* A plan with every run key at its default and no section, for such a command. */
+void plan_run_defaults(struct plan *ret);
+
+/*
  * Cross-key checks after all overrides (file size a multiple of block size,
  * totals within limits). -EINVAL with *err filled.
  */
