@@ -5,6 +5,7 @@
  * say what it accepts; and the lookups over it.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -116,6 +117,9 @@ const struct key_def profile_keys[] = {
 
 const unsigned n_profile_keys = ARRAY_SIZE(profile_keys);
 
+/* The section word of each scope bit, in bit order. */
+static const char *const scope_words[] = { "run", "writer", "container", "hog" };
+
 const struct key_def *key_lookup(const char *name, unsigned scopes)
 {
 	for (unsigned i = 0; i < n_profile_keys; i++)
@@ -160,14 +164,23 @@ void list_keys(unsigned scopes, char *buf, size_t len)
 
 void key_sections_text(const char *name, char *buf, size_t len)
 {
-	static const char *const sections[] = { "[run]", "[writer]", "[container]", "[hog]" };
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < ARRAY_SIZE(sections) && used < len; i++)
+	for (unsigned i = 0; i < ARRAY_SIZE(scope_words) && used < len; i++)
 		if (key_lookup(name, 1U << i))
-			used += snprintf(buf + used, len - used, "%s%s", used ? " and " : "",
-					 sections[i]);
+			used += snprintf(buf + used, len - used, "%s[%s]", used ? " and " : "",
+					 scope_words[i]);
+}
+
+int profile_key_at(unsigned i, const char **ret_name, const char **ret_section)
+{
+	if (i >= n_profile_keys)
+		return -ENOENT;
+	/* every key of the table has exactly one scope */
+	*ret_name = profile_keys[i].name;
+	*ret_section = scope_words[__builtin_ctz(profile_keys[i].scope)];
+	return 0;
 }
 
 static void *defaults_object(struct plan_defaults *d, enum key_scope scope)

@@ -173,6 +173,14 @@ bool plan_uses_containers(const struct plan *plan);
  */
 uint32_t plan_group_replicas(const struct plan *plan, const struct writer_group *g);
 
+/*
+ * The i-th key of the key table: its name and the section it is set in,
+ * "run", "writer", "container" or "hog" (writer keys are also the defaults
+ * in [run]). -ENOENT past the last key. For checking that the manual lists
+ * the same keys.
+ */
+int profile_key_at(unsigned i, const char **ret_name, const char **ret_section);
+
 /* Print the effective plan as an INI profile (for `poof profiles show`). */
 void plan_print(const struct plan *plan, FILE *out);
 
