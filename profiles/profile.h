@@ -4,7 +4,7 @@
 /*
  * A profile (INI, parsed with libinih) plus `-o key=value` overrides become
  * a run plan. Every key, its default and its accepted values live in one
- * table in profile.c; man/poof-profile.5.scd documents the same keys.
+ * table in keys.c; man/poof-profile.5.scd documents the same keys.
  *
  * Sections:
  *   [run]            run-wide keys, and defaults for every writer key
@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "cgroups/manager.h"
 
 #define PLAN_MAX_GROUPS 16
 #define PLAN_NAME_MAX 64
@@ -44,9 +46,6 @@ enum write_order { ORDER_SEQUENTIAL, ORDER_RANDOM };
 enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
 
 enum keep_policy { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
-
-/* The cgroup manager: "none" runs writers as plain children of poof. */
-enum cgroup_mode { CGROUP_NONE, CGROUP_AUTO, CGROUP_CGROUPFS, CGROUP_SYSTEMD, CGROUP_V1 };
 
 enum hog_kind { HOG_ANON, HOG_SHMEM, HOG_KMEM, _HOG_KIND_MAX };
 
@@ -102,7 +101,7 @@ struct plan {
 	uint64_t duration_ns;		  /* "duration" */
 	uint64_t seed;			  /* "seed"; 0 = from the run id */
 	uint64_t kill_writers_ns;	  /* "kill-writers": mean interval, 0 = off */
-	enum cgroup_mode cgroup;	  /* "cgroup" */
+	enum cg_manager_kind cgroup;	  /* "cgroup" */
 	enum scratch_fs scratch_fs;	  /* "scratch-fs" */
 	uint64_t scratch_size;		  /* "scratch-size"; 0 = sized from the writers */
 	enum keep_policy keep;		  /* "keep": data files or scratch image after the run */
@@ -140,6 +139,18 @@ int profile_load(const char *name_or_path, struct plan *ret, struct profile_erro
 int profile_override(struct plan *plan, const char *assignment, struct profile_error *err);
 
 /*
+ * profile_override() for a command that takes only some run keys without a
+ * profile (poof verify): allowed is a NULL-terminated list of run key
+ * names, and any other key is refused with a message that lists them and
+ * what each accepts. -EINVAL with *err filled.
+ */
+int profile_override_keys(struct plan *plan, const char *assignment, const char *const *allowed,
+			  struct profile_error *err);
+
+/* A plan with every run key at its default and no section, for such a command. */
+void plan_run_defaults(struct plan *ret);
+
+/*
  * Cross-key checks after all overrides (file size a multiple of block size,
  * totals within limits). -EINVAL with *err filled.
  */
@@ -153,6 +164,23 @@ struct bundled_profile {
 extern const struct bundled_profile bundled_profiles[];
 extern const unsigned n_bundled_profiles;
 
+/* Whether any writer group or hog runs in a container, so that a cgroup manager is needed. */
+bool plan_uses_containers(const struct plan *plan);
+
+/*
+ * How many copies of group g run: every replica of its container runs its
+ * own, so a container's count; 1 outside any container.
+ */
+uint32_t plan_group_replicas(const struct plan *plan, const struct writer_group *g);
+
+/*
+ * The i-th key of the key table: its name and the section it is set in,
+ * "run", "writer", "container" or "hog" (writer keys are also the defaults
+ * in [run]). -ENOENT past the last key. For checking that the manual lists
+ * the same keys.
+ */
+int profile_key_at(unsigned i, const char **ret_name, const char **ret_section);
+
 /* Print the effective plan as an INI profile (for `poof profiles show`). */
 void plan_print(const struct plan *plan, FILE *out);
 
@@ -160,3 +188,5 @@ const char *fsync_policy_name(enum fsync_policy p);
 const char *write_order_name(enum write_order o);
 const char *engine_kind_name(enum engine_kind e);
 const char *scratch_fs_name(enum scratch_fs fs);
+/* "ext4", "xfs", "btrfs": 0, or -EINVAL (*ret untouched) for any other name. */
+int scratch_fs_from_name(const char *name, enum scratch_fs *ret);

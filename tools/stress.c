@@ -164,27 +164,6 @@ static int plan_setup(struct stress_run *run)
 	return r;
 }
 
-static bool plan_uses_containers(const struct plan *p)
-{
-	for (unsigned i = 0; i < p->ngroups; i++)
-		if (p->groups[i].container[0])
-			return true;
-	return p->nhogs > 0;
-}
-
-static enum cg_manager_kind requested_manager(enum cgroup_mode m)
-{
-	static const enum cg_manager_kind map[] = {
-		[CGROUP_NONE] = CG_MANAGER_NONE,
-		[CGROUP_AUTO] = CG_MANAGER_AUTO,
-		[CGROUP_CGROUPFS] = CG_MANAGER_CGROUPFS,
-		[CGROUP_SYSTEMD] = CG_MANAGER_SYSTEMD,
-		[CGROUP_V1] = CG_MANAGER_V1,
-	};
-
-	return map[m];
-}
-
 /* -o cgroup=auto|systemd: is PID 1 systemd, and does it answer on the bus? */
 static int systemd_probe(enum cg_manager_kind requested)
 {
@@ -224,14 +203,14 @@ static const char *systemd_words(const struct stress_run *run)
 static int check_cgroups(struct stress_run *run)
 {
 	const struct plan *p = &run->plan;
-	enum cg_manager_kind requested = requested_manager(p->cgroup);
+	enum cg_manager_kind requested = p->cgroup;
 	_cleanup_free_ char *msg = NULL;
 	int r;
 
 	run->contained = plan_uses_containers(p);
 	if (!run->contained) {
 		/* An explicit manager with nothing to place is a misunderstanding: say so. */
-		if (p->cgroup != CGROUP_AUTO && p->cgroup != CGROUP_NONE)
+		if (p->cgroup != CG_MANAGER_AUTO && p->cgroup != CG_MANAGER_NONE)
 			log_warn("-o cgroup=%s: profile %s has no [container] or [hog] section, so "
 				 "nothing is placed in a cgroup and the writers run uncontained",
 				 cg_manager_name(requested), p->profile);
@@ -362,12 +341,6 @@ static int prepare_target(struct stress_run *run)
 	return 0;
 }
 
-/* A group placed in a container with replicas runs once per replica. */
-static uint32_t group_replicas(const struct stress_run *run, const struct writer_group *g)
-{
-	return g->container[0] ? plan_container_replicas(&run->plan, g->container) : 1;
-}
-
 static uint32_t writer_container(const struct stress_run *run, const struct writer_group *g,
 				 uint32_t replica)
 {
@@ -441,7 +414,7 @@ static void ledger_fill_layout(struct stress_run *run)
 	for (unsigned gi = 0; gi < run->plan.ngroups; gi++) {
 		const struct writer_group *g = &run->plan.groups[gi];
 
-		for (uint32_t i = 0; i < g->count * group_replicas(run, g); i++, w++) {
+		for (uint32_t i = 0; i < g->count * plan_group_replicas(&run->plan, g); i++, w++) {
 			l->writers[w] = (struct ledger_writer){
 				.writer_id = w,
 				.first_file = f,
@@ -475,7 +448,7 @@ static int prepare_ledger(struct stress_run *run)
 	for (unsigned i = 0; i < run->plan.ngroups; i++) {
 		const struct writer_group *g = &run->plan.groups[i];
 
-		uint32_t writers = g->count * group_replicas(run, g);
+		uint32_t writers = g->count * plan_group_replicas(&run->plan, g);
 
 		lp.nwriters += writers;
 		lp.nfiles += writers * g->files;

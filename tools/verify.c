@@ -13,7 +13,6 @@
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/macro.h"
-#include "shared/parse.h"
 #include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
@@ -24,9 +23,11 @@
 struct verify_args {
 	const char *rundir;
 	const char *json;
-	bool strict_errors;
-	uint64_t report_losses;
+	struct plan plan; /* only the run keys of verify_keys: there is no profile */
 };
+
+/* The run keys that still mean something once the run is over. */
+static const char *const verify_keys[] = { "strict-errors", "report-losses", NULL };
 
 static void verify_usage(FILE *out)
 {
@@ -38,26 +39,12 @@ static void verify_usage(FILE *out)
 
 static int parse_override(struct verify_args *a, const char *kv)
 {
-	const char *eq = strchr(kv, '=');
-	bool b;
+	struct profile_error err;
+	int r = profile_override_keys(&a->plan, kv, verify_keys, &err);
 
-	if (eq && strncmp(kv, "strict-errors", (size_t)(eq - kv)) == 0 && eq - kv == 13) {
-		if (parse_bool(eq + 1, &b) == 0) {
-			a->strict_errors = b;
-			return 0;
-		}
-		log_error("-o strict-errors: bad value \"%s\": expected yes or no", eq + 1);
-		return -EINVAL;
-	}
-	if (eq && strncmp(kv, "report-losses", (size_t)(eq - kv)) == 0 && eq - kv == 13) {
-		if (parse_uint(eq + 1, 0, 100000, &a->report_losses) == 0)
-			return 0;
-		log_error("-o report-losses: bad value \"%s\": expected a number 0..100000",
-			  eq + 1);
-		return -EINVAL;
-	}
-	log_error("-o %s: poof verify accepts strict-errors=yes|no and report-losses=N", kv);
-	return -EINVAL;
+	if (r < 0)
+		log_profile_error(&err);
+	return r;
 }
 
 static int parse_args(int argc, char **argv, struct verify_args *a)
@@ -69,7 +56,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 						 {} };
 	int c;
 
-	a->report_losses = 20;
+	plan_run_defaults(&a->plan);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:o:hqv", options, NULL)) != -1) {
 		switch (c) {
@@ -131,15 +118,6 @@ static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_u
 	return r;
 }
 
-static enum scratch_fs fs_from_name(const char *name)
-{
-	if (streq(name, "xfs"))
-		return SCRATCH_XFS;
-	if (streq(name, "btrfs"))
-		return SCRATCH_BTRFS;
-	return SCRATCH_EXT4;
-}
-
 struct verify_session {
 	struct verify_args args;
 	struct rundir rd;
@@ -154,6 +132,7 @@ struct verify_session {
 static int mount_kept_scratch(struct verify_session *s)
 {
 	const struct ledger_header *h = s->ledger->hdr;
+	enum scratch_fs fs;
 	int r;
 
 	if (!(h->flags & LEDGER_F_SCRATCH))
@@ -163,7 +142,10 @@ static int mount_kept_scratch(struct verify_session *s)
 			  "needs root.\n  Fix: run poof verify as root.");
 		return -EXIT_UNSUPPORTED;
 	}
-	r = scratch_attach(s->rd.path, h->scratch_image, fs_from_name(h->scratch_fs), &s->scratch);
+	/* poof stress names a filesystem it knows; ext4 is what any other name always meant */
+	if (scratch_fs_from_name(h->scratch_fs, &fs) < 0)
+		fs = SCRATCH_EXT4;
+	r = scratch_attach(s->rd.path, h->scratch_image, fs, &s->scratch);
 	if (r == -ENOENT) {
 		log_error("the scratch image %s is gone: poof removes it after a run that found "
 			  "no loss (-o keep=always keeps it)",
@@ -185,9 +167,9 @@ static int mount_kept_scratch(struct verify_session *s)
 static int verify_session_run(struct verify_session *s)
 {
 	struct verify_options opt = {
-		.strict_errors = s->args.strict_errors,
+		.strict_errors = s->args.plan.strict_errors,
 		.error_fault = s->ledger->hdr->flags & LEDGER_F_ERROR_FAULT,
-		.max_losses = (unsigned)s->args.report_losses,
+		.max_losses = s->args.plan.report_losses,
 		.syncfs_result = s->ledger->hdr->syncfs_result,
 		.remounted = s->have_scratch,
 		.io_timeout_ns = VERIFY_IO_TIMEOUT_NS,
@@ -226,7 +208,7 @@ static void verify_report(struct verify_session *s, uint64_t started, uint64_t m
 	snprintf(rep->run_id, sizeof(rep->run_id), "%016llx",
 		 (unsigned long long)s->ledger->hdr->run_id);
 	rep->run_dir = s->rd.path;
-	rep->strict_errors = s->args.strict_errors;
+	rep->strict_errors = s->args.plan.strict_errors;
 	rep->target = s->have_scratch ? s->scratch.mountpoint : s->ledger->hdr->data_dir;
 	rep->data_dir = s->ledger->hdr->data_dir;
 	rep->scratch_fs = s->have_scratch ? s->ledger->hdr->scratch_fs : NULL;

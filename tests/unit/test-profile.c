@@ -105,7 +105,7 @@ static void test_tight_container_settings(void **state)
 	assert_int_equal(profile_load("tight-container", &plan, &err), 0);
 	assert_true(plan.duration_ns == 60 * SEC);
 	assert_true(plan.kill_writers_ns == 0); /* the OOM killer does it */
-	assert_int_equal(plan.cgroup, CGROUP_AUTO);
+	assert_int_equal(plan.cgroup, CG_MANAGER_AUTO);
 	assert_true(plan.expect_oom);
 	/* One container at memory.max=32M, swap 0: the definition. */
 	assert_int_equal(plan.ncontainers, 1);
@@ -134,7 +134,7 @@ static void test_oom_storm_settings(void **state)
 	(void)state;
 	assert_int_equal(profile_load("oom-storm", &plan, &err), 0);
 	assert_true(plan.duration_ns == 60 * SEC);
-	assert_int_equal(plan.cgroup, CGROUP_AUTO);
+	assert_int_equal(plan.cgroup, CG_MANAGER_AUTO);
 	assert_true(plan.expect_oom);
 	/* Eight replicas of one 16 MiB container without swap. */
 	assert_int_equal(plan.ncontainers, 1);
@@ -218,7 +218,7 @@ static void check_defaults(const struct plan *p)
 	assert_true(p->duration_ns == 10 * SEC);
 	assert_true(p->seed == 0);
 	assert_true(p->kill_writers_ns == 0);
-	assert_int_equal(p->cgroup, CGROUP_NONE);
+	assert_int_equal(p->cgroup, CG_MANAGER_NONE);
 	assert_int_equal(p->scratch_fs, SCRATCH_EXT4);
 	assert_true(p->scratch_size == 0);
 	assert_int_equal(p->keep, KEEP_ON_LOSS);
@@ -983,13 +983,13 @@ static void test_cgroup_values(void **state)
 {
 	static const struct {
 		const char *value;
-		enum cgroup_mode mode;
+		enum cg_manager_kind mode;
 	} cases[] = {
-		{ "none", CGROUP_NONE },
-		{ "auto", CGROUP_AUTO },
-		{ "cgroupfs", CGROUP_CGROUPFS },
-		{ "systemd", CGROUP_SYSTEMD },
-		{ "v1", CGROUP_V1 },
+		{ "none", CG_MANAGER_NONE },
+		{ "auto", CG_MANAGER_AUTO },
+		{ "cgroupfs", CG_MANAGER_CGROUPFS },
+		{ "systemd", CG_MANAGER_SYSTEMD },
+		{ "v1", CG_MANAGER_V1 },
 	};
 	struct profile_error err;
 	struct plan plan;
@@ -1025,7 +1025,7 @@ static void test_containers_profile(void **state)
 	(void)state;
 	assert_int_equal(load_text(text, &plan, &err, NULL, 0), 0);
 	assert_true(plan.expect_oom);
-	assert_int_equal(plan.cgroup, CGROUP_AUTO);
+	assert_int_equal(plan.cgroup, CG_MANAGER_AUTO);
 	assert_string_equal(plan.groups[0].container, "tight");
 	assert_string_equal(plan.groups[1].container, "");
 	assert_string_equal(plan.hogs[0].container, "tight");
@@ -1156,7 +1156,7 @@ static void test_override_containers_and_hogs(void **state)
 	assert_string_equal(plan.groups[0].container, "loose");
 	assert_string_equal(plan.groups[1].container, "");
 	assert_string_equal(plan.hogs[0].container, "loose");
-	assert_int_equal(plan.cgroup, CGROUP_SYSTEMD);
+	assert_int_equal(plan.cgroup, CG_MANAGER_SYSTEMD);
 	assert_true(plan.expect_oom);
 	assert_int_equal(plan_validate(&plan, &err), 0);
 }
