@@ -127,15 +127,11 @@ static int parse_args(int argc, char **argv, struct stress_args *a)
 			a->overrides[a->noverrides++] = optarg;
 			break;
 		case 'q':
-			a->quiet = true;
-			log_set_level(LOG_WARN);
-			break;
 		case 'v':
-			log_set_level(LOG_DEBUG);
-			break;
 		case 'h':
-			stress_usage(stdout);
-			return 1;
+			if (parse_common_option(c, stress_usage, &a->quiet))
+				return 1;
+			break;
 		default:
 			stress_usage(stderr);
 			return -EINVAL;
