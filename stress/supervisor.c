@@ -474,60 +474,6 @@ static void check_lateness(struct supervisor *s, uint64_t now)
 	s->res.max_lateness_ns = MAX(s->res.max_lateness_ns, gap - TICK_NS);
 }
 
-void timeline_free(struct timeline *t)
-{
-	free(t->t_ns);
-	free(t->bytes);
-	free(t->c);
-	*t = (struct timeline){ 0 };
-}
-
-static int timeline_grow(struct timeline *t)
-{
-	unsigned cap = t->cap ? t->cap * 2 : 64;
-	uint64_t *tn = realloc(t->t_ns, cap * sizeof(*tn));
-	uint64_t *b;
-	struct container_sample *c;
-
-	if (!tn)
-		return -ENOMEM;
-	t->t_ns = tn;
-	b = realloc(t->bytes, cap * sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	t->bytes = b;
-	c = realloc(t->c, (size_t)cap * MAX(t->ncontainers, 1u) * sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	t->c = c;
-	t->cap = cap;
-	return 0;
-}
-
-/* One sample of every container; a sample that cannot be stored is dropped. */
-static void sample(struct supervisor *s, uint64_t now)
-{
-	struct timeline *t = &s->res.timeline;
-	const struct run_containers *rc = s->cfg->containers;
-
-	if (t->nsamples == t->cap && timeline_grow(t) < 0)
-		return;
-	t->t_ns[t->nsamples] = now - s->start_ns;
-	t->bytes[t->nsamples] = bytes_total(s);
-	for (unsigned i = 0; rc && i < rc->n; i++) {
-		const struct run_container *c = &rc->c[i];
-		struct container_sample *o = &t->c[(size_t)t->nsamples * t->ncontainers + i];
-
-		*o = (struct container_sample){ .current = UINT64_MAX };
-		cg_container_memory_current(c->cg, &o->current);
-		if (cg_container_memory_stat(c->cg, &o->stat) < 0)
-			o->stat = (struct cg_memory_stat){ UINT64_MAX, UINT64_MAX, UINT64_MAX,
-							   UINT64_MAX };
-		o->oom_kills = c->events_known ? c->last.tree.oom_kill - c->start.tree.oom_kill : 0;
-	}
-	t->nsamples++;
-}
-
 /* One tick: time-driven work. Returns true when the write phase is over. */
 static bool on_tick(struct supervisor *s)
 {
@@ -540,7 +486,8 @@ static bool on_tick(struct supervisor *s)
 		s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
 	}
 	if (now >= s->next_sample_ns) {
-		sample(s, now);
+		timeline_sample(&s->res.timeline, s->cfg->containers, now - s->start_ns,
+				bytes_total(s));
 		s->next_sample_ns = now + SAMPLE_NS;
 	}
 
