@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -16,7 +15,7 @@
 #include "shared/clock.h"
 #include "shared/macro.h"
 #include "shared/random.h"
-#include "supervisor.h"
+#include "supervisor-internal.h"
 #include "hog.h"
 #include "writer.h"
 
@@ -24,35 +23,6 @@
 #define PROGRESS_NS NSEC_PER_SEC
 #define LATE_NS NSEC_PER_SEC
 #define HOG_DIR "hogs"
-
-/* One hog process slot: a [hog] section's process in one container replica. */
-struct hog_proc {
-	unsigned spec;	    /* index into plan->hogs */
-	unsigned container; /* index into the run containers */
-	uint32_t id;
-	pid_t pid;
-	int dirfd; /* kmem: its own directory on the target */
-};
-
-struct supervisor {
-	const struct supervisor_config *cfg;
-	struct ledger *ledger;
-	int sigfd;
-	int timerfd;
-	uint64_t start_ns;
-	uint64_t next_kill_ns;
-	uint64_t next_progress_ns;
-	uint64_t rng;
-	uint64_t last_tick_ns;
-	uint64_t next_sample_ns;
-	struct pollfd *pfd;
-	unsigned npfd;
-	bool *stalled; /* per writer: in a stall episode already recorded */
-	struct hog_proc *hogs;
-	unsigned nhogs;
-	bool stopping;
-	struct supervisor_result res;
-};
 
 static void stop_signals(sigset_t *set)
 {
@@ -80,147 +50,6 @@ int supervisor_pending_stop_signal(void)
 	stop_signals(&set);
 	sig = sigtimedwait(&set, NULL, &zero);
 	return sig > 0 ? sig : 0;
-}
-
-/* Children undo the supervisor's own OOM immunity, unless their container asks for it. */
-static void set_oom_score_adj(int adj)
-{
-	char buf[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
-
-	if (fd < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%d", adj);
-	if (write(fd, buf, (size_t)n) < 0) {
-		/* Best effort: without it the child keeps the supervisor's value. */
-	}
-	close(fd);
-}
-
-static bool container_oom_immune(const struct supervisor *s, uint32_t container)
-{
-	const struct run_containers *rc = s->cfg->containers;
-
-	return rc && container != CONTAINER_NONE &&
-	       s->cfg->plan->containers[rc->c[container].spec].oom_immune;
-}
-
-/* In every child: die with the supervisor, a name for ps, the container's OOM score. */
-static void child_setup(struct supervisor *s, const char *name, uint32_t container)
-{
-	sigset_t all;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		_exit(WRITER_EXIT_FATAL); /* the supervisor is already gone */
-	prctl(PR_SET_NAME, name);
-	set_oom_score_adj(container_oom_immune(s, container) ? -1000 : 0);
-	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
-	sigfillset(&all);
-	sigprocmask(SIG_UNBLOCK, &all, NULL);
-	close(s->sigfd);
-	close(s->timerfd);
-}
-
-static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
-{
-	const struct plan *plan = s->cfg->plan;
-	const struct ledger_writer *lw = &s->ledger->writers[id];
-	struct writer_ctx ctx = {
-		.ledger = s->ledger,
-		.writer_id = id,
-		.group = &plan->groups[lw->group],
-		.data_dirfd = s->cfg->data_dirfd,
-		.seed = s->cfg->seed,
-	};
-	char name[16];
-
-	snprintf(name, sizeof(name), "poof-w%u", id);
-	child_setup(s, name, lw->container);
-	_exit(writer_main(&ctx));
-}
-
-struct child_arg {
-	struct supervisor *s;
-	uint32_t id;
-};
-
-static int writer_entry(void *arg)
-{
-	struct child_arg *a = arg;
-
-	writer_child(a->s, a->id);
-}
-
-/* fork(), or straight into the container when there is one. */
-static int spawn_in(struct supervisor *s, uint32_t container, int (*fn)(void *), void *arg,
-		    pid_t *ret_pid)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	if (s->cfg->containers && container != CONTAINER_NONE)
-		return cg_container_spawn(s->cfg->containers->c[container].cg, fn, arg, ret_pid);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(fn(arg));
-	*ret_pid = pid;
-	return 0;
-}
-
-static int spawn_writer(struct supervisor *s, uint32_t id)
-{
-	struct ledger_writer *lw = &s->ledger->writers[id];
-	struct child_arg arg = { .s = s, .id = id };
-	pid_t pid;
-	int r;
-
-	r = spawn_in(s, lw->container, writer_entry, &arg, &pid);
-	if (r < 0)
-		return r;
-	lw->pid = pid;
-	lw->spawns++;
-	lw->state = WRITER_RUNNING;
-	lw->progress_ns = now_monotonic_ns();
-	return 0;
-}
-
-struct hog_arg {
-	struct supervisor *s;
-	const struct hog_proc *h;
-};
-
-static int hog_entry(void *arg)
-{
-	const struct hog_arg *a = arg;
-	const struct hog_spec *spec = &a->s->cfg->plan->hogs[a->h->spec];
-	struct hog_config cfg = {
-		.kind = spec->kind,
-		.size = spec->kind == HOG_KMEM ? spec->files : spec->size,
-		.rate = spec->rate,
-		.cycle = spec->cycle,
-		.dirfd = a->h->dirfd,
-		.id = a->h->id,
-	};
-	char name[16];
-
-	snprintf(name, sizeof(name), "poof-h%u", a->h->id);
-	child_setup(a->s, name, a->h->container);
-	return hog_main(&cfg);
-}
-
-static int spawn_hog(struct supervisor *s, struct hog_proc *h)
-{
-	struct hog_arg arg = { .s = s, .h = h };
-	int r = spawn_in(s, h->container, hog_entry, &arg, &h->pid);
-
-	if (r >= 0)
-		s->res.status.hogs++;
-	return r;
 }
 
 /* A kmem hog churns in a directory of its own below the run's data directory. */
@@ -311,7 +140,7 @@ static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
 		return 0;
 	if (WIFSIGNALED(status))
 		s->res.status.hog_deaths++;
-	return spawn_hog(s, h);
+	return supervisor_spawn_hog(s, h);
 }
 
 static uint32_t writers_alive(const struct supervisor *s)
@@ -361,7 +190,7 @@ static int on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int st
 	lw->kills++;
 	s->res.status.deaths++;
 	s->res.status.respawns++;
-	return spawn_writer(s, lw->writer_id);
+	return supervisor_spawn_writer(s, lw->writer_id);
 }
 
 static int reap(struct supervisor *s)
@@ -699,9 +528,9 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		containers_read_events(cfg->containers); /* the counters' baseline */
 	r = setup_hogs(&s);
 	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
-		r = spawn_writer(&s, i);
+		r = supervisor_spawn_writer(&s, i);
 	for (unsigned i = 0; i < s.nhogs && r >= 0; i++)
-		r = spawn_hog(&s, &s.hogs[i]);
+		r = supervisor_spawn_hog(&s, &s.hogs[i]);
 	if (r >= 0)
 		r = event_loop(&s);
 	/* Whatever happened, no writer outlives the write phase. */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The supervisor's state, shared by the files of the write phase: the event
+ * loop (supervisor.c) and the side jobs it hands out. Nothing outside
+ * stress/ includes this.
+ */
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "supervisor.h"
+
+/* One hog process slot: a [hog] section's process in one container replica. */
+struct hog_proc {
+	unsigned spec;	    /* index into plan->hogs */
+	unsigned container; /* index into the run containers */
+	uint32_t id;
+	pid_t pid;
+	int dirfd; /* kmem: its own directory on the target */
+};
+
+struct supervisor {
+	const struct supervisor_config *cfg;
+	struct ledger *ledger;
+	int sigfd;
+	int timerfd;
+	uint64_t start_ns;
+	uint64_t next_kill_ns;
+	uint64_t next_progress_ns;
+	uint64_t rng;
+	uint64_t last_tick_ns;
+	uint64_t next_sample_ns;
+	struct pollfd *pfd;
+	unsigned npfd;
+	bool *stalled; /* per writer: in a stall episode already recorded */
+	struct hog_proc *hogs;
+	unsigned nhogs;
+	bool stopping;
+	struct supervisor_result res;
+};
+
+/*
+ * spawn.c: start writer `id` (its ledger slot), or the hog of a slot, in its
+ * container. The child closes the supervisor's fds and takes its container's
+ * OOM score before it runs.
+ */
+int supervisor_spawn_writer(struct supervisor *s, uint32_t id);
+int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h);
