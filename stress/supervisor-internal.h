@@ -50,3 +50,9 @@ struct supervisor {
  */
 int supervisor_spawn_writer(struct supervisor *s, uint32_t id);
 int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h);
+
+/* hog-slots.c: a slot per hog process, made (kmem directories included) before any starts. */
+int hog_slots_setup(struct supervisor *s);
+void hog_slots_free(struct supervisor *s);
+struct hog_proc *hog_slot_by_pid(struct supervisor *s, pid_t pid);
+uint32_t hog_slots_alive(const struct supervisor *s);

@@ -22,7 +22,6 @@
 #define TICK_NS (100 * NSEC_PER_MSEC)
 #define PROGRESS_NS NSEC_PER_SEC
 #define LATE_NS NSEC_PER_SEC
-#define HOG_DIR "hogs"
 
 static void stop_signals(sigset_t *set)
 {
@@ -50,86 +49,6 @@ int supervisor_pending_stop_signal(void)
 	stop_signals(&set);
 	sig = sigtimedwait(&set, NULL, &zero);
 	return sig > 0 ? sig : 0;
-}
-
-/* A kmem hog churns in a directory of its own below the run's data directory. */
-static int hog_dir(struct supervisor *s, uint32_t id)
-{
-	char name[32];
-
-	if (mkdirat(s->cfg->data_dirfd, HOG_DIR, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(name, sizeof(name), HOG_DIR "/h%u", id);
-	if (mkdirat(s->cfg->data_dirfd, name, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return openat(s->cfg->data_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-/* Every [hog] section, once per process per replica of its container. */
-static int setup_hogs(struct supervisor *s)
-{
-	const struct plan *plan = s->cfg->plan;
-	const struct run_containers *rc = s->cfg->containers;
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < plan->nhogs; i++)
-		n += plan->hogs[i].count * plan_container_replicas(plan, plan->hogs[i].container);
-	if (n == 0)
-		return 0;
-	if (!rc)
-		return -EINVAL; /* the plan validator refuses hogs outside containers */
-	s->hogs = calloc(n, sizeof(*s->hogs));
-	if (!s->hogs)
-		return -ENOMEM;
-	for (unsigned i = 0; i < plan->nhogs; i++) {
-		const struct hog_spec *spec = &plan->hogs[i];
-		unsigned first = containers_first(rc, plan_container_index(plan, spec->container));
-		unsigned replicas = plan_container_replicas(plan, spec->container);
-
-		for (unsigned r = 0; r < replicas; r++)
-			for (unsigned k = 0; k < spec->count; k++) {
-				struct hog_proc *h = &s->hogs[s->nhogs];
-
-				*h = (struct hog_proc){ .spec = i,
-							.container = first + r,
-							.id = s->nhogs,
-							.dirfd = -1 };
-				if (spec->kind == HOG_KMEM) {
-					h->dirfd = hog_dir(s, h->id);
-					if (h->dirfd < 0)
-						return h->dirfd;
-				}
-				s->nhogs++;
-			}
-	}
-	return 0;
-}
-
-static void free_hogs(struct supervisor *s)
-{
-	for (unsigned i = 0; i < s->nhogs; i++)
-		if (s->hogs[i].dirfd >= 0)
-			close(s->hogs[i].dirfd);
-	free(s->hogs);
-	s->hogs = NULL;
-	s->nhogs = 0;
-}
-
-static struct hog_proc *hog_by_pid(struct supervisor *s, pid_t pid)
-{
-	for (unsigned i = 0; i < s->nhogs; i++)
-		if (s->hogs[i].pid == pid)
-			return &s->hogs[i];
-	return NULL;
-}
-
-static uint32_t hogs_alive(const struct supervisor *s)
-{
-	uint32_t n = 0;
-
-	for (unsigned i = 0; i < s->nhogs; i++)
-		n += s->hogs[i].pid > 0;
-	return n;
 }
 
 /* A hog that died keeps squeezing: respawned while the run goes on. */
@@ -208,8 +127,8 @@ static int reap(struct supervisor *s)
 		lw = writer_by_pid(s, pid);
 		if (lw)
 			r = on_writer_exit(s, lw, status);
-		else if (hog_by_pid(s, pid))
-			r = on_hog_exit(s, hog_by_pid(s, pid), status);
+		else if (hog_slot_by_pid(s, pid))
+			r = on_hog_exit(s, hog_slot_by_pid(s, pid), status);
 		else
 			continue; /* not ours (e.g. a helper the caller ran) */
 		if (r < 0)
@@ -435,7 +354,7 @@ static int stop_writers(struct supervisor *s)
 	for (unsigned i = 0; i < s->nhogs; i++)
 		if (s->hogs[i].pid > 0)
 			kill(s->hogs[i].pid, SIGKILL);
-	while (writers_alive(s) + hogs_alive(s) > 0) {
+	while (writers_alive(s) + hog_slots_alive(s) > 0) {
 		uint64_t now = now_monotonic_ns();
 		struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
 		bool stop;
@@ -526,7 +445,7 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 	schedule_kill(&s, s.start_ns);
 	if (cfg->containers)
 		containers_read_events(cfg->containers); /* the counters' baseline */
-	r = setup_hogs(&s);
+	r = hog_slots_setup(&s);
 	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
 		r = supervisor_spawn_writer(&s, i);
 	for (unsigned i = 0; i < s.nhogs && r >= 0; i++)
@@ -546,7 +465,7 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 	}
 out:
 	free(s.pfd);
-	free_hogs(&s);
+	hog_slots_free(&s);
 	free(s.stalled);
 	if (s.sigfd >= 0)
 		close(s.sigfd);

@@ -21,6 +21,8 @@
 #include "watch/task.h"
 
 #define SUPERVISOR_MAX_SNAPSHOTS 16
+/* Below the data directory, kmem hogs churn in SUPERVISOR_HOG_DIR/h<id>/. */
+#define SUPERVISOR_HOG_DIR "hogs"
 
 enum stop_reason {
 	STOP_DURATION, /* the duration ran out */
