@@ -18,13 +18,15 @@
 static int hog_dir(struct supervisor *s, uint32_t id)
 {
 	char name[32];
+	int fd;
 
 	if (mkdirat(s->cfg->data_dirfd, SUPERVISOR_HOG_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	snprintf(name, sizeof(name), SUPERVISOR_HOG_DIR "/h%u", id);
 	if (mkdirat(s->cfg->data_dirfd, name, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	return openat(s->cfg->data_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(s->cfg->data_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 /* Every [hog] section, once per process per replica of its container. */
