@@ -12,7 +12,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "shared/macro.h"
 #include "supervisor.h"
+
+#define TICK_NS (100 * NSEC_PER_MSEC) /* the event loop's timer */
 
 /* One hog process slot: a [hog] section's process in one container replica. */
 struct hog_proc {
@@ -56,3 +59,12 @@ int hog_slots_setup(struct supervisor *s);
 void hog_slots_free(struct supervisor *s);
 struct hog_proc *hog_slot_by_pid(struct supervisor *s, pid_t pid);
 uint32_t hog_slots_alive(const struct supervisor *s);
+
+/*
+ * stalls.c: a snapshot of writer lw at `now`, for the stalled and the
+ * unkillable; stall episodes of silent writers and late ticks, once a tick.
+ */
+void supervisor_snapshot(struct supervisor *s, const struct ledger_writer *lw, uint64_t now,
+			 struct writer_snapshot *ret);
+void supervisor_check_stalls(struct supervisor *s, uint64_t now);
+void supervisor_check_lateness(struct supervisor *s, uint64_t now);

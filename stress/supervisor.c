@@ -19,9 +19,7 @@
 #include "hog.h"
 #include "writer.h"
 
-#define TICK_NS (100 * NSEC_PER_MSEC)
 #define PROGRESS_NS NSEC_PER_SEC
-#define LATE_NS NSEC_PER_SEC
 
 static void stop_signals(sigset_t *set)
 {
@@ -183,52 +181,13 @@ static bool all_finished(const struct supervisor *s)
 	return true;
 }
 
-static void snapshot(struct supervisor *s, const struct ledger_writer *lw, uint64_t now,
-		     struct writer_snapshot *ret)
-{
-	ret->writer_id = lw->writer_id;
-	ret->at_ns = now - s->start_ns;
-	ret->silent_ns = now - __atomic_load_n(&lw->progress_ns, __ATOMIC_RELAXED);
-	task_snapshot(NULL, lw->pid, &ret->task);
-}
-
-/* A live writer whose heartbeat has not moved for stall-timeout: once per episode. */
-static void check_stalls(struct supervisor *s, uint64_t now)
-{
-	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
-		const struct ledger_writer *lw = &s->ledger->writers[i];
-		uint64_t last = __atomic_load_n(&lw->progress_ns, __ATOMIC_RELAXED);
-		bool silent = lw->pid > 0 && now > last &&
-			      now - last >= s->cfg->plan->stall_timeout_ns;
-
-		if (silent && !s->stalled[i]) {
-			s->res.stalls++;
-			if (s->res.nstalled < SUPERVISOR_MAX_SNAPSHOTS)
-				snapshot(s, lw, now, &s->res.stalled[s->res.nstalled++]);
-		}
-		s->stalled[i] = silent;
-	}
-}
-
-/* The supervisor's own ticks arriving late: the whole machine stalled. */
-static void check_lateness(struct supervisor *s, uint64_t now)
-{
-	uint64_t gap = now - s->last_tick_ns;
-
-	s->last_tick_ns = now;
-	if (gap <= TICK_NS + LATE_NS)
-		return;
-	s->res.late_ticks++;
-	s->res.max_lateness_ns = MAX(s->res.max_lateness_ns, gap - TICK_NS);
-}
-
 /* One tick: time-driven work. Returns true when the write phase is over. */
 static bool on_tick(struct supervisor *s)
 {
 	uint64_t now = now_monotonic_ns();
 
-	check_lateness(s, now);
-	check_stalls(s, now);
+	supervisor_check_lateness(s, now);
+	supervisor_check_stalls(s, now);
 	if (s->cfg->containers) {
 		containers_read_events(s->cfg->containers);
 		s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
@@ -377,8 +336,8 @@ static int stop_writers(struct supervisor *s)
 		const struct ledger_writer *lw = &s->ledger->writers[i];
 
 		if (lw->pid > 0 && s->res.nunkillable < SUPERVISOR_MAX_SNAPSHOTS)
-			snapshot(s, lw, now_monotonic_ns(),
-				 &s->res.unkillable[s->res.nunkillable++]);
+			supervisor_snapshot(s, lw, now_monotonic_ns(),
+					    &s->res.unkillable[s->res.nunkillable++]);
 	}
 	return 0;
 }
