@@ -68,3 +68,6 @@ void supervisor_snapshot(struct supervisor *s, const struct ledger_writer *lw, u
 			 struct writer_snapshot *ret);
 void supervisor_check_stalls(struct supervisor *s, uint64_t now);
 void supervisor_check_lateness(struct supervisor *s, uint64_t now);
+
+/* signals.c: a signalfd for the stop signals and SIGCHLD (blocked already), or -errno. */
+int supervisor_signal_fd(void);

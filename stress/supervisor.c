@@ -21,34 +21,6 @@
 
 #define PROGRESS_NS NSEC_PER_SEC
 
-static void stop_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-}
-
-int supervisor_block_signals(void)
-{
-	sigset_t set;
-
-	stop_signals(&set);
-	sigaddset(&set, SIGCHLD);
-	return sigprocmask(SIG_BLOCK, &set, NULL) < 0 ? -errno : 0;
-}
-
-int supervisor_pending_stop_signal(void)
-{
-	struct timespec zero = { 0, 0 };
-	sigset_t set;
-	int sig;
-
-	stop_signals(&set);
-	sig = sigtimedwait(&set, NULL, &zero);
-	return sig > 0 ? sig : 0;
-}
-
 /* A hog that died keeps squeezing: respawned while the run goes on. */
 static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
 {
@@ -348,13 +320,10 @@ static int supervisor_open_fds(struct supervisor *s)
 		.it_interval = { 0, (long)TICK_NS },
 		.it_value = { 0, (long)TICK_NS },
 	};
-	sigset_t set;
 
-	stop_signals(&set);
-	sigaddset(&set, SIGCHLD);
-	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->sigfd = supervisor_signal_fd();
 	if (s->sigfd < 0)
-		return -errno;
+		return s->sigfd;
 	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->timerfd < 0)
 		return -errno;
