@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The supervisor's event loop: what it does when a child exits, a signal
+ * comes, the timer ticks or a container's pressure trigger fires, and how
+ * it stops every child at the end. Starting children, the hog slots, stall
+ * detection, the timeline and the signal set live in files of their own.
+ */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +19,6 @@
 #include "shared/macro.h"
 #include "shared/random.h"
 #include "supervisor-internal.h"
-#include "hog.h"
 #include "writer.h"
 
 #define PROGRESS_NS NSEC_PER_SEC
@@ -341,6 +343,80 @@ static uint64_t cpu_time_ns(void)
 	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * NSEC_PER_USEC;
 }
 
+/* The timer, the signals, the poll set and the per-writer stall flags. */
+static int supervisor_open(struct supervisor *s)
+{
+	int r = supervisor_open_fds(s);
+
+	if (r >= 0)
+		r = setup_poll(s);
+	if (r < 0)
+		return r;
+	s->stalled = calloc(s->ledger->hdr->nwriters, sizeof(*s->stalled));
+	return s->stalled ? 0 : -ENOMEM;
+}
+
+static void supervisor_close(struct supervisor *s)
+{
+	free(s->pfd);
+	hog_slots_free(s);
+	free(s->stalled);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->timerfd >= 0)
+		close(s->timerfd);
+}
+
+/* The clocks and the counters' baseline, then every writer and every hog started. */
+static int start_children(struct supervisor *s)
+{
+	struct run_containers *rc = s->cfg->containers;
+	int r;
+
+	s->start_ns = now_monotonic_ns();
+	s->last_tick_ns = s->start_ns;
+	s->next_sample_ns = s->start_ns;
+	s->res.timeline.ncontainers = rc ? rc->n : 0;
+	s->next_progress_ns = s->start_ns + PROGRESS_NS;
+	schedule_kill(s, s->start_ns);
+	if (rc)
+		containers_read_events(rc); /* the counters' baseline */
+	r = hog_slots_setup(s);
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters && r >= 0; i++)
+		r = supervisor_spawn_writer(s, i);
+	for (unsigned i = 0; i < s->nhogs && r >= 0; i++)
+		r = supervisor_spawn_hog(s, &s->hogs[i]);
+	return r;
+}
+
+/* The last status and counters, once every child is gone. */
+static void finish_status(struct supervisor *s, uint64_t cpu_start)
+{
+	struct run_containers *rc = s->cfg->containers;
+
+	update_status(s, now_monotonic_ns());
+	s->res.cpu_ns = cpu_time_ns() - cpu_start;
+	if (rc) {
+		containers_read_events(rc);
+		containers_read_psi_end(rc);
+		s->res.status.oom_kills = containers_oom_kills(rc);
+	}
+}
+
+static int supervise(struct supervisor *s)
+{
+	uint64_t cpu_start = cpu_time_ns();
+	int r, r2;
+
+	r = start_children(s);
+	if (r >= 0)
+		r = event_loop(s);
+	/* Whatever happened, no writer outlives the write phase. */
+	r2 = stop_writers(s);
+	finish_status(s, cpu_start);
+	return r < 0 ? r : r2;
+}
+
 int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result *ret)
 {
 	struct supervisor s = {
@@ -350,55 +426,11 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		.timerfd = -1,
 		.rng = cfg->seed ^ 0x6b696c6c,
 	};
-	uint64_t cpu_start = 0;
-	int r, r2;
+	int r = supervisor_open(&s);
 
-	r = supervisor_open_fds(&s);
-	if (r < 0)
-		goto out;
-	r = setup_poll(&s);
-	if (r < 0)
-		goto out;
-	s.stalled = calloc(cfg->ledger->hdr->nwriters, sizeof(*s.stalled));
-	if (!s.stalled) {
-		r = -ENOMEM;
-		goto out;
-	}
-	cpu_start = cpu_time_ns();
-	s.start_ns = now_monotonic_ns();
-	s.last_tick_ns = s.start_ns;
-	s.next_sample_ns = s.start_ns;
-	s.res.timeline.ncontainers = cfg->containers ? cfg->containers->n : 0;
-	s.next_progress_ns = s.start_ns + PROGRESS_NS;
-	schedule_kill(&s, s.start_ns);
-	if (cfg->containers)
-		containers_read_events(cfg->containers); /* the counters' baseline */
-	r = hog_slots_setup(&s);
-	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
-		r = supervisor_spawn_writer(&s, i);
-	for (unsigned i = 0; i < s.nhogs && r >= 0; i++)
-		r = supervisor_spawn_hog(&s, &s.hogs[i]);
 	if (r >= 0)
-		r = event_loop(&s);
-	/* Whatever happened, no writer outlives the write phase. */
-	r2 = stop_writers(&s);
-	if (r >= 0)
-		r = r2;
-	update_status(&s, now_monotonic_ns());
-	s.res.cpu_ns = cpu_time_ns() - cpu_start;
-	if (cfg->containers) {
-		containers_read_events(cfg->containers);
-		containers_read_psi_end(cfg->containers);
-		s.res.status.oom_kills = containers_oom_kills(cfg->containers);
-	}
-out:
-	free(s.pfd);
-	hog_slots_free(&s);
-	free(s.stalled);
-	if (s.sigfd >= 0)
-		close(s.sigfd);
-	if (s.timerfd >= 0)
-		close(s.timerfd);
+		r = supervise(&s);
+	supervisor_close(&s);
 	*ret = s.res;
 	return r;
 }
