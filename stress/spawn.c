@@ -5,32 +5,17 @@
  * before it runs.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "hog.h"
+#include "oom-score.h"
 #include "shared/clock.h"
 #include "shared/macro.h"
 #include "supervisor-internal.h"
 #include "writer.h"
-
-/* Children undo the supervisor's own OOM immunity, unless their container asks for it. */
-static void set_oom_score_adj(int adj)
-{
-	char buf[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
-
-	if (fd < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%d", adj);
-	if (write(fd, buf, (size_t)n) < 0) {
-		/* Best effort: without it the child keeps the supervisor's value. */
-	}
-	close(fd);
-}
 
 static bool container_oom_immune(const struct supervisor *s, uint32_t container)
 {
@@ -49,7 +34,11 @@ static void child_setup(struct supervisor *s, const char *name, uint32_t contain
 	if (getppid() == 1)
 		_exit(WRITER_EXIT_FATAL); /* the supervisor is already gone */
 	prctl(PR_SET_NAME, name);
-	set_oom_score_adj(container_oom_immune(s, container) ? -1000 : 0);
+	/*
+	 * Undo the supervisor's own OOM immunity, unless the container asks for
+	 * it. Best effort: without it the child keeps the supervisor's value.
+	 */
+	(void)oom_score_adj_set(0, container_oom_immune(s, container) ? OOM_SCORE_ADJ_MIN : 0);
 	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);

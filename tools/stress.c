@@ -23,6 +23,7 @@
 #include "stress/containers.h"
 #include "judge/device-faults.h"
 #include "stress/flush.h"
+#include "stress/oom-score.h"
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
 #include "stress/rundir.h"
@@ -376,14 +377,12 @@ static uint32_t writer_container(const struct stress_run *run, const struct writ
 /* The supervisor stays outside every container and out of the OOM killer's reach. */
 static void protect_supervisor(void)
 {
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	int r = oom_score_adj_set(0, OOM_SCORE_ADJ_MIN);
 
-	if (fd < 0 || write(fd, "-1000", 5) != 5)
+	if (r < 0)
 		log_warn("cannot set poof's own oom_score_adj to -1000 (%s; lowering it needs "
 			 "CAP_SYS_RESOURCE): the OOM killer may choose the supervisor",
-			 strerror(errno));
-	if (fd >= 0)
-		close(fd);
+			 strerror(-r));
 }
 
 static int prepare_containers(struct stress_run *run)
