@@ -1,307 +1,27 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The supervisor's event loop: what it does when a child exits, a signal
+ * comes, the timer ticks or a container's pressure trigger fires, and how
+ * it stops every child at the end. Starting children, the hog slots, stall
+ * detection, the timeline and the signal set live in files of their own.
+ */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/prctl.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "shared/clock.h"
 #include "shared/macro.h"
 #include "shared/random.h"
-#include "supervisor.h"
-#include "hog.h"
+#include "supervisor-internal.h"
 #include "writer.h"
 
-#define TICK_NS (100 * NSEC_PER_MSEC)
 #define PROGRESS_NS NSEC_PER_SEC
-#define LATE_NS NSEC_PER_SEC
-#define HOG_DIR "hogs"
-
-/* One hog process slot: a [hog] section's process in one container replica. */
-struct hog_proc {
-	unsigned spec;	    /* index into plan->hogs */
-	unsigned container; /* index into the run containers */
-	uint32_t id;
-	pid_t pid;
-	int dirfd; /* kmem: its own directory on the target */
-};
-
-struct supervisor {
-	const struct supervisor_config *cfg;
-	struct ledger *ledger;
-	int sigfd;
-	int timerfd;
-	uint64_t start_ns;
-	uint64_t next_kill_ns;
-	uint64_t next_progress_ns;
-	uint64_t rng;
-	uint64_t last_tick_ns;
-	uint64_t next_sample_ns;
-	struct pollfd *pfd;
-	unsigned npfd;
-	bool *stalled; /* per writer: in a stall episode already recorded */
-	struct hog_proc *hogs;
-	unsigned nhogs;
-	bool stopping;
-	struct supervisor_result res;
-};
-
-static void stop_signals(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-}
-
-int supervisor_block_signals(void)
-{
-	sigset_t set;
-
-	stop_signals(&set);
-	sigaddset(&set, SIGCHLD);
-	return sigprocmask(SIG_BLOCK, &set, NULL) < 0 ? -errno : 0;
-}
-
-int supervisor_pending_stop_signal(void)
-{
-	struct timespec zero = { 0, 0 };
-	sigset_t set;
-	int sig;
-
-	stop_signals(&set);
-	sig = sigtimedwait(&set, NULL, &zero);
-	return sig > 0 ? sig : 0;
-}
-
-/* Children undo the supervisor's own OOM immunity, unless their container asks for it. */
-static void set_oom_score_adj(int adj)
-{
-	char buf[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
-
-	if (fd < 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%d", adj);
-	if (write(fd, buf, (size_t)n) < 0) {
-		/* Best effort: without it the child keeps the supervisor's value. */
-	}
-	close(fd);
-}
-
-static bool container_oom_immune(const struct supervisor *s, uint32_t container)
-{
-	const struct run_containers *rc = s->cfg->containers;
-
-	return rc && container != CONTAINER_NONE &&
-	       s->cfg->plan->containers[rc->c[container].spec].oom_immune;
-}
-
-/* In every child: die with the supervisor, a name for ps, the container's OOM score. */
-static void child_setup(struct supervisor *s, const char *name, uint32_t container)
-{
-	sigset_t all;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		_exit(WRITER_EXIT_FATAL); /* the supervisor is already gone */
-	prctl(PR_SET_NAME, name);
-	set_oom_score_adj(container_oom_immune(s, container) ? -1000 : 0);
-	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
-	signal(SIGHUP, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
-	sigfillset(&all);
-	sigprocmask(SIG_UNBLOCK, &all, NULL);
-	close(s->sigfd);
-	close(s->timerfd);
-}
-
-static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
-{
-	const struct plan *plan = s->cfg->plan;
-	const struct ledger_writer *lw = &s->ledger->writers[id];
-	struct writer_ctx ctx = {
-		.ledger = s->ledger,
-		.writer_id = id,
-		.group = &plan->groups[lw->group],
-		.data_dirfd = s->cfg->data_dirfd,
-		.seed = s->cfg->seed,
-	};
-	char name[16];
-
-	snprintf(name, sizeof(name), "poof-w%u", id);
-	child_setup(s, name, lw->container);
-	_exit(writer_main(&ctx));
-}
-
-struct child_arg {
-	struct supervisor *s;
-	uint32_t id;
-};
-
-static int writer_entry(void *arg)
-{
-	struct child_arg *a = arg;
-
-	writer_child(a->s, a->id);
-}
-
-/* fork(), or straight into the container when there is one. */
-static int spawn_in(struct supervisor *s, uint32_t container, int (*fn)(void *), void *arg,
-		    pid_t *ret_pid)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	if (s->cfg->containers && container != CONTAINER_NONE)
-		return cg_container_spawn(s->cfg->containers->c[container].cg, fn, arg, ret_pid);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(fn(arg));
-	*ret_pid = pid;
-	return 0;
-}
-
-static int spawn_writer(struct supervisor *s, uint32_t id)
-{
-	struct ledger_writer *lw = &s->ledger->writers[id];
-	struct child_arg arg = { .s = s, .id = id };
-	pid_t pid;
-	int r;
-
-	r = spawn_in(s, lw->container, writer_entry, &arg, &pid);
-	if (r < 0)
-		return r;
-	lw->pid = pid;
-	lw->spawns++;
-	lw->state = WRITER_RUNNING;
-	lw->progress_ns = now_monotonic_ns();
-	return 0;
-}
-
-struct hog_arg {
-	struct supervisor *s;
-	const struct hog_proc *h;
-};
-
-static int hog_entry(void *arg)
-{
-	const struct hog_arg *a = arg;
-	const struct hog_spec *spec = &a->s->cfg->plan->hogs[a->h->spec];
-	struct hog_config cfg = {
-		.kind = spec->kind,
-		.size = spec->kind == HOG_KMEM ? spec->files : spec->size,
-		.rate = spec->rate,
-		.cycle = spec->cycle,
-		.dirfd = a->h->dirfd,
-		.id = a->h->id,
-	};
-	char name[16];
-
-	snprintf(name, sizeof(name), "poof-h%u", a->h->id);
-	child_setup(a->s, name, a->h->container);
-	return hog_main(&cfg);
-}
-
-static int spawn_hog(struct supervisor *s, struct hog_proc *h)
-{
-	struct hog_arg arg = { .s = s, .h = h };
-	int r = spawn_in(s, h->container, hog_entry, &arg, &h->pid);
-
-	if (r >= 0)
-		s->res.status.hogs++;
-	return r;
-}
-
-/* A kmem hog churns in a directory of its own below the run's data directory. */
-static int hog_dir(struct supervisor *s, uint32_t id)
-{
-	char name[32];
-
-	if (mkdirat(s->cfg->data_dirfd, HOG_DIR, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(name, sizeof(name), HOG_DIR "/h%u", id);
-	if (mkdirat(s->cfg->data_dirfd, name, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return openat(s->cfg->data_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-}
-
-/* Every [hog] section, once per process per replica of its container. */
-static int setup_hogs(struct supervisor *s)
-{
-	const struct plan *plan = s->cfg->plan;
-	const struct run_containers *rc = s->cfg->containers;
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < plan->nhogs; i++)
-		n += plan->hogs[i].count * plan_container_replicas(plan, plan->hogs[i].container);
-	if (n == 0)
-		return 0;
-	if (!rc)
-		return -EINVAL; /* the plan validator refuses hogs outside containers */
-	s->hogs = calloc(n, sizeof(*s->hogs));
-	if (!s->hogs)
-		return -ENOMEM;
-	for (unsigned i = 0; i < plan->nhogs; i++) {
-		const struct hog_spec *spec = &plan->hogs[i];
-		unsigned first = containers_first(rc, plan_container_index(plan, spec->container));
-		unsigned replicas = plan_container_replicas(plan, spec->container);
-
-		for (unsigned r = 0; r < replicas; r++)
-			for (unsigned k = 0; k < spec->count; k++) {
-				struct hog_proc *h = &s->hogs[s->nhogs];
-
-				*h = (struct hog_proc){ .spec = i,
-							.container = first + r,
-							.id = s->nhogs,
-							.dirfd = -1 };
-				if (spec->kind == HOG_KMEM) {
-					h->dirfd = hog_dir(s, h->id);
-					if (h->dirfd < 0)
-						return h->dirfd;
-				}
-				s->nhogs++;
-			}
-	}
-	return 0;
-}
-
-static void free_hogs(struct supervisor *s)
-{
-	for (unsigned i = 0; i < s->nhogs; i++)
-		if (s->hogs[i].dirfd >= 0)
-			close(s->hogs[i].dirfd);
-	free(s->hogs);
-	s->hogs = NULL;
-	s->nhogs = 0;
-}
-
-static struct hog_proc *hog_by_pid(struct supervisor *s, pid_t pid)
-{
-	for (unsigned i = 0; i < s->nhogs; i++)
-		if (s->hogs[i].pid == pid)
-			return &s->hogs[i];
-	return NULL;
-}
-
-static uint32_t hogs_alive(const struct supervisor *s)
-{
-	uint32_t n = 0;
-
-	for (unsigned i = 0; i < s->nhogs; i++)
-		n += s->hogs[i].pid > 0;
-	return n;
-}
 
 /* A hog that died keeps squeezing: respawned while the run goes on. */
 static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
@@ -311,7 +31,7 @@ static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
 		return 0;
 	if (WIFSIGNALED(status))
 		s->res.status.hog_deaths++;
-	return spawn_hog(s, h);
+	return supervisor_spawn_hog(s, h);
 }
 
 static uint32_t writers_alive(const struct supervisor *s)
@@ -361,7 +81,7 @@ static int on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int st
 	lw->kills++;
 	s->res.status.deaths++;
 	s->res.status.respawns++;
-	return spawn_writer(s, lw->writer_id);
+	return supervisor_spawn_writer(s, lw->writer_id);
 }
 
 static int reap(struct supervisor *s)
@@ -379,8 +99,8 @@ static int reap(struct supervisor *s)
 		lw = writer_by_pid(s, pid);
 		if (lw)
 			r = on_writer_exit(s, lw, status);
-		else if (hog_by_pid(s, pid))
-			r = on_hog_exit(s, hog_by_pid(s, pid), status);
+		else if (hog_slot_by_pid(s, pid))
+			r = on_hog_exit(s, hog_slot_by_pid(s, pid), status);
 		else
 			continue; /* not ours (e.g. a helper the caller ran) */
 		if (r < 0)
@@ -435,112 +155,20 @@ static bool all_finished(const struct supervisor *s)
 	return true;
 }
 
-static void snapshot(struct supervisor *s, const struct ledger_writer *lw, uint64_t now,
-		     struct writer_snapshot *ret)
-{
-	ret->writer_id = lw->writer_id;
-	ret->at_ns = now - s->start_ns;
-	ret->silent_ns = now - __atomic_load_n(&lw->progress_ns, __ATOMIC_RELAXED);
-	task_snapshot(NULL, lw->pid, &ret->task);
-}
-
-/* A live writer whose heartbeat has not moved for stall-timeout: once per episode. */
-static void check_stalls(struct supervisor *s, uint64_t now)
-{
-	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
-		const struct ledger_writer *lw = &s->ledger->writers[i];
-		uint64_t last = __atomic_load_n(&lw->progress_ns, __ATOMIC_RELAXED);
-		bool silent = lw->pid > 0 && now > last &&
-			      now - last >= s->cfg->plan->stall_timeout_ns;
-
-		if (silent && !s->stalled[i]) {
-			s->res.stalls++;
-			if (s->res.nstalled < SUPERVISOR_MAX_SNAPSHOTS)
-				snapshot(s, lw, now, &s->res.stalled[s->res.nstalled++]);
-		}
-		s->stalled[i] = silent;
-	}
-}
-
-/* The supervisor's own ticks arriving late: the whole machine stalled. */
-static void check_lateness(struct supervisor *s, uint64_t now)
-{
-	uint64_t gap = now - s->last_tick_ns;
-
-	s->last_tick_ns = now;
-	if (gap <= TICK_NS + LATE_NS)
-		return;
-	s->res.late_ticks++;
-	s->res.max_lateness_ns = MAX(s->res.max_lateness_ns, gap - TICK_NS);
-}
-
-void timeline_free(struct timeline *t)
-{
-	free(t->t_ns);
-	free(t->bytes);
-	free(t->c);
-	*t = (struct timeline){ 0 };
-}
-
-static int timeline_grow(struct timeline *t)
-{
-	unsigned cap = t->cap ? t->cap * 2 : 64;
-	uint64_t *tn = realloc(t->t_ns, cap * sizeof(*tn));
-	uint64_t *b;
-	struct container_sample *c;
-
-	if (!tn)
-		return -ENOMEM;
-	t->t_ns = tn;
-	b = realloc(t->bytes, cap * sizeof(*b));
-	if (!b)
-		return -ENOMEM;
-	t->bytes = b;
-	c = realloc(t->c, (size_t)cap * MAX(t->ncontainers, 1u) * sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	t->c = c;
-	t->cap = cap;
-	return 0;
-}
-
-/* One sample of every container; a sample that cannot be stored is dropped. */
-static void sample(struct supervisor *s, uint64_t now)
-{
-	struct timeline *t = &s->res.timeline;
-	const struct run_containers *rc = s->cfg->containers;
-
-	if (t->nsamples == t->cap && timeline_grow(t) < 0)
-		return;
-	t->t_ns[t->nsamples] = now - s->start_ns;
-	t->bytes[t->nsamples] = bytes_total(s);
-	for (unsigned i = 0; rc && i < rc->n; i++) {
-		const struct run_container *c = &rc->c[i];
-		struct container_sample *o = &t->c[(size_t)t->nsamples * t->ncontainers + i];
-
-		*o = (struct container_sample){ .current = UINT64_MAX };
-		cg_container_memory_current(c->cg, &o->current);
-		if (cg_container_memory_stat(c->cg, &o->stat) < 0)
-			o->stat = (struct cg_memory_stat){ UINT64_MAX, UINT64_MAX, UINT64_MAX,
-							   UINT64_MAX };
-		o->oom_kills = c->events_known ? c->last.tree.oom_kill - c->start.tree.oom_kill : 0;
-	}
-	t->nsamples++;
-}
-
 /* One tick: time-driven work. Returns true when the write phase is over. */
 static bool on_tick(struct supervisor *s)
 {
 	uint64_t now = now_monotonic_ns();
 
-	check_lateness(s, now);
-	check_stalls(s, now);
+	supervisor_check_lateness(s, now);
+	supervisor_check_stalls(s, now);
 	if (s->cfg->containers) {
 		containers_read_events(s->cfg->containers);
 		s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
 	}
 	if (now >= s->next_sample_ns) {
-		sample(s, now);
+		timeline_sample(&s->res.timeline, s->cfg->containers, now - s->start_ns,
+				bytes_total(s));
 		s->next_sample_ns = now + SAMPLE_NS;
 	}
 
@@ -659,7 +287,7 @@ static int stop_writers(struct supervisor *s)
 	for (unsigned i = 0; i < s->nhogs; i++)
 		if (s->hogs[i].pid > 0)
 			kill(s->hogs[i].pid, SIGKILL);
-	while (writers_alive(s) + hogs_alive(s) > 0) {
+	while (writers_alive(s) + hog_slots_alive(s) > 0) {
 		uint64_t now = now_monotonic_ns();
 		struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
 		bool stop;
@@ -682,8 +310,8 @@ static int stop_writers(struct supervisor *s)
 		const struct ledger_writer *lw = &s->ledger->writers[i];
 
 		if (lw->pid > 0 && s->res.nunkillable < SUPERVISOR_MAX_SNAPSHOTS)
-			snapshot(s, lw, now_monotonic_ns(),
-				 &s->res.unkillable[s->res.nunkillable++]);
+			supervisor_snapshot(s, lw, now_monotonic_ns(),
+					    &s->res.unkillable[s->res.nunkillable++]);
 	}
 	return 0;
 }
@@ -694,13 +322,10 @@ static int supervisor_open_fds(struct supervisor *s)
 		.it_interval = { 0, (long)TICK_NS },
 		.it_value = { 0, (long)TICK_NS },
 	};
-	sigset_t set;
 
-	stop_signals(&set);
-	sigaddset(&set, SIGCHLD);
-	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->sigfd = supervisor_signal_fd();
 	if (s->sigfd < 0)
-		return -errno;
+		return s->sigfd;
 	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->timerfd < 0)
 		return -errno;
@@ -718,6 +343,80 @@ static uint64_t cpu_time_ns(void)
 	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * NSEC_PER_USEC;
 }
 
+/* The timer, the signals, the poll set and the per-writer stall flags. */
+static int supervisor_open(struct supervisor *s)
+{
+	int r = supervisor_open_fds(s);
+
+	if (r >= 0)
+		r = setup_poll(s);
+	if (r < 0)
+		return r;
+	s->stalled = calloc(s->ledger->hdr->nwriters, sizeof(*s->stalled));
+	return s->stalled ? 0 : -ENOMEM;
+}
+
+static void supervisor_close(struct supervisor *s)
+{
+	free(s->pfd);
+	hog_slots_free(s);
+	free(s->stalled);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->timerfd >= 0)
+		close(s->timerfd);
+}
+
+/* The clocks and the counters' baseline, then every writer and every hog started. */
+static int start_children(struct supervisor *s)
+{
+	struct run_containers *rc = s->cfg->containers;
+	int r;
+
+	s->start_ns = now_monotonic_ns();
+	s->last_tick_ns = s->start_ns;
+	s->next_sample_ns = s->start_ns;
+	s->res.timeline.ncontainers = rc ? rc->n : 0;
+	s->next_progress_ns = s->start_ns + PROGRESS_NS;
+	schedule_kill(s, s->start_ns);
+	if (rc)
+		containers_read_events(rc); /* the counters' baseline */
+	r = hog_slots_setup(s);
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters && r >= 0; i++)
+		r = supervisor_spawn_writer(s, i);
+	for (unsigned i = 0; i < s->nhogs && r >= 0; i++)
+		r = supervisor_spawn_hog(s, &s->hogs[i]);
+	return r;
+}
+
+/* The last status and counters, once every child is gone. */
+static void finish_status(struct supervisor *s, uint64_t cpu_start)
+{
+	struct run_containers *rc = s->cfg->containers;
+
+	update_status(s, now_monotonic_ns());
+	s->res.cpu_ns = cpu_time_ns() - cpu_start;
+	if (rc) {
+		containers_read_events(rc);
+		containers_read_psi_end(rc);
+		s->res.status.oom_kills = containers_oom_kills(rc);
+	}
+}
+
+static int supervise(struct supervisor *s)
+{
+	uint64_t cpu_start = cpu_time_ns();
+	int r, r2;
+
+	r = start_children(s);
+	if (r >= 0)
+		r = event_loop(s);
+	/* Whatever happened, no writer outlives the write phase. */
+	r2 = stop_writers(s);
+	finish_status(s, cpu_start);
+	return r < 0 ? r : r2;
+}
+
 int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result *ret)
 {
 	struct supervisor s = {
@@ -727,55 +426,11 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		.timerfd = -1,
 		.rng = cfg->seed ^ 0x6b696c6c,
 	};
-	uint64_t cpu_start = 0;
-	int r, r2;
+	int r = supervisor_open(&s);
 
-	r = supervisor_open_fds(&s);
-	if (r < 0)
-		goto out;
-	r = setup_poll(&s);
-	if (r < 0)
-		goto out;
-	s.stalled = calloc(cfg->ledger->hdr->nwriters, sizeof(*s.stalled));
-	if (!s.stalled) {
-		r = -ENOMEM;
-		goto out;
-	}
-	cpu_start = cpu_time_ns();
-	s.start_ns = now_monotonic_ns();
-	s.last_tick_ns = s.start_ns;
-	s.next_sample_ns = s.start_ns;
-	s.res.timeline.ncontainers = cfg->containers ? cfg->containers->n : 0;
-	s.next_progress_ns = s.start_ns + PROGRESS_NS;
-	schedule_kill(&s, s.start_ns);
-	if (cfg->containers)
-		containers_read_events(cfg->containers); /* the counters' baseline */
-	r = setup_hogs(&s);
-	for (uint32_t i = 0; i < cfg->ledger->hdr->nwriters && r >= 0; i++)
-		r = spawn_writer(&s, i);
-	for (unsigned i = 0; i < s.nhogs && r >= 0; i++)
-		r = spawn_hog(&s, &s.hogs[i]);
 	if (r >= 0)
-		r = event_loop(&s);
-	/* Whatever happened, no writer outlives the write phase. */
-	r2 = stop_writers(&s);
-	if (r >= 0)
-		r = r2;
-	update_status(&s, now_monotonic_ns());
-	s.res.cpu_ns = cpu_time_ns() - cpu_start;
-	if (cfg->containers) {
-		containers_read_events(cfg->containers);
-		containers_read_psi_end(cfg->containers);
-		s.res.status.oom_kills = containers_oom_kills(cfg->containers);
-	}
-out:
-	free(s.pfd);
-	free_hogs(&s);
-	free(s.stalled);
-	if (s.sigfd >= 0)
-		close(s.sigfd);
-	if (s.timerfd >= 0)
-		close(s.timerfd);
+		r = supervise(&s);
+	supervisor_close(&s);
 	*ret = s.res;
 	return r;
 }

@@ -17,10 +17,12 @@
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
 #include "profiles/profile.h"
+#include "timeline.h"
 #include "watch/task.h"
 
 #define SUPERVISOR_MAX_SNAPSHOTS 16
-#define SAMPLE_NS 1000000000ULL /* the timeline's rate: one sample a second */
+/* Below the data directory, kmem hogs churn in SUPERVISOR_HOG_DIR/h<id>/. */
+#define SUPERVISOR_HOG_DIR "hogs"
 
 enum stop_reason {
 	STOP_DURATION, /* the duration ran out */
@@ -29,24 +31,6 @@ enum stop_reason {
 };
 
 struct supervisor;
-
-/* One container at one moment of the timeline. */
-struct container_sample {
-	uint64_t current; /* memory.current (v2) / memory.usage_in_bytes (v1) */
-	struct cg_memory_stat stat;
-	uint64_t oom_kills; /* since the start */
-};
-
-/* The timeline: every container once a second, and what the writers had written. */
-struct timeline {
-	unsigned ncontainers;
-	unsigned nsamples, cap;
-	uint64_t *t_ns;		    /* since the start, per sample */
-	uint64_t *bytes;	    /* acknowledged bytes, per sample */
-	struct container_sample *c; /* nsamples x ncontainers */
-};
-
-void timeline_free(struct timeline *t);
 
 struct supervisor_status {
 	uint64_t elapsed_ns;

@@ -21,6 +21,7 @@
 #include "cgroups/manager.h"
 #include "cgroups/systemd.h"
 #include "commands.h"
+#include "common.h"
 #include "reports/report.h"
 #include "shared/clock.h"
 #include "shared/log.h"
@@ -70,11 +71,10 @@ static int parse_args(int argc, char **argv, struct cleanup_args *a)
 			a->dry_run = true;
 			break;
 		case 'v':
-			log_set_level(LOG_DEBUG);
-			break;
 		case 'h':
-			cleanup_usage(stdout);
-			return 1;
+			if (parse_common_option(c, cleanup_usage, NULL))
+				return 1;
+			break;
 		default:
 			cleanup_usage(stderr);
 			return -EINVAL;

@@ -13,6 +13,25 @@
 #include "shared/macro.h"
 #include "shared/fs.h"
 
+int parse_common_option(int c, void (*usage)(FILE *out), bool *quiet)
+{
+	switch (c) {
+	case 'q':
+		if (quiet)
+			*quiet = true;
+		log_set_level(LOG_WARN);
+		return 0;
+	case 'v':
+		log_set_level(LOG_DEBUG);
+		return 0;
+	case 'h':
+		usage(stdout);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void log_profile_error(const struct profile_error *err)
 {
 	if (err->line && err->key[0])

@@ -4,8 +4,17 @@
 /* Checks and messages shared by the subcommands. */
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "profiles/profile.h"
+
+/*
+ * -q/--quiet, -v/--verbose and -h/--help, the same in every subcommand: its
+ * option loop hands those three to this. -q lowers the log level and sets
+ * *quiet (may be NULL), -v raises it, -h prints the usage on stdout.
+ * Returns 1 after -h (the command exits 0 at once), else 0.
+ */
+int parse_common_option(int c, void (*usage)(FILE *out), bool *quiet);
 
 /* "poof: error: FILE:LINE: KEY: message" for a profile or -o error. */
 void log_profile_error(const struct profile_error *err);

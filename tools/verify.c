@@ -68,14 +68,11 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 				return -EINVAL;
 			break;
 		case 'q':
-			log_set_level(LOG_WARN);
-			break;
 		case 'v':
-			log_set_level(LOG_DEBUG);
-			break;
 		case 'h':
-			verify_usage(stdout);
-			return 1;
+			if (parse_common_option(c, verify_usage, NULL))
+				return 1;
+			break;
 		default:
 			verify_usage(stderr);
 			return -EINVAL;

@@ -224,15 +224,11 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 			a->hang_test = true;
 			break;
 		case 'q':
-			a->quiet = true;
-			log_set_level(LOG_WARN);
-			break;
 		case 'v':
-			log_set_level(LOG_DEBUG);
-			break;
 		case 'h':
-			vm_usage(stdout);
-			return 1;
+			if (parse_common_option(c, vm_usage, &a->quiet))
+				return 1;
+			break;
 		case '?':
 			vm_usage(stderr);
 			return -EINVAL;

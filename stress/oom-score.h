@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * oom_score_adj, the OOM killer's bias for or against a process. The
+ * supervisor sets its own to OOM_SCORE_ADJ_MIN so that it is never the
+ * victim; each child sets its container's (0, or the minimum when the
+ * container is oom-immune). This is the one place that writes it.
+ */
+
+#include <linux/oom.h>
+#include <sys/types.h>
+
+/*
+ * Write value to /proc/<pid>/oom_score_adj, pid 0 meaning the caller.
+ * Returns 0 or -errno; a short write is -EIO. Lowering it below the current
+ * value needs CAP_SYS_RESOURCE.
+ */
+int oom_score_adj_set(pid_t pid, int value);

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Starting the supervisor's children: writers and hogs, each straight into
+ * its container (or forked when uncontained), and what every child sets up
+ * before it runs.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "hog.h"
+#include "oom-score.h"
+#include "shared/clock.h"
+#include "shared/macro.h"
+#include "supervisor-internal.h"
+#include "writer.h"
+
+static bool container_oom_immune(const struct supervisor *s, uint32_t container)
+{
+	const struct run_containers *rc = s->cfg->containers;
+
+	return rc && container != CONTAINER_NONE &&
+	       s->cfg->plan->containers[rc->c[container].spec].oom_immune;
+}
+
+/* In every child: die with the supervisor, a name for ps, the container's OOM score. */
+static void child_setup(struct supervisor *s, const char *name, uint32_t container)
+{
+	sigset_t all;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(WRITER_EXIT_FATAL); /* the supervisor is already gone */
+	prctl(PR_SET_NAME, name);
+	/*
+	 * Undo the supervisor's own OOM immunity, unless the container asks for
+	 * it. Best effort: without it the child keeps the supervisor's value.
+	 */
+	(void)oom_score_adj_set(0, container_oom_immune(s, container) ? OOM_SCORE_ADJ_MIN : 0);
+	signal(SIGINT, SIG_IGN); /* a terminal ^C goes to the supervisor, which decides */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	close(s->sigfd);
+	close(s->timerfd);
+}
+
+static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
+{
+	const struct plan *plan = s->cfg->plan;
+	const struct ledger_writer *lw = &s->ledger->writers[id];
+	struct writer_ctx ctx = {
+		.ledger = s->ledger,
+		.writer_id = id,
+		.group = &plan->groups[lw->group],
+		.data_dirfd = s->cfg->data_dirfd,
+		.seed = s->cfg->seed,
+	};
+	char name[16];
+
+	snprintf(name, sizeof(name), "poof-w%u", id);
+	child_setup(s, name, lw->container);
+	_exit(writer_main(&ctx));
+}
+
+struct child_arg {
+	struct supervisor *s;
+	uint32_t id;
+};
+
+static int writer_entry(void *arg)
+{
+	struct child_arg *a = arg;
+
+	writer_child(a->s, a->id);
+}
+
+/* fork(), or straight into the container when there is one. */
+static int spawn_in(struct supervisor *s, uint32_t container, int (*fn)(void *), void *arg,
+		    pid_t *ret_pid)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	if (s->cfg->containers && container != CONTAINER_NONE)
+		return cg_container_spawn(s->cfg->containers->c[container].cg, fn, arg, ret_pid);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(fn(arg));
+	*ret_pid = pid;
+	return 0;
+}
+
+int supervisor_spawn_writer(struct supervisor *s, uint32_t id)
+{
+	struct ledger_writer *lw = &s->ledger->writers[id];
+	struct child_arg arg = { .s = s, .id = id };
+	pid_t pid;
+	int r;
+
+	r = spawn_in(s, lw->container, writer_entry, &arg, &pid);
+	if (r < 0)
+		return r;
+	lw->pid = pid;
+	lw->spawns++;
+	lw->state = WRITER_RUNNING;
+	lw->progress_ns = now_monotonic_ns();
+	return 0;
+}
+
+struct hog_arg {
+	struct supervisor *s;
+	const struct hog_proc *h;
+};
+
+static int hog_entry(void *arg)
+{
+	const struct hog_arg *a = arg;
+	const struct hog_spec *spec = &a->s->cfg->plan->hogs[a->h->spec];
+	struct hog_config cfg = {
+		.kind = spec->kind,
+		.size = spec->kind == HOG_KMEM ? spec->files : spec->size,
+		.rate = spec->rate,
+		.cycle = spec->cycle,
+		.dirfd = a->h->dirfd,
+		.id = a->h->id,
+	};
+	char name[16];
+
+	snprintf(name, sizeof(name), "poof-h%u", a->h->id);
+	child_setup(a->s, name, a->h->container);
+	return hog_main(&cfg);
+}
+
+int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h)
+{
+	struct hog_arg arg = { .s = s, .h = h };
+	int r = spawn_in(s, h->container, hog_entry, &arg, &h->pid);
+
+	if (r >= 0)
+		s->res.status.hogs++;
+	return r;
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The run's target: the directory given, or a scratch filesystem made for
+ * the run; the run's data directory poof-<id> in it; and at the end the
+ * removal of what the run wrote there, and only that.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run-internal.h"
+#include "shared/macro.h"
+
+static int make_scratch(struct stress_run *run)
+{
+	struct run_target *t = &run->target;
+	const struct plan *p = &run->plan;
+	int r;
+
+	t->scratch_size = p->scratch_size ? p->scratch_size : scratch_auto_size(p);
+	run_tell(run, RUN_EV_SCRATCH_MAKING, 0);
+	r = scratch_create(run->rd.path, p->scratch_fs, t->scratch_size, &t->scratch);
+	if (r < 0) {
+		run_tell(run, RUN_EV_SCRATCH_FAILED, r);
+		return r;
+	}
+	t->have_scratch = true;
+	snprintf(t->path, sizeof(t->path), "%s", t->scratch.mountpoint);
+	return 0;
+}
+
+int run_prepare_target(struct stress_run *run)
+{
+	struct run_target *t = &run->target;
+	int r;
+
+	if (run->dir) {
+		if (!realpath(run->dir, t->path))
+			return -errno;
+	} else {
+		r = make_scratch(run);
+		if (r < 0)
+			return r;
+	}
+	if (snprintf(t->data_dir, sizeof(t->data_dir), "%s/poof-%s", t->path, run->rd.id) >=
+	    (int)sizeof(t->data_dir))
+		return -ENAMETOOLONG;
+	if (mkdir(t->data_dir, 0755) < 0) {
+		r = -errno;
+		run_tell(run, RUN_EV_DATA_DIR_FAILED, r);
+		return r;
+	}
+	t->data_dir_created = true;
+	t->data_dirfd = open(t->data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (t->data_dirfd < 0)
+		return -errno;
+	if (rundir_shares_fs(&run->rd, t->path))
+		run_tell(run, RUN_EV_RUNDIR_ON_TARGET, 0);
+	return 0;
+}
+
+/* --remount: verification starts from a cold page cache. */
+int run_remount_scratch(struct stress_run *run)
+{
+	struct run_target *t = &run->target;
+	int r;
+
+	close(t->data_dirfd);
+	t->data_dirfd = -1;
+	r = scratch_umount(&t->scratch);
+	if (r >= 0)
+		r = scratch_mount(&t->scratch);
+	if (r < 0)
+		run_tell(run, RUN_EV_REMOUNT_FAILED, r);
+	return r;
+}
+
+/*
+ * Remove a directory the kmem hogs made: hogs/h<id>/h<id>-<n>. Only entries
+ * named h* are touched: directories above the leaves (depth > 0), files in
+ * them (depth 0); then the directory itself, which fails if anything else
+ * is left in it.
+ */
+static void remove_hog_tree(int parentfd, const char *name, unsigned depth)
+{
+	_cleanup_close_ int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(steal_fd(&fd));
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] != 'h')
+			continue;
+		if (e->d_type == DT_DIR && depth > 0)
+			remove_hog_tree(dirfd(d), e->d_name, depth - 1);
+		else if (e->d_type != DT_DIR && depth == 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	unlinkat(parentfd, name, AT_REMOVEDIR);
+}
+
+/* Only the files this run wrote, never anything else in the user's directory. */
+static void remove_data_files(struct stress_run *run)
+{
+	const char *dir = run->target.data_dir;
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (uint32_t i = 0; i < run->ledger->hdr->nfiles; i++) {
+		char name[64];
+
+		verify_file_name(run->ledger->files[i].writer_id, i, name, sizeof(name));
+		unlinkat(fd, name, 0);
+	}
+	remove_hog_tree(fd, SUPERVISOR_HOG_DIR, 1);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		run_tell(run, RUN_EV_DATA_DIR_LEFT, -errno);
+}
+
+void run_remove_target(struct stress_run *run, bool keep)
+{
+	struct run_target *t = &run->target;
+	int r;
+
+	if (t->data_dirfd >= 0)
+		close(t->data_dirfd);
+	t->data_dirfd = -1;
+	if (run->ledger && !keep && !t->have_scratch)
+		remove_data_files(run);
+	else if (!run->ledger && t->data_dir_created)
+		rmdir(t->data_dir);
+	if (!t->have_scratch)
+		return;
+	r = scratch_destroy(&t->scratch, keep);
+	if (r < 0)
+		run_tell(run, RUN_EV_SCRATCH_LEFT, r);
+	run->outcome.scratch_kept = keep;
+}
