@@ -7,6 +7,7 @@
 
 #include "manager-internal.h"
 #include "shared/macro.h"
+#include "shared/names.h"
 
 /* The managers, by kind: an explicit table, no self-registration. */
 static const struct cg_ops *const managers[_CG_MANAGER_MAX] = {
@@ -16,25 +17,25 @@ static const struct cg_ops *const managers[_CG_MANAGER_MAX] = {
 	[CG_MANAGER_NONE] = &cg_none_ops,
 };
 
-static const char *const manager_names[_CG_MANAGER_MAX] = {
+static const char *const manager_names[_CG_MANAGER_MAX + 1] = {
 	[CG_MANAGER_AUTO] = "auto",	  [CG_MANAGER_CGROUPFS] = "cgroupfs",
 	[CG_MANAGER_SYSTEMD] = "systemd", [CG_MANAGER_V1] = "v1",
-	[CG_MANAGER_NONE] = "none",
+	[CG_MANAGER_NONE] = "none",	  NULL,
 };
 
 const char *cg_manager_name(enum cg_manager_kind kind)
 {
-	return (unsigned)kind < _CG_MANAGER_MAX ? manager_names[kind] : "unknown";
+	return enum_to_name(manager_names, kind);
 }
 
 int cg_manager_from_name(const char *name, enum cg_manager_kind *ret)
 {
-	for (unsigned i = 0; i < _CG_MANAGER_MAX; i++)
-		if (streq(name, manager_names[i])) {
-			*ret = (enum cg_manager_kind)i;
-			return 0;
-		}
-	return -EINVAL;
+	int kind = enum_from_name(manager_names, name);
+
+	if (kind < 0)
+		return kind;
+	*ret = (enum cg_manager_kind)kind;
+	return 0;
 }
 
 bool cg_layout_has_v2_memory(const struct cg_layout *l)

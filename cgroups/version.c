@@ -7,6 +7,7 @@
 
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/names.h"
 #include "version.h"
 
 const char *cg_version_name(enum cg_version v)
@@ -16,9 +17,10 @@ const char *cg_version_name(enum cg_version v)
 		[CG_VERSION_V1] = "v1",
 		[CG_VERSION_HYBRID] = "hybrid",
 		[CG_VERSION_V2] = "v2",
+		NULL,
 	};
 
-	return (unsigned)v < ARRAY_SIZE(names) ? names[v] : "unknown";
+	return enum_to_name(names, v);
 }
 
 bool cg_controller_listed(const char *list, const char *name)

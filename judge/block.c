@@ -8,6 +8,7 @@
 #include "judge/block.h"
 #include "shared/macro.h"
 #include "shared/random.h"
+#include "shared/names.h"
 
 #define OFF_MAGIC 0
 #define OFF_VERSION 4
@@ -207,7 +208,8 @@ const char *block_state_name(enum block_state s)
 		[BLOCK_ZERO] = "zeros",
 		[BLOCK_TORN] = "torn",
 		[BLOCK_CORRUPT] = "corrupt",
+		NULL,
 	};
 
-	return s < ARRAY_SIZE(names) ? names[s] : "unknown";
+	return enum_to_name(names, s);
 }

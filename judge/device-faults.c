@@ -8,6 +8,7 @@
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
+#include "shared/names.h"
 
 #define FAULT_LOG_MAX (64u << 10)
 
@@ -15,11 +16,12 @@ static const char *const kind_names[] = {
 	[DEVICE_FAULT_DROP_WRITES] = "drop-writes",
 	[DEVICE_FAULT_ERROR_WRITES] = "error-writes",
 	[DEVICE_FAULT_SUSPEND] = "suspend",
+	NULL,
 };
 
 const char *device_fault_name(enum device_fault_kind k)
 {
-	return (unsigned)k < ARRAY_SIZE(kind_names) ? kind_names[k] : "unknown";
+	return enum_to_name(kind_names, k);
 }
 
 bool device_fault_reports_errors(enum device_fault_kind k)
@@ -29,12 +31,12 @@ bool device_fault_reports_errors(enum device_fault_kind k)
 
 static int kind_from_name(const char *name, enum device_fault_kind *ret)
 {
-	for (unsigned i = 0; i < ARRAY_SIZE(kind_names); i++)
-		if (streq(name, kind_names[i])) {
-			*ret = (enum device_fault_kind)i;
-			return 0;
-		}
-	return -EINVAL;
+	int k = enum_from_name(kind_names, name);
+
+	if (k < 0)
+		return k;
+	*ret = (enum device_fault_kind)k;
+	return 0;
 }
 
 /* The window of this kind that is still on, or NULL. */

@@ -12,6 +12,7 @@
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/names.h"
 #include "judge/verify.h"
 
 #define CHUNK_SIZE (4u << 20)
@@ -27,11 +28,12 @@ static const char *const class_names[] = {
 	[CLASS_MISDIRECTED] = "misdirected",
 	[CLASS_CORRUPT] = "corrupt",
 	[CLASS_UNWRITTEN] = "unwritten",
+	NULL,
 };
 
 const char *verdict_class_name(enum verdict_class c)
 {
-	return (unsigned)c < ARRAY_SIZE(class_names) ? class_names[c] : "unknown";
+	return enum_to_name(class_names, c);
 }
 
 const char *found_kind_name(enum found_kind k)
@@ -45,9 +47,10 @@ const char *found_kind_name(enum found_kind k)
 		[FOUND_SHORT] = "short-file",
 		[FOUND_MISSING] = "missing-file",
 		[FOUND_UNREADABLE] = "unreadable",
+		NULL,
 	};
 
-	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "unknown";
+	return enum_to_name(names, k);
 }
 
 bool verify_reported_excused(const struct verify_options *opt)

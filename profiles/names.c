@@ -46,22 +46,6 @@ const char *const scratch_fs_names[] = {
 
 _Static_assert(ARRAY_SIZE(hog_kind_names) == _HOG_KIND_MAX + 1, "a name per hog kind");
 
-const char *enum_to_name(const char *const *names, unsigned value)
-{
-	for (unsigned i = 0; names[i]; i++)
-		if (i == value)
-			return names[i];
-	return "unknown";
-}
-
-int enum_from_name(const char *const *names, const char *name)
-{
-	for (unsigned i = 0; names[i]; i++)
-		if (streq(names[i], name))
-			return (int)i;
-	return -EINVAL;
-}
-
 const char *fsync_policy_name(enum fsync_policy p)
 {
 	return enum_to_name(fsync_names, p);
@@ -80,6 +64,21 @@ const char *engine_kind_name(enum engine_kind e)
 const char *scratch_fs_name(enum scratch_fs fs)
 {
 	return enum_to_name(scratch_fs_names, fs);
+}
+
+const char *hog_kind_name(enum hog_kind k)
+{
+	return enum_to_name(hog_kind_names, k);
+}
+
+int hog_kind_from_name(const char *name, enum hog_kind *ret)
+{
+	int k = enum_from_name(hog_kind_names, name);
+
+	if (k < 0)
+		return k;
+	*ret = (enum hog_kind)k;
+	return 0;
 }
 
 int scratch_fs_from_name(const char *name, enum scratch_fs *ret)

@@ -204,14 +204,6 @@ int profile_override(struct plan *plan, const char *assignment, struct profile_e
 	return override_all(plan, key, KEY_ALL, key, value, err);
 }
 
-static bool name_listed(const char *const *names, const char *name)
-{
-	for (unsigned i = 0; names[i]; i++)
-		if (streq(names[i], name))
-			return true;
-	return false;
-}
-
 /* The keys a command takes, each with what it accepts: the fix for any other key. */
 static int error_key_not_taken(const char *key, const char *const *allowed,
 			       struct profile_error *err)
@@ -244,7 +236,7 @@ int profile_override_keys(struct plan *plan, const char *assignment, const char 
 	if (r < 0)
 		return r;
 	k = key_lookup(key, KEY_RUN);
-	if (!k || !name_listed(allowed, key))
+	if (!k || enum_from_name(allowed, key) < 0)
 		return error_key_not_taken(key, allowed, err);
 	if (key_set(k, value, plan, NULL) < 0)
 		return error_bad_value(err, 0, key, k, value);

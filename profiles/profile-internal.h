@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "profiles/profile.h"
+#include "shared/names.h"
 #include "shared/macro.h"
 
 #define MAX_FSYNC_EVERY 1000000U
@@ -105,11 +106,6 @@ extern const char *const engine_names[];
 extern const char *const keep_names[];
 extern const char *const hog_kind_names[];
 extern const char *const scratch_fs_names[];
-
-/* The name of value in names, or "unknown" past its end. */
-const char *enum_to_name(const char *const *names, unsigned value);
-/* The value whose name is name, or -EINVAL. */
-int enum_from_name(const char *const *names, const char *name);
 
 /* ---- Error messages (error.c): the builders fill *err and return r, or -EINVAL ---- */
 

@@ -190,3 +190,5 @@ const char *engine_kind_name(enum engine_kind e);
 const char *scratch_fs_name(enum scratch_fs fs);
 /* "ext4", "xfs", "btrfs": 0, or -EINVAL (*ret untouched) for any other name. */
 int scratch_fs_from_name(const char *name, enum scratch_fs *ret);
+const char *hog_kind_name(enum hog_kind k);
+int hog_kind_from_name(const char *name, enum hog_kind *ret);

@@ -13,6 +13,7 @@
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/names.h"
 
 static inline void json_object_putp(json_object **o)
 {
@@ -87,9 +88,10 @@ static const char *stop_reason_name(enum stop_reason r)
 		[STOP_DURATION] = "duration",
 		[STOP_FINISHED] = "finished",
 		[STOP_SIGNAL] = "signal",
+		NULL,
 	};
 
-	return names[r];
+	return enum_to_name(names, r);
 }
 
 static json_object *snapshots_json(const struct writer_snapshot *snaps, unsigned n)
@@ -205,9 +207,10 @@ static const char *read_method_name(enum read_method m)
 		[READ_DIRECT] = "o_direct",
 		[READ_DROPPED] = "dropped_cache",
 		[READ_REMOUNTED] = "remounted",
+		NULL,
 	};
 
-	return names[m];
+	return enum_to_name(names, m);
 }
 
 /* null, or what outlived io-timeout and the child left inside syncfs(). */
@@ -264,10 +267,10 @@ static const char *writer_state_name(uint32_t s)
 {
 	static const char *const names[] = {
 		[WRITER_IDLE] = "idle",	    [WRITER_RUNNING] = "running", [WRITER_DONE] = "done",
-		[WRITER_FAILED] = "failed", [WRITER_KILLED] = "stopped",
+		[WRITER_FAILED] = "failed", [WRITER_KILLED] = "stopped",  NULL,
 	};
 
-	return s < ARRAY_SIZE(names) ? names[s] : "unknown";
+	return enum_to_name(names, s);
 }
 
 static json_object *writers_json(const struct ledger *l)

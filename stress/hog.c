@@ -14,27 +14,6 @@
 #define PAGE 4096u
 #define KMEM_BATCH 64u
 
-static const char *const kind_names[] = {
-	[HOG_ANON] = "anon",
-	[HOG_SHMEM] = "shmem",
-	[HOG_KMEM] = "kmem",
-};
-
-const char *hog_kind_name(enum hog_kind k)
-{
-	return (unsigned)k < ARRAY_SIZE(kind_names) ? kind_names[k] : "unknown";
-}
-
-int hog_kind_from_name(const char *name, enum hog_kind *ret)
-{
-	for (unsigned i = 0; i < ARRAY_SIZE(kind_names); i++)
-		if (streq(name, kind_names[i])) {
-			*ret = (enum hog_kind)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 /* Pace to `rate` units per second since `start`: sleep until `done` units are due. */
 static void pace(uint64_t rate, uint64_t start, uint64_t done)
 {

@@ -30,6 +30,3 @@ struct hog_config {
 
 /* Runs in the forked child; returns the exit code (0 only if it was told to stop). */
 int hog_main(const struct hog_config *cfg);
-
-const char *hog_kind_name(enum hog_kind k);
-int hog_kind_from_name(const char *name, enum hog_kind *ret);

@@ -11,6 +11,7 @@
 #include "watch/kmsg.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/names.h"
 
 static const char *const event_names[] = {
 	[KMSG_NONE] = "none",
@@ -26,11 +27,12 @@ static const char *const event_names[] = {
 	[KMSG_FS_SHUTDOWN] = "fs-shutdown",
 	[KMSG_IO_ERROR] = "io-error",
 	[KMSG_OOM_KILL] = "oom-kill",
+	NULL,
 };
 
 const char *kmsg_event_name(enum kmsg_event e)
 {
-	return (unsigned)e < ARRAY_SIZE(event_names) ? event_names[e] : "unknown";
+	return enum_to_name(event_names, e);
 }
 
 bool kmsg_event_is_kernel_failure(enum kmsg_event e)
