@@ -28,35 +28,44 @@ char *cg_message(const char *fmt, ...)
 	return n < 0 ? NULL : s;
 }
 
+enum cg_limits_problem cg_limits_problem(const struct cg_limits *l)
+{
+	if (l->memory_high != CG_UNSET && l->memory_max != CG_UNSET &&
+	    l->memory_high > l->memory_max)
+		return CG_LIMITS_HIGH_ABOVE_MAX;
+	if (l->memory_max == 0)
+		return CG_LIMITS_NO_MEMORY;
+	if (l->pids_max == 0)
+		return CG_LIMITS_NO_PIDS;
+	if (l->oom_group > 1)
+		return CG_LIMITS_BAD_OOM_GROUP;
+	return CG_LIMITS_OK;
+}
+
 /*
- * Limits reach cgroups from a plan the profile validator already checked,
- * and it refuses all of these. They stay because cg_limits_validate() is
- * also an entry point of its own (the unit tests call it directly and
- * expect these refusals): a limit set that can never work is refused by
- * whoever asks.
+ * Limits reach cgroups from a plan the profile validator already checked
+ * with the same rules (cg_limits_problem); cg_limits_validate() is also an
+ * entry point of its own, so a set that can never work is refused by
+ * whoever asks, in the knobs' words.
  */
 int cg_validate_common(const struct cg_limits *l, char **ret_message)
 {
-	char a[32], b[32];
-
-	if (l->memory_high != CG_UNSET && l->memory_max != CG_UNSET &&
-	    l->memory_high > l->memory_max) {
-		snprintf(a, sizeof(a), "%" PRIu64, l->memory_high);
-		snprintf(b, sizeof(b), "%" PRIu64, l->memory_max);
-		*ret_message = cg_message("memory.high=%s is above memory.max=%s", a, b);
+	switch (cg_limits_problem(l)) {
+	case CG_LIMITS_HIGH_ABOVE_MAX:
+		*ret_message = cg_message("memory.high=%" PRIu64 " is above memory.max=%" PRIu64,
+					  l->memory_high, l->memory_max);
 		return -EINVAL;
-	}
-	if (l->memory_max == 0) {
+	case CG_LIMITS_NO_MEMORY:
 		*ret_message = cg_message("memory.max=0 would leave no memory at all");
 		return -EINVAL;
-	}
-	if (l->pids_max == 0) {
+	case CG_LIMITS_NO_PIDS:
 		*ret_message = cg_message("pids.max=0 would not allow a single process");
 		return -EINVAL;
-	}
-	if (l->oom_group > 1) {
+	case CG_LIMITS_BAD_OOM_GROUP:
 		*ret_message = cg_message("memory.oom.group must be 0 or 1");
 		return -EINVAL;
+	case CG_LIMITS_OK:
+		break;
 	}
 	return 0;
 }

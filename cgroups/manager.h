@@ -116,6 +116,21 @@ struct cg_limits {
 			     .oom_group = -1 })
 
 /*
+ * What makes a set of limits impossible whatever the host: the one place
+ * these rules are written. The profile validator says them in the profile's
+ * words, cg_limits_validate() in the knobs'.
+ */
+enum cg_limits_problem {
+	CG_LIMITS_OK,
+	CG_LIMITS_HIGH_ABOVE_MAX, /* memory.high above memory.max */
+	CG_LIMITS_NO_MEMORY,	  /* memory.max 0 */
+	CG_LIMITS_NO_PIDS,	  /* pids.max 0 */
+	CG_LIMITS_BAD_OOM_GROUP,  /* memory.oom.group other than 0 or 1 */
+};
+
+enum cg_limits_problem cg_limits_problem(const struct cg_limits *l);
+
+/*
  * Check limits before anything is created: memory.max above the parent's
  * effective limit (the smallest limit on the path from poof's cgroup up),
  * memory.high above memory.max, pids.max 0, knobs the manager cannot honour

@@ -9,12 +9,34 @@
 
 #include "profiles/profile-internal.h"
 
-int container_find(const struct plan *plan, const char *name)
+unsigned plan_container_index(const struct plan *plan, const char *name)
 {
 	for (unsigned i = 0; i < plan->ncontainers; i++)
 		if (streq(plan->containers[i].name, name))
-			return (int)i;
-	return -1;
+			return i;
+	return CONTAINER_NONE;
+}
+
+unsigned plan_container_replicas(const struct plan *plan, const char *name)
+{
+	unsigned i = plan_container_index(plan, name);
+
+	return i == CONTAINER_NONE ? 0 : plan->containers[i].count;
+}
+
+static uint64_t cg_value(uint64_t v)
+{
+	return v == PLAN_UNLIMITED ? CG_UNSET : v;
+}
+
+void plan_container_limits(const struct container_spec *spec, struct cg_limits *ret)
+{
+	*ret = CG_LIMITS_UNSET;
+	ret->memory_max = cg_value(spec->memory_max);
+	ret->memory_high = cg_value(spec->memory_high);
+	ret->swap_max = cg_value(spec->swap_max);
+	ret->pids_max = cg_value(spec->pids_max);
+	ret->oom_group = spec->oom_group ? 1 : -1;
 }
 
 static void list_containers(const struct plan *plan, char *buf, size_t len)
@@ -36,7 +58,7 @@ const char *placement_problem(const struct plan *plan, const char *container, bo
 		snprintf(buf, len,
 			 "a hog needs a container: outside any it would squeeze the whole "
 			 "machine; set container = NAME of a [container NAME] section");
-	else if (*container && container_find(plan, container) < 0) {
+	else if (*container && plan_container_index(plan, container) == CONTAINER_NONE) {
 		list_containers(plan, known, sizeof(known));
 		snprintf(buf, len, "no [container %s] in the profile; containers: %s", container,
 			 known);
@@ -45,11 +67,14 @@ const char *placement_problem(const struct plan *plan, const char *container, bo
 	return buf;
 }
 
+/* The rule itself is cgroups' (cg_limits_problem); here it is said in the profile's words. */
 const char *container_limit_problem(const struct container_spec *ct, char *buf, size_t len)
 {
 	char high[32], max[32];
+	struct cg_limits l;
 
-	if (ct->memory_high == PLAN_UNLIMITED || ct->memory_high <= ct->memory_max)
+	plan_container_limits(ct, &l);
+	if (cg_limits_problem(&l) != CG_LIMITS_HIGH_ABOVE_MAX)
 		return NULL;
 	format_exact_size(ct->memory_high, high, sizeof(high));
 	format_exact_size(ct->memory_max, max, sizeof(max));
@@ -95,9 +120,9 @@ bool plan_has_memory_max(const struct plan *plan)
 
 uint32_t plan_group_replicas(const struct plan *plan, const struct writer_group *g)
 {
-	int i = g->container[0] ? container_find(plan, g->container) : -1;
+	unsigned i = g->container[0] ? plan_container_index(plan, g->container) : CONTAINER_NONE;
 
-	return i < 0 ? 1 : plan->containers[i].count;
+	return i == CONTAINER_NONE ? 1 : plan->containers[i].count;
 }
 
 unsigned object_count(const struct plan *plan, enum key_scope scope)

@@ -128,8 +128,6 @@ void hog_kinds_text(unsigned kinds, char *buf, size_t len);
 	"containers need a cgroup manager: set cgroup = auto (or cgroupfs, systemd, v1)"
 #define EXPECT_OOM_NEEDS_LIMIT "expect-oom needs a container with a memory-max"
 
-int container_find(const struct plan *plan, const char *name);
-
 /* NULL, or what is wrong with the container a writer group or hog names. */
 const char *placement_problem(const struct plan *plan, const char *container, bool required,
 			      char *buf, size_t len);

@@ -23,6 +23,9 @@
 
 #include "cgroups/manager.h"
 
+/* No container: a writer or group outside every [container]. */
+#define CONTAINER_NONE UINT32_MAX
+
 #define PLAN_MAX_GROUPS 16
 #define PLAN_NAME_MAX 64
 #define PLAN_PATH_MAX 1024
@@ -172,6 +175,15 @@ bool plan_uses_containers(const struct plan *plan);
  * own, so a container's count; 1 outside any container.
  */
 uint32_t plan_group_replicas(const struct plan *plan, const struct writer_group *g);
+
+/* Index of [container name] in the plan, or CONTAINER_NONE. */
+unsigned plan_container_index(const struct plan *plan, const char *name);
+
+/* Replicas of the container named `name` in the plan: its count, or 0 if unknown. */
+unsigned plan_container_replicas(const struct plan *plan, const char *name);
+
+/* The cgroup limits of a [container] section: the one way from its keys to cgroup knobs. */
+void plan_container_limits(const struct container_spec *spec, struct cg_limits *ret);
 
 /*
  * The i-th key of the key table: its name and the section it is set in,

@@ -10,36 +10,6 @@
 #include <limits.h>
 #include <unistd.h>
 
-static uint64_t limit(uint64_t v)
-{
-	return v == PLAN_UNLIMITED ? CG_UNSET : v;
-}
-
-void container_limits(const struct container_spec *spec, struct cg_limits *ret)
-{
-	*ret = CG_LIMITS_UNSET;
-	ret->memory_max = limit(spec->memory_max);
-	ret->memory_high = limit(spec->memory_high);
-	ret->swap_max = limit(spec->swap_max);
-	ret->pids_max = limit(spec->pids_max);
-	ret->oom_group = spec->oom_group ? 1 : -1;
-}
-
-unsigned plan_container_index(const struct plan *plan, const char *name)
-{
-	for (unsigned i = 0; i < plan->ncontainers; i++)
-		if (streq(plan->containers[i].name, name))
-			return i;
-	return CONTAINER_NONE;
-}
-
-unsigned plan_container_replicas(const struct plan *plan, const char *name)
-{
-	unsigned i = plan_container_index(plan, name);
-
-	return i == CONTAINER_NONE ? 0 : plan->containers[i].count;
-}
-
 unsigned containers_first(const struct run_containers *rc, unsigned spec)
 {
 	for (unsigned i = 0; i < rc->n; i++)
@@ -56,7 +26,7 @@ int containers_validate(const struct plan *plan, const struct cg_layout *layout,
 		char *msg = NULL;
 		int r;
 
-		container_limits(&plan->containers[i], &l);
+		plan_container_limits(&plan->containers[i], &l);
 		r = cg_limits_validate(layout, manager, NULL, &l, &msg);
 		if (r < 0) {
 			if (asprintf(ret_message, "container %s: %s", plan->containers[i].name,
@@ -115,7 +85,7 @@ static int create_all(const struct plan *plan, struct run_containers *rc)
 		const struct container_spec *spec = &plan->containers[i];
 		struct cg_limits l;
 
-		container_limits(spec, &l);
+		plan_container_limits(spec, &l);
 		for (unsigned r = 0; r < spec->count; r++) {
 			struct run_container *c = &rc->c[rc->n];
 			int k;

@@ -15,8 +15,6 @@
 #include "profiles/profile.h"
 #include "watch/psi.h"
 
-#define CONTAINER_NONE UINT32_MAX
-
 struct run_container {
 	char name[PLAN_NAME_MAX + 8];
 	unsigned spec; /* index into plan->containers */
@@ -35,15 +33,6 @@ struct run_containers {
 	struct run_container *c;
 	unsigned n;
 };
-
-/* The cgroup limits of a [container] section. */
-void container_limits(const struct container_spec *spec, struct cg_limits *ret);
-
-/* Replicas of the container named `name` in the plan: its count, or 0 if unknown. */
-unsigned plan_container_replicas(const struct plan *plan, const char *name);
-
-/* Index of [container name] in the plan, or CONTAINER_NONE. */
-unsigned plan_container_index(const struct plan *plan, const char *name);
 
 /* Index of the first run container of spec `spec`; replica r is first + r. */
 unsigned containers_first(const struct run_containers *rc, unsigned spec);
