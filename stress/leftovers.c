@@ -287,7 +287,7 @@ static void loop_backing_file(const char *root, const char *dev, char *buf, size
 
 void leftovers_find_loop(const char *image, char *buf, size_t len)
 {
-	DIR *d = opendir("/sys/block");
+	_cleanup_closedir_ DIR *d = opendir("/sys/block");
 	struct dirent *e;
 
 	buf[0] = '\0';
@@ -305,7 +305,6 @@ void leftovers_find_loop(const char *image, char *buf, size_t len)
 			break;
 		}
 	}
-	closedir(d);
 }
 
 /* A mount at DIR/mnt of a loop device backed by DIR/scratch.img: poof's scratch. */
@@ -387,7 +386,7 @@ static int push_path(const char *root, struct proc_info *p, const char *path)
 static int read_fd_links(const char *root, struct proc_info *p)
 {
 	char dir[PATH_MAX], link[PATH_MAX];
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *e;
 	int r = 0;
 
@@ -403,7 +402,6 @@ static int read_fd_links(const char *root, struct proc_info *p)
 		link[n] = '\0';
 		r = push_path(root, p, link);
 	}
-	closedir(d);
 	return r;
 }
 
@@ -413,7 +411,7 @@ static int read_ledger_maps(const char *root, struct proc_info *p)
 	char path[PATH_MAX];
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
-	FILE *f;
+	_cleanup_fclose_ FILE *f = NULL;
 	int r = 0;
 
 	snprintf(path, sizeof(path), "%s/proc/%d/maps", root, (int)p->pid);
@@ -430,7 +428,6 @@ static int read_ledger_maps(const char *root, struct proc_info *p)
 		    streq(strrchr(file, '/') + 1, LEDGER_LIVE_NAME))
 			r = push_path(root, p, file);
 	}
-	fclose(f);
 	return r;
 }
 
@@ -459,7 +456,7 @@ static int scan_proc(struct proc_scan *s, pid_t pid)
 static int scan_procs(struct proc_scan *s)
 {
 	char path[PATH_MAX];
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *e;
 	int r = 0;
 
@@ -473,7 +470,6 @@ static int scan_procs(struct proc_scan *s)
 		if (pid > 0 && pid != getpid())
 			r = scan_proc(s, (pid_t)pid);
 	}
-	closedir(d);
 	return r;
 }
 
@@ -485,14 +481,15 @@ static void proc_scan_free(struct proc_scan *s)
 	*s = (struct proc_scan){ .root = s->root };
 }
 
-int leftovers_walk_groups(const char *path, int (*fn)(const char *path, void *u), void *u)
+/* Every group below path, deepest first: the first error, 0, or 1 when path is gone. */
+static int walk_children(const char *path, int (*fn)(const char *path, void *u), void *u)
 {
-	DIR *d = opendir(path);
+	_cleanup_closedir_ DIR *d = opendir(path);
 	struct dirent *e;
 	int r = 0, k;
 
 	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+		return errno == ENOENT ? 1 : -errno;
 	while ((e = readdir(d))) {
 		char child[PATH_MAX];
 
@@ -504,7 +501,16 @@ int leftovers_walk_groups(const char *path, int (*fn)(const char *path, void *u)
 		if (k < 0 && r >= 0)
 			r = k;
 	}
-	closedir(d);
+	return r;
+}
+
+/* The group itself after its children, once its directory is closed: fn may remove it. */
+int leftovers_walk_groups(const char *path, int (*fn)(const char *path, void *u), void *u)
+{
+	int r = walk_children(path, fn, u), k;
+
+	if (r == 1)
+		return 0;
 	k = fn(path, u);
 	return r < 0 ? r : k;
 }
@@ -512,7 +518,7 @@ int leftovers_walk_groups(const char *path, int (*fn)(const char *path, void *u)
 int leftovers_for_each_pid(const char *path, void (*fn)(pid_t pid, void *u), void *u)
 {
 	char file[PATH_MAX + 16];
-	FILE *f;
+	_cleanup_fclose_ FILE *f = NULL;
 	long pid;
 
 	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
@@ -522,7 +528,6 @@ int leftovers_for_each_pid(const char *path, void (*fn)(pid_t pid, void *u), voi
 	while (fscanf(f, "%ld", &pid) == 1)
 		if (pid > 0)
 			fn((pid_t)pid, u);
-	fclose(f);
 	return 0;
 }
 

@@ -88,7 +88,7 @@ int run_remount_scratch(struct stress_run *run)
 static void remove_hog_tree(int parentfd, const char *name, unsigned depth)
 {
 	_cleanup_close_ int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *e;
 
 	if (fd < 0)
@@ -104,7 +104,7 @@ static void remove_hog_tree(int parentfd, const char *name, unsigned depth)
 		else if (e->d_type != DT_DIR && depth == 0)
 			unlinkat(dirfd(d), e->d_name, 0);
 	}
-	closedir(d);
+	/* Linux removes a directory that is still open: this one is closed on return. */
 	unlinkat(parentfd, name, AT_REMOVEDIR);
 }
 

@@ -75,7 +75,7 @@ static int list_profiles(void)
 
 static int copy_file(const char *path)
 {
-	FILE *f = fopen(path, "re");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	char buf[4096];
 	size_t n;
 	int r = 0;
@@ -90,7 +90,6 @@ static int copy_file(const char *path)
 		log_error("%s: cannot read: %s", path, strerror(errno));
 		r = EXIT_USAGE;
 	}
-	fclose(f);
 	return r;
 }
 
