@@ -156,7 +156,7 @@ static void print_stopped_writers(const struct report *r, FILE *out)
 	format_duration(r->plan ? r->plan->duration_ns : 0, dur, sizeof(dur));
 	fprintf(out, "  %u of %u writer%s stopped by errors ", st.writers, r->ledger->hdr->nwriters,
 		r->ledger->hdr->nwriters == 1 ? "" : "s");
-	if (st.first_ns / NSEC_PER_MSEC / 100 == st.last_ns / NSEC_PER_MSEC / 100)
+	if (streq(first, last))
 		fprintf(out, "at %s", first);
 	else
 		fprintf(out, "from %s to %s", first, last);
