@@ -12,7 +12,8 @@
 #include "shared/fileio.h"
 #include "shared/macro.h"
 
-const struct report_format *const report_formats[2] = {
+const struct report_format *const report_formats[3] = {
+	&report_format_html,
 	&report_format_junit,
 	&report_format_ktap,
 };
@@ -50,6 +51,11 @@ int report_render(const struct report_format *f, json_object *report, const char
 	if (f->dash_is_stdout && streq(path, "-"))
 		return write_all(STDOUT_FILENO, text, len);
 	return write_path_atomic(path, text, len, 0644);
+}
+
+int report_render_html(json_object *report, const char *path)
+{
+	return report_render(&report_format_html, report, path);
 }
 
 int report_render_junit(json_object *report, const char *path)
