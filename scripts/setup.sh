@@ -17,6 +17,9 @@ packages=(
 	libarchive-dev qemu-system-x86 busybox-static dmsetup kmod cpio
 	# poof vm --init systemd (the systemd manager's VM test) boots the host's own.
 	systemd dbus
+	# The report tests: the HTML in a headless browser, the JUnit XML against its
+	# schema, the KTAP through the kernel's own kunit_parser.py.
+	chromium libxml2-utils linux-source-6.1
 )
 
 missing=()
