@@ -18,356 +18,13 @@
 
 #include "escape.h"
 #include "facts.h"
+#include "html-chart.h"
 #include "html.h"
 #include "jsonget.h"
 #include "marks.h"
 #include "series.h"
 #include "shared/parse.h"
 
-#define CHART_W 960.0
-#define PLOT_X0 100.0 /* room for the y axis and lane labels */
-#define PLOT_X1 944.0 /* and a margin on the right */
-#define LANE_H 18.0
-#define AXIS_H 30.0
-#define CLUSTER_PX 28.0 /* room for a glyph and its count */
-#define SPARSE_MARKS 48 /* up to this many marks a lane draws them across the panels */
-#define MAX_TICKS 9
-#define PANEL_GAP 10.0
-#define COMPACT_ABOVE 8 /* containers: beyond this many, their charts are smaller */
-
-/* The shared time axis: seconds into the write phase to x pixels. */
-struct time_axis {
-	double t0, t1;
-	bool minutes; /* long runs are labelled in minutes */
-};
-
-/* A panel of one chart: its place and its y scale. */
-struct panel {
-	double top, height;
-	double vmax;
-	enum { UNIT_BYTES, UNIT_RATE, UNIT_PERCENT } unit;
-};
-
-/* What every chart draws from: the report, its marks and spans, the time axis. */
-struct timeline {
-	json_object *report;
-	struct marks marks;
-	struct spans spans;
-	struct time_axis axis;
-	double *t; /* timeline.t_s */
-	size_t n;
-	/* Panel heights: smaller where many containers are compared. */
-	double h_memory, h_dirty, h_psi;
-};
-
-static double px(const struct time_axis *a, double t)
-{
-	double x = PLOT_X0 + (t - a->t0) / (a->t1 - a->t0) * (PLOT_X1 - PLOT_X0);
-
-	return fmin(fmax(x, PLOT_X0), PLOT_X1);
-}
-
-static double py(const struct panel *p, double v)
-{
-	double y = p->top + p->height - v / p->vmax * p->height;
-
-	return fmin(fmax(y, p->top), p->top + p->height);
-}
-
-/* n numbers from an array (null, anything else and what it lacks: NAN); NULL for -ENOMEM. */
-static double *numbers(json_object *a, size_t n)
-{
-	double *v = calloc(n ? n : 1, sizeof(*v));
-
-	for (size_t i = 0; v && i < n; i++)
-		if (!jnum(jidx(a, i), &v[i]))
-			v[i] = NAN;
-	return v;
-}
-
-/* A byte count from a number a damaged report may have made anything. */
-static uint64_t bytes(double v)
-{
-	if (!(v > 0))
-		return 0;
-	return v >= 1.8e19 ? UINT64_MAX : (uint64_t)(v + 0.5);
-}
-
-static double series_max(const double *v, size_t n)
-{
-	double m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (!isnan(v[i]))
-			m = fmax(m, v[i]);
-	return m;
-}
-
-static void format_value(const struct panel *p, double v, char *buf, size_t len)
-{
-	char size[16];
-
-	if (p->unit == UNIT_PERCENT) {
-		snprintf(buf, len, "%g%%", v);
-		return;
-	}
-	format_size(bytes(v), size, sizeof(size));
-	snprintf(buf, len, "%s%s", v == 0 ? "0" : size, p->unit == UNIT_RATE ? "/s" : "");
-}
-
-/* vmax up to the next round step; horizontal grid lines with their labels. */
-static void y_axis(FILE *out, struct panel *p, const char *title)
-{
-	size_t max = MIN((size_t)MAX_TICKS - 1, MAX((size_t)2, (size_t)(p->height / 24))), n;
-	bool binary = p->unit != UNIT_PERCENT;
-	double ticks[MAX_TICKS], step;
-	char label[32];
-
-	/* The step for this many ticks; the top rounded up to it gets the last tick. */
-	n = series_ticks(0, p->vmax > 0 ? p->vmax : 1, max, binary, ticks, &step);
-	if (step > 0 && isfinite(step)) {
-		p->vmax = step * ceil((p->vmax > 0 ? p->vmax : 1) / step - 1e-9);
-		for (n = 0; n < MAX_TICKS && (double)n * step <= p->vmax * (1 + 1e-9); n++)
-			ticks[n] = (double)n * step;
-	}
-	for (size_t i = 0; i < n; i++) {
-		format_value(p, ticks[i], label, sizeof(label));
-		fprintf(out,
-			"<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-			"<text class=\"yl\" x=\"%.1f\" y=\"%.1f\">%s</text>\n",
-			PLOT_X0, PLOT_X1, py(p, ticks[i]), py(p, ticks[i]), PLOT_X0 - 6,
-			py(p, ticks[i]) + 4, label);
-	}
-	fprintf(out, "<text class=\"pt\" x=\"%.1f\" y=\"%.1f\">", PLOT_X0 + 4, p->top + 11);
-	html_puts(out, title);
-	fputs("</text>\n", out);
-	fprintf(out,
-		"<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>\n",
-		PLOT_X0, p->top, PLOT_X1 - PLOT_X0, p->height);
-}
-
-static void x_axis(FILE *out, const struct time_axis *a, double y)
-{
-	double ticks[12], step, scale = a->minutes ? 60 : 1;
-	size_t n = series_ticks(a->t0 / scale, a->t1 / scale, 11, false, ticks, &step);
-
-	for (size_t i = 0; i < n; i++)
-		fprintf(out,
-			"<line class=\"tick\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-			"<text class=\"xl\" x=\"%.1f\" y=\"%.1f\">%g</text>\n",
-			px(a, ticks[i] * scale), px(a, ticks[i] * scale), y, y + 4,
-			px(a, ticks[i] * scale), y + 15, ticks[i] == 0 ? 0 : ticks[i]);
-	fprintf(out, "<text class=\"xu\" x=\"%.1f\" y=\"%.1f\">%s into the write phase</text>\n",
-		PLOT_X1, y + 27, a->minutes ? "minutes" : "seconds");
-}
-
-/* One series as a path that breaks where nothing was recorded, reduced to bounded points. */
-static int draw_series(FILE *out, const struct timeline *tl, const struct panel *p, const double *v,
-		       const char *cls, const char *label)
-{
-	_cleanup_free_ struct series_point *pts = NULL;
-	size_t np;
-	bool pen = false;
-	int r;
-
-	r = series_downsample(tl->t, v, tl->n, HTML_CHART_BUCKETS, &pts, &np);
-	if (r < 0)
-		return r;
-	fprintf(out, "<path class=\"s %s\" d=\"", cls);
-	for (size_t i = 0; i < np; i++) {
-		if (isnan(pts[i].v) || isnan(pts[i].t)) {
-			pen = false;
-			continue;
-		}
-		fprintf(out, "%c%.1f %.1f", pen ? 'L' : 'M', px(&tl->axis, pts[i].t),
-			py(p, pts[i].v));
-		pen = true;
-	}
-	fputs("\"><title>", out);
-	html_puts(out, label);
-	fputs("</title></path>\n", out);
-	return 0;
-}
-
-/* A horizontal limit (memory.max, memory.high) with its value written at the right. */
-static void draw_limit(FILE *out, const struct panel *p, double v, const char *cls,
-		       const char *name)
-{
-	char label[32];
-
-	if (isnan(v) || v <= 0)
-		return;
-	format_value(p, v, label, sizeof(label));
-	fprintf(out,
-		"<line class=\"lim %s\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>"
-		"<text class=\"liml %s\" x=\"%.1f\" y=\"%.1f\">%s %s</text>\n",
-		cls, PLOT_X0, PLOT_X1, py(p, v), py(p, v), cls, PLOT_X1 - 4, py(p, v) - 3, name,
-		label);
-}
-
-/* The phases and fault windows behind the panels from top to bottom. */
-static void draw_spans(FILE *out, const struct timeline *tl, double top, double bottom)
-{
-	static const char *const cls[] = {
-		[SPAN_WRITE] = "write",
-		[SPAN_FLUSH] = "flush",
-		[SPAN_VERIFY] = "verify",
-		[SPAN_FAULT] = "fault",
-	};
-
-	for (size_t i = 0; i < tl->spans.n; i++) {
-		const struct span *s = &tl->spans.s[i];
-		double x0 = px(&tl->axis, s->from),
-		       x1 = px(&tl->axis, isnan(s->to) ? tl->axis.t1 : s->to);
-
-		if (s->kind == SPAN_WRITE) {
-			fprintf(out,
-				"<line class=\"wend\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
-				x1, x1, top, bottom);
-			continue;
-		}
-		fprintf(out,
-			"<rect class=\"ph %s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
-			cls[s->kind], x0, top, fmax(x1 - x0, 1), bottom - top);
-		html_puts(out, s->label);
-		if (isnan(s->to))
-			fprintf(out, ": from %.1f s, still on at the end</title></rect>\n",
-				s->from);
-		else
-			fprintf(out, ": %.1f s to %.1f s</title></rect>\n", s->from, s->to);
-	}
-}
-
-/* Which marks a lane shows: one kind, of one container or (-2) of all. */
-struct lane {
-	enum mark_kind kind;
-	int container;
-	double y;      /* the lane's top */
-	double bottom; /* the panels' bottom: where a mark's line ends */
-	bool dense;    /* too many marks to cross the panels: a rug in the lane instead */
-};
-
-static bool in_lane(const struct lane *l, const struct mark *m)
-{
-	return m->kind == l->kind && (l->container == -2 || m->container == l->container);
-}
-
-/* One group of marks: a line per mark, one glyph, the count, and a title naming them. */
-static void draw_cluster(FILE *out, const struct timeline *tl, const struct lane *l,
-			 const size_t *idx, size_t n)
-{
-	const struct mark *first = &tl->marks.m[idx[0]], *last = &tl->marks.m[idx[n - 1]];
-	const char *kind = mark_kind_name(l->kind);
-	double x = (px(&tl->axis, first->t) + px(&tl->axis, last->t)) / 2, y = l->y + 6;
-	double y1 = l->y + 12, y2 = l->dense ? l->y + LANE_H : l->bottom;
-
-	fprintf(out, "<g class=\"cl %s\" data-count=\"%zu\"><title>%zu %s at %.1f", kind, n, n,
-		kind, first->t);
-	if (n > 1)
-		fprintf(out, "–%.1f", last->t);
-	fputs(" s", out);
-	for (size_t i = 0; i < n && i < 8; i++) {
-		fputs(i ? "; " : ": ", out);
-		html_puts(out, tl->marks.m[idx[i]].what);
-	}
-	fputs(n > 8 ? "; ...</title>\n" : "</title>\n", out);
-	for (size_t i = 0; i < n; i++) {
-		double xi = px(&tl->axis, tl->marks.m[idx[i]].t);
-
-		fprintf(out,
-			"<line class=\"mk %s\" data-t=\"%.2f\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
-			"y2=\"%.1f\"/>\n",
-			kind, tl->marks.m[idx[i]].t, xi, xi, y1, y2);
-	}
-	fprintf(out, "<use href=\"#g-%s\" x=\"%.1f\" y=\"%.1f\"/>", kind, x, y);
-	if (n > 1)
-		fprintf(out, "<text class=\"cn\" x=\"%.1f\" y=\"%.1f\">%zu</text>", x + 6, y + 4.5,
-			n);
-	fputs("</g>\n", out);
-}
-
-/* A lane of marks, grouped where they crowd; returns how many marks it drew. */
-static int draw_lane(FILE *out, const struct timeline *tl, struct lane *l, const char *label)
-{
-	_cleanup_free_ size_t *idx = calloc(tl->marks.n ? tl->marks.n : 1, sizeof(*idx));
-	_cleanup_free_ size_t *first = calloc(tl->marks.n ? tl->marks.n : 1, sizeof(*first));
-	_cleanup_free_ double *x = calloc(tl->marks.n ? tl->marks.n : 1, sizeof(*x));
-	size_t n = 0, k;
-
-	if (!idx || !first || !x)
-		return -ENOMEM;
-	for (size_t i = 0; i < tl->marks.n; i++)
-		if (in_lane(l, &tl->marks.m[i])) {
-			x[n] = px(&tl->axis, tl->marks.m[i].t);
-			idx[n++] = i;
-		}
-	fprintf(out, "<text class=\"ll %s\" x=\"%.1f\" y=\"%.1f\">", mark_kind_name(l->kind),
-		PLOT_X0 - 6, l->y + 10);
-	html_puts(out, label);
-	fprintf(out, " %zu</text>\n", n);
-	l->dense = n > SPARSE_MARKS;
-	k = series_cluster(x, n, CLUSTER_PX, first);
-	for (size_t c = 0; c < k; c++) {
-		size_t end = c + 1 < k ? first[c + 1] : n;
-
-		draw_cluster(out, tl, l, idx + first[c], end - first[c]);
-	}
-	return (int)n;
-}
-
-static const char *lane_label(enum mark_kind k)
-{
-	static const char *const labels[] = {
-		[MARK_OOM_KILL] = "OOM kills",
-		[MARK_RESPAWN] = "respawns",
-		[MARK_STALL] = "stalls",
-		[MARK_UNKILLABLE] = "unkillable",
-		[MARK_WRITER_STOPPED] = "writers stopped",
-	};
-
-	return labels[k];
-}
-
-/* Does any mark of kind belong to container (-2: any)? */
-static bool has_marks(const struct timeline *tl, enum mark_kind kind, int container)
-{
-	struct lane l = { .kind = kind, .container = container };
-
-	for (size_t i = 0; i < tl->marks.n; i++)
-		if (in_lane(&l, &tl->marks.m[i]))
-			return true;
-	return false;
-}
-
-/* The lanes above a chart's panels: OOM kills always when contained, others when present. */
-static int draw_lanes(FILE *out, const struct timeline *tl, int container, double y, double bottom,
-		      bool contained)
-{
-	int r;
-
-	for (enum mark_kind k = 0; k < _MARK_KIND_MAX; k++) {
-		struct lane l = { .kind = k, .container = container, .y = y, .bottom = bottom };
-
-		if (!(k == MARK_OOM_KILL && contained) && !has_marks(tl, k, container))
-			continue;
-		r = draw_lane(out, tl, &l, lane_label(k));
-		if (r < 0)
-			return r;
-		y += LANE_H;
-	}
-	return 0;
-}
-
-static size_t count_lanes(const struct timeline *tl, int container, bool contained)
-{
-	size_t n = 0;
-
-	for (enum mark_kind k = 0; k < _MARK_KIND_MAX; k++)
-		n += (k == MARK_OOM_KILL && contained) || has_marks(tl, k, container);
-	return n;
-}
-
-/* A container's series by key, as numbers over the samples; NULL (no error) when absent. */
 static int container_series(const struct timeline *tl, json_object *c, const char *key,
 			    double **ret)
 {
@@ -376,7 +33,7 @@ static int container_series(const struct timeline *tl, json_object *c, const cha
 	*ret = NULL;
 	if (!a)
 		return 0;
-	*ret = numbers(a, tl->n);
+	*ret = chart_numbers(a, tl->n);
 	return *ret ? 0 : -ENOMEM;
 }
 
@@ -457,7 +114,7 @@ static int draw_lines(FILE *out, const struct timeline *tl, const struct panel *
 	for (size_t i = 0; i < n; i++) {
 		if (!lines[i].v)
 			continue;
-		r = draw_series(out, tl, p, lines[i].v, lines[i].cls, lines[i].label);
+		r = chart_series(out, tl, p, lines[i].v, lines[i].cls, lines[i].label);
 		if (r < 0)
 			return r;
 	}
@@ -470,7 +127,7 @@ static double lines_max(const struct timeline *tl, const struct line_spec *lines
 
 	for (size_t i = 0; i < n; i++)
 		if (lines[i].v)
-			m = fmax(m, series_max(lines[i].v, tl->n));
+			m = fmax(m, chart_series_max(lines[i].v, tl->n));
 	return m;
 }
 
@@ -490,9 +147,9 @@ static int memory_panel(FILE *out, const struct timeline *tl, const struct conta
 	p.vmax = 1.08 * fmax(lines_max(tl, lines, ARRAY_SIZE(lines)),
 			     fmax(isnan(d->memory_max) ? 0 : d->memory_max,
 				  isnan(d->memory_high) ? 0 : d->memory_high));
-	y_axis(out, &p, "memory");
-	draw_limit(out, &p, d->memory_max, "max", "memory.max");
-	draw_limit(out, &p, d->memory_high, "high", "memory.high");
+	chart_y_axis(out, &p, "memory");
+	chart_limit(out, &p, d->memory_max, "max", "memory.max");
+	chart_limit(out, &p, d->memory_high, "high", "memory.high");
 	return draw_lines(out, tl, &p, lines, ARRAY_SIZE(lines));
 }
 
@@ -506,7 +163,7 @@ static int dirty_panel(FILE *out, const struct timeline *tl, const struct contai
 	struct panel p = { .top = top, .height = tl->h_dirty, .unit = UNIT_BYTES };
 
 	p.vmax = lines_max(tl, lines, ARRAY_SIZE(lines));
-	y_axis(out, &p, "dirty and writeback");
+	chart_y_axis(out, &p, "dirty and writeback");
 	return draw_lines(out, tl, &p, lines, ARRAY_SIZE(lines));
 }
 
@@ -520,7 +177,7 @@ static int psi_panel(FILE *out, const struct timeline *tl, const struct containe
 	struct panel p = { .top = top, .height = tl->h_psi, .unit = UNIT_PERCENT };
 
 	p.vmax = fmax(lines_max(tl, lines, ARRAY_SIZE(lines)), 1);
-	y_axis(out, &p, "memory pressure (PSI)");
+	chart_y_axis(out, &p, "memory pressure (PSI)");
 	return draw_lines(out, tl, &p, lines, ARRAY_SIZE(lines));
 }
 
@@ -535,10 +192,11 @@ static void container_caption(FILE *out, const struct timeline *tl, const struct
 	html_puts(out, jget_str(d->timeline, "name", "container"));
 	fprintf(out, "</b> · memory.max %s · <span class=\"%s\">%zu OOM kill%s</span>",
 		isnan(d->memory_max) ? "unlimited" :
-				       format_size(bytes(d->memory_max), size, sizeof(size)),
+				       format_size(chart_bytes(d->memory_max), size, sizeof(size)),
 		kills ? "k" : "k0", kills, kills == 1 ? "" : "s");
 	fprintf(out, " · peak memory.current %s",
-		d->current ? format_size(bytes(series_max(d->current, tl->n)), size, sizeof(size)) :
+		d->current ? format_size(chart_bytes(chart_series_max(d->current, tl->n)), size,
+					 sizeof(size)) :
 			     "not recorded");
 	if (psi)
 		fprintf(out, " · PSI some %.1f s, full %.1f s", jget_num(psi, "some_s", NAN),
@@ -589,7 +247,7 @@ static int container_panels(FILE *out, const struct timeline *tl, const struct c
 static int container_chart(FILE *out, const struct timeline *tl, json_object *tc, int ci)
 {
 	struct container_data d = { 0 };
-	double lanes = (double)count_lanes(tl, ci, true) * LANE_H + 4;
+	double lanes = (double)chart_count_lanes(tl, ci, true) * LANE_H + 4;
 	double panels = tl->h_memory + PANEL_GAP + tl->h_dirty + PANEL_GAP;
 	int r;
 
@@ -603,11 +261,11 @@ static int container_chart(FILE *out, const struct timeline *tl, json_object *tc
 	fprintf(out, "\" data-oom-kills=\"%zu\">\n", kills_of(tl, ci));
 	container_caption(out, tl, &d, kills_of(tl, ci));
 	svg_open(out, 4 + lanes + panels + AXIS_H, jget_str(tc, "name", "container"));
-	draw_spans(out, tl, 4 + lanes, 4 + lanes + panels - 10);
+	chart_spans(out, tl, 4 + lanes, 4 + lanes + panels - 10);
 	r = container_panels(out, tl, &d, 4 + lanes);
 	if (r >= 0)
-		r = draw_lanes(out, tl, ci, 4, 4 + lanes + panels - 10, true);
-	x_axis(out, &tl->axis, 4 + lanes + panels - 10);
+		r = chart_lanes(out, tl, ci, 4, 4 + lanes + panels - 10, true);
+	chart_x_axis(out, &tl->axis, 4 + lanes + panels - 10);
 	fputs("</svg></figure>\n", out);
 out:
 	container_data_free(&d);
@@ -620,7 +278,7 @@ static void phase_strip(FILE *out, const struct timeline *tl, double y, bool fau
 	for (size_t i = 0; i < tl->spans.n; i++) {
 		const struct span *s = &tl->spans.s[i];
 		double to = isnan(s->to) ? tl->axis.t1 : s->to;
-		double x0 = px(&tl->axis, s->from), x1 = px(&tl->axis, to);
+		double x0 = chart_x(&tl->axis, s->from), x1 = chart_x(&tl->axis, to);
 		double row = s->kind == SPAN_FAULT ? y + 18 : y;
 
 		fprintf(out,
@@ -658,24 +316,24 @@ static bool has_faults(const struct timeline *tl)
 /* Bytes acknowledged per second, all writers, from the differences of the cumulative column. */
 static int rate_panel(FILE *out, const struct timeline *tl, double top)
 {
-	_cleanup_free_ double *bytes = numbers(jget_array(tl->report,
-							  "timeline.bytes_acknowledged"),
-					       tl->n);
+	_cleanup_free_ double *bytes = chart_numbers(jget_array(tl->report,
+								"timeline.bytes_acknowledged"),
+						     tl->n);
 	_cleanup_free_ double *rate = calloc(tl->n ? tl->n : 1, sizeof(*rate));
 	struct panel p = { .top = top, .height = 100, .unit = UNIT_RATE };
 
 	if (!bytes || !rate)
 		return -ENOMEM;
 	series_rate(tl->t, bytes, tl->n, rate);
-	p.vmax = series_max(rate, tl->n);
-	y_axis(out, &p, "write rate (acknowledged, all writers)");
-	return draw_series(out, tl, &p, rate, "rate", "bytes acknowledged per second");
+	p.vmax = chart_series_max(rate, tl->n);
+	chart_y_axis(out, &p, "write rate (acknowledged, all writers)");
+	return chart_series(out, tl, &p, rate, "rate", "bytes acknowledged per second");
 }
 
 static int run_chart(FILE *out, const struct timeline *tl, bool contained)
 {
 	bool faults = has_faults(tl);
-	double lanes = (double)count_lanes(tl, -2, contained) * LANE_H + 4;
+	double lanes = (double)chart_count_lanes(tl, -2, contained) * LANE_H + 4;
 	double panel_top = 4 + lanes, strip = panel_top + 100 + 8;
 	double axis = strip + (faults ? 36 : 18);
 	int r;
@@ -684,12 +342,12 @@ static int run_chart(FILE *out, const struct timeline *tl, bool contained)
 	      "event, the write rate and the phases</figcaption>\n",
 	      out);
 	svg_open(out, axis + AXIS_H, "the run: events, write rate, phases");
-	draw_spans(out, tl, panel_top, panel_top + 100);
+	chart_spans(out, tl, panel_top, panel_top + 100);
 	r = rate_panel(out, tl, panel_top);
 	if (r >= 0)
-		r = draw_lanes(out, tl, -2, 4, panel_top + 100, contained);
+		r = chart_lanes(out, tl, -2, 4, panel_top + 100, contained);
 	phase_strip(out, tl, strip, faults);
-	x_axis(out, &tl->axis, axis);
+	chart_x_axis(out, &tl->axis, axis);
 	fputs("</svg></figure>\n", out);
 	return r;
 }
@@ -815,7 +473,7 @@ static void size_cell(FILE *out, double v)
 	char size[16];
 
 	fprintf(out, "<td class=\"n\">%s</td>",
-		isnan(v) ? "–" : format_size(bytes(v), size, sizeof(size)));
+		isnan(v) ? "–" : format_size(chart_bytes(v), size, sizeof(size)));
 }
 
 /* Many containers side by side before their charts: which one to look at first. */
@@ -871,7 +529,7 @@ static int timeline_load(json_object *report, struct timeline *tl)
 
 	*tl = (struct timeline){ .report = report };
 	tl->n = jlen(t);
-	tl->t = numbers(t, tl->n);
+	tl->t = chart_numbers(t, tl->n);
 	if (!tl->t)
 		return -ENOMEM;
 	r = marks_collect(report, &tl->marks);
