@@ -45,17 +45,38 @@ static void say_scratch_making(const struct stress_run *run, int error _unused_)
 		 (unsigned long long)(run->target.scratch_size >> 20));
 }
 
+/* A path poof makes that something already stands at: a planted symlink, or anything else. */
+static void say_taken(const char *path, int r)
+{
+	if (r == -ELOOP)
+		log_error("%s is a symbolic link where poof makes a path of its own: refused, "
+			  "poof follows no link there.\n  Fix: remove it and run again.",
+			  path);
+	else
+		log_error("%s already exists, where poof makes a path of its own: refused.\n"
+			  "  Fix: remove it and run again.",
+			  path);
+}
+
 static void say_scratch_failed(const struct stress_run *run, int r)
 {
-	log_error("cannot make the scratch filesystem %s (%s): %s%s%s", run->target.scratch.image,
+	const struct scratch *s = &run->target.scratch;
+
+	if ((r == -ELOOP || r == -EEXIST) && scratch_failed_path(s)) {
+		say_taken(scratch_failed_path(s), r);
+		return;
+	}
+	log_error("cannot make the scratch filesystem %s (%s): %s%s%s", s->image,
 		  scratch_fs_name(run->plan.scratch_fs), strerror(-r),
-		  r == -EIO ? "; mkfs output is in " : "",
-		  r == -EIO ? run->target.scratch.log : "");
+		  r == -EIO ? "; mkfs output is in " : "", r == -EIO ? s->log : "");
 }
 
 static void say_data_dir_failed(const struct stress_run *run, int r)
 {
-	log_error("cannot create %s: %s", run->target.data_dir, strerror(-r));
+	if (r == -ELOOP || r == -EEXIST)
+		say_taken(run->target.data_dir, r);
+	else
+		log_error("cannot create %s: %s", run->target.data_dir, strerror(-r));
 }
 
 static void say_rundir_on_target(const struct stress_run *run, int error _unused_)

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroups/manager.h"
@@ -355,7 +356,7 @@ static void fill_report(struct stress_cmd *cmd)
 	rep->data_dir = run->target.data_dir;
 	rep->scratch_fs = run->target.have_scratch ? scratch_fs_name(run->target.scratch.fs) : NULL;
 	rep->interrupted = run->sup.reason == STOP_SIGNAL;
-	rep->rundir_shares_target = rundir_shares_fs(&run->rd, run->target.path);
+	rep->rundir_shares_target = rundir_shares_fs(&run->rd, run->target.dirfd);
 	fill_outcome(cmd);
 	fill_container_results(cmd);
 	rep->started_ns = cmd->started_ns;
@@ -390,20 +391,54 @@ static int setup_exit_code(int r)
 	case -EROFS:
 	case -ENOTSUP:
 	case -ECONNREFUSED: /* systemd is not on the bus */
+	case -ELOOP:	    /* a symlink planted where the run makes a path */
+	case -EEXIST:	    /* ... or anything else */
 		return EXIT_UNSUPPORTED;
 	default:
 		return EXIT_INTERNAL;
 	}
 }
 
+/* The default base is not poof's to trust: a symlink, or someone else's directory. */
+static int unsafe_base(int r)
+{
+	struct stat st;
+
+	if (r == -ELOOP)
+		log_error("%s is a symbolic link: poof makes its run directories only in a "
+			  "directory of its own.\n  Fix: remove it (poof makes it again), or give "
+			  "--run-dir DIR.",
+			  RUNDIR_BASE_DEFAULT);
+	else if (lstat(RUNDIR_BASE_DEFAULT, &st) == 0)
+		log_error("%s belongs to uid %u, not to root: its owner could swap a run "
+			  "directory in it for a link.\n  Fix: remove it (poof makes it again), "
+			  "or give --run-dir DIR.",
+			  RUNDIR_BASE_DEFAULT, (unsigned)st.st_uid);
+	else
+		log_error("cannot create a run directory in %s: %s", RUNDIR_BASE_DEFAULT,
+			  strerror(-r));
+	return EXIT_UNSUPPORTED;
+}
+
 /* A --run-dir that cannot be made is the user's to fix; anything else is ours. */
 static int rundir_error(const char *path, int r)
 {
-	log_error("cannot create the run directory %s: %s%s", path ? path : RUNDIR_BASE_DEFAULT,
-		  strerror(-r),
-		  r == -EEXIST ? " (--run-dir must name a directory that does not exist yet)" : "");
+	if (!path && (r == -ELOOP || r == -EPERM))
+		return unsafe_base(r);
+	if (r == -ELOOP)
+		log_error("--run-dir %s is a symbolic link: poof makes the run directory itself "
+			  "and follows no link there.\n  Fix: give a path that does not exist yet.",
+			  path);
+	else
+		log_error("cannot create the run directory %s: %s%s",
+			  path ? path : RUNDIR_BASE_DEFAULT, strerror(-r),
+			  r == -EEXIST ?
+				  " (--run-dir must name a directory that does not exist yet)" :
+				  "");
 	switch (r) {
 	case -EEXIST:
+	case -ELOOP:
+	case -EINVAL:
 	case -ENOENT:
 	case -ENOTDIR:
 	case -ENAMETOOLONG:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/nofollow.h"
 #include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
@@ -142,7 +144,8 @@ static int mount_kept_scratch(struct verify_session *s)
 	/* poof stress names a filesystem it knows; ext4 is what any other name always meant */
 	if (scratch_fs_from_name(h->scratch_fs, &fs) < 0)
 		fs = SCRATCH_EXT4;
-	r = scratch_attach(s->rd.path, h->scratch_image, fs, &s->scratch);
+	/* Always this run directory's own image: the ledger's path is a record, not a pointer. */
+	r = scratch_attach(s->rd.fd, s->rd.path, fs, &s->scratch);
 	if (r == -ENOENT) {
 		log_error("the scratch image %s is gone: poof removes it after a run that found "
 			  "no loss (-o keep=always keeps it)",
@@ -161,6 +164,25 @@ static int mount_kept_scratch(struct verify_session *s)
 
 #define VERIFY_IO_TIMEOUT_NS (PLAN_IO_TIMEOUT_DEFAULT_S * NSEC_PER_SEC)
 
+/*
+ * The data directory: poof-<id> in the scratch filesystem's root, reached
+ * through the run directory, or the ledger's path, which poof stress
+ * resolved: a symlink on either way is refused (-ELOOP).
+ */
+static int verify_session_data(struct verify_session *s, const struct verify_options *opt)
+{
+	_cleanup_close_ int rootfd = -1;
+	char name[32];
+
+	if (!s->have_scratch)
+		return verify_run(s->ledger, AT_FDCWD, s->ledger->hdr->data_dir, opt, &s->vr);
+	rootfd = open_dir_nofollow(s->rd.fd, SCRATCH_MOUNT_NAME, O_RDONLY);
+	if (rootfd < 0)
+		return rootfd;
+	snprintf(name, sizeof(name), "poof-%016llx", (unsigned long long)s->ledger->hdr->run_id);
+	return verify_run(s->ledger, rootfd, name, opt, &s->vr);
+}
+
 static int verify_session_run(struct verify_session *s)
 {
 	struct verify_options opt = {
@@ -173,7 +195,7 @@ static int verify_session_run(struct verify_session *s)
 	};
 	int r;
 
-	r = verify_run(s->ledger, s->ledger->hdr->data_dir, &opt, &s->vr);
+	r = verify_session_data(s, &opt);
 	if (r == -ETIMEDOUT) {
 		log_error("HANG: a read of %s did not return within %llu s: the device stopped "
 			  "answering",
