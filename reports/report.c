@@ -115,6 +115,8 @@ const char *report_verdict_name(int exit_code)
 		return "INEFFECTIVE";
 	case EXIT_USAGE:
 		return "USAGE";
+	case EXIT_DAMAGED:
+		return "DAMAGED";
 	case EXIT_UNSUPPORTED:
 		return "UNSUPPORTED";
 	case EXIT_INTERRUPTED:

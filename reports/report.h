@@ -30,6 +30,7 @@ enum exit_code {
 	EXIT_KERNEL = 3,
 	EXIT_INEFFECTIVE = 4,
 	EXIT_USAGE = 64,
+	EXIT_DAMAGED = 65, /* a ledger or report that fails its checks, what is wrong named */
 	EXIT_UNSUPPORTED = 69,
 	EXIT_INTERNAL = 70,
 	EXIT_INTERRUPTED = 130, /* a second SIGINT skipped verification: no verdict */

@@ -91,9 +91,12 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	return 0;
 }
 
+/* What poof verify says of a ledger it cannot use; the exit code of SPEC section 7. */
 static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_unsealed)
 {
-	int r = ledger_load(rd->fd, ret, ret_unsealed);
+	struct ledger_damage d;
+	char what[256];
+	int r = ledger_load(rd->fd, ret, ret_unsealed, &d);
 
 	switch (r) {
 	case 0:
@@ -101,20 +104,21 @@ static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_u
 	case -ENOENT:
 		log_error("%s has no ledger (neither %s nor %s): not a poof run directory",
 			  rd->path, LEDGER_FILE_NAME, LEDGER_LIVE_NAME);
-		break;
+		return EXIT_USAGE;
 	case -EBADMSG:
-		log_error("the ledger in %s is damaged (truncated, or its checksum does not "
-			  "match): refusing to judge data with it",
-			  rd->path);
-		break;
 	case -EPROTO:
-		log_error("the ledger in %s is not a poof ledger of format version %d", rd->path,
-			  LEDGER_VERSION);
-		break;
+		ledger_damage_text(&d, what, sizeof(what));
+		log_error("the ledger %s/%s is damaged: %s. Refusing to judge data with it.",
+			  rd->path, d.name, what);
+		return EXIT_DAMAGED;
+	case -EFBIG:
+		log_error("the ledger %s/%s is larger than any ledger poof writes: refusing it",
+			  rd->path, d.name);
+		return EXIT_DAMAGED;
 	default:
-		log_error("cannot read the ledger in %s: %s", rd->path, strerror(-r));
+		log_error("cannot read the ledger %s/%s: %s", rd->path, d.name, strerror(-r));
+		return r == -ENOMEM ? EXIT_INTERNAL : EXIT_DAMAGED;
 	}
-	return r;
 }
 
 struct verify_session {
@@ -262,9 +266,9 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r = load_ledger(&s.rd, &s.ledger, &s.unsealed);
-	if (r < 0) {
+	if (r != 0) {
 		rundir_close(&s.rd);
-		return r == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+		return r;
 	}
 	if (s.unsealed)
 		log_warn("%s was never sealed: the run was interrupted; verifying from %s",
