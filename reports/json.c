@@ -585,24 +585,42 @@ static json_object *report_json(const struct report *r)
 	return o;
 }
 
-int report_json_write(const struct report *r, const char *path)
+/* The report's text, with a final newline, in a malloc'ed buffer. */
+static char *report_json_text(const struct report *r, size_t *ret_len)
 {
 	_cleanup_json_ json_object *o = report_json(r);
 	const char *text;
 	size_t len;
-	_cleanup_free_ char *buf = NULL;
+	char *buf;
 
 	if (!o)
-		return -ENOMEM;
+		return NULL;
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text)
-		return -ENOMEM;
+		return NULL;
 	len = strlen(text);
 	buf = malloc(len + 1);
 	if (!buf)
-		return -ENOMEM;
+		return NULL;
 	memcpy(buf, text, len);
 	buf[len] = '\n';
-	return write_path_atomic(path, buf, len + 1, 0644);
+	*ret_len = len + 1;
+	return buf;
+}
+
+int report_json_write(const struct report *r, const char *path)
+{
+	size_t len = 0;
+	_cleanup_free_ char *buf = report_json_text(r, &len);
+
+	return buf ? write_path_atomic(path, buf, len, 0644) : -ENOMEM;
+}
+
+int report_json_write_at(const struct report *r, int dirfd, const char *name)
+{
+	size_t len = 0;
+	_cleanup_free_ char *buf = report_json_text(r, &len);
+
+	return buf ? write_file_atomic(dirfd, name, buf, len, 0644) : -ENOMEM;
 }

@@ -132,4 +132,6 @@ struct report_stopped {
 void report_stopped_writers(const struct report *r, struct report_stopped *ret);
 
 int report_json_write(const struct report *r, const char *path);
+/* ... as dirfd/name: a report in the run directory, reached through its fd. */
+int report_json_write_at(const struct report *r, int dirfd, const char *name);
 void report_summary_print(const struct report *r, FILE *out);

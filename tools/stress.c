@@ -370,7 +370,7 @@ static void write_reports(struct stress_cmd *cmd)
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", cmd->run.rd.path, REPORT_FILE_NAME);
-	r = report_json_write(&cmd->report, path);
+	r = report_json_write_at(&cmd->report, cmd->run.rd.fd, REPORT_FILE_NAME);
 	if (r < 0)
 		log_error("cannot write %s: %s", path, strerror(-r));
 	if (cmd->args.json) {
