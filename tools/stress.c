@@ -24,6 +24,7 @@
 #include "shared/macro.h"
 #include "stress-messages.h"
 #include "stress/containers.h"
+#include "stress/oom-score.h"
 #include "stress/run.h"
 #include "stress/scratch.h"
 
@@ -214,6 +215,33 @@ static int check_cgroups(struct stress_run *run)
 	return 0;
 }
 
+/*
+ * An oom-immune container is only immune when its tasks can go down to
+ * oom_score_adj -1000. Where they cannot, the OOM killer chooses among them
+ * and the run tests nothing of what the container is for: refused.
+ */
+static int check_oom_immune(const struct plan *p)
+{
+	const struct container_spec *ct = NULL;
+	int r;
+
+	for (unsigned i = 0; i < p->ncontainers && !ct; i++)
+		if (p->containers[i].oom_immune)
+			ct = &p->containers[i];
+	if (!ct)
+		return 0;
+	r = oom_score_adj_can_lower();
+	if (r >= 0)
+		return 0;
+	log_error("container %s is oom-immune, but poof cannot lower oom_score_adj to -1000 "
+		  "here (%s; that needs CAP_SYS_RESOURCE): the OOM killer would still find its "
+		  "victims in it, and the run would test nothing of what profile %s is for.\n"
+		  "  Fix: run poof as root with CAP_SYS_RESOURCE (not in a container or sandbox "
+		  "that drops it), or -o container.%s.oom-immune=no for an ordinary container.",
+		  ct->name, strerror(-r), p->profile, ct->name);
+	return EXIT_UNSUPPORTED;
+}
+
 /* --fault-log FILE: readable and well-formed now; the harness appends to it during the run. */
 static int check_fault_log(const char *path)
 {
@@ -244,6 +272,8 @@ static int check_environment(struct stress_cmd *cmd)
 	if (cmd->args.fault_log && check_fault_log(cmd->args.fault_log) < 0)
 		return EXIT_USAGE;
 	r = check_cgroups(&cmd->run);
+	if (r == 0 && cmd->run.contained)
+		r = check_oom_immune(p);
 	if (r != 0)
 		return r;
 	if (cmd->args.dir) {
