@@ -245,12 +245,19 @@ static void check_defaults(const struct plan *p)
 
 static void test_defaults(void **state)
 {
-	static const char *const texts[] = { "", "[run]\n", "# nothing but a comment\n" };
+	static const char *const texts[] = { "[run]\n", "# defaults\n[run]\n\n" };
+	static const char *const empty[] = { "", "# nothing but a comment\n", "\n\n" };
 	struct profile_error err;
 	struct plan plan;
 	char path[PLAN_PATH_MAX], name[PLAN_PATH_MAX];
 
 	(void)state;
+	/* A file with no section would run the defaults without a word: refused. */
+	for (unsigned i = 0; i < ARRAY_SIZE(empty); i++) {
+		assert_int_equal(load_text(empty[i], &plan, &err, path, sizeof(path)), -EINVAL);
+		assert_non_null(strstr(err.message, "the profile is empty"));
+		assert_int_equal(err.line, 0);
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(texts); i++) {
 		assert_int_equal(load_text(texts[i], &plan, &err, path, sizeof(path)), 0);
 		check_defaults(&plan);
