@@ -36,6 +36,7 @@ enum run_event {
 	RUN_EV_SCRATCH_MAKING,	     /* mkfs of target.scratch is about to start */
 	RUN_EV_SCRATCH_FAILED,	     /* -EIO: mkfs failed, its output in target.scratch.log */
 	RUN_EV_DATA_DIR_FAILED,	     /* target.data_dir could not be made (-ELOOP: a symlink) */
+	RUN_EV_FILE_SIZE_FAILED,     /* file-size N% does not fit: target.sizing says why */
 	RUN_EV_RUNDIR_ON_TARGET,     /* the run directory is on the filesystem under test */
 	RUN_EV_CONTAINERS_FAILED,    /* the run's cgroups could not be made */
 	RUN_EV_UNPROTECTED,	     /* the supervisor's own oom_score_adj could not be set */
@@ -88,7 +89,8 @@ struct run_target {
 	int data_dirfd;
 	bool data_dir_created;
 	struct scratch scratch;
-	uint64_t scratch_size; /* the image's size, with RUN_EV_SCRATCH_MAKING */
+	uint64_t scratch_size;	     /* the image's size, with RUN_EV_SCRATCH_MAKING */
+	struct profile_error sizing; /* with RUN_EV_FILE_SIZE_FAILED */
 	bool have_scratch;
 };
 

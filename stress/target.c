@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "run-internal.h"
@@ -74,6 +75,22 @@ static int make_data_dir(struct stress_run *run)
 	return 0;
 }
 
+/* file-size = N%: the scratch filesystem's free space is known now. */
+static int size_files(struct stress_run *run)
+{
+	struct statvfs st;
+
+	if (!plan_sizes_files_by_space(&run->plan))
+		return 0;
+	if (fstatvfs(run->target.dirfd, &st) < 0)
+		return -errno;
+	if (plan_size_files(&run->plan, (uint64_t)st.f_bavail * st.f_frsize, &run->target.sizing) >=
+	    0)
+		return 0;
+	run_tell(run, RUN_EV_FILE_SIZE_FAILED, -EDOM);
+	return -EDOM;
+}
+
 int run_prepare_target(struct stress_run *run)
 {
 	struct run_target *t = &run->target;
@@ -86,6 +103,8 @@ int run_prepare_target(struct stress_run *run)
 		if (r >= 0)
 			r = open_scratch_root(run);
 	}
+	if (r >= 0)
+		r = size_files(run);
 	if (r >= 0)
 		r = make_data_dir(run);
 	if (r < 0)

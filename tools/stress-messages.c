@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroups/systemd.h"
+#include "common.h"
 #include "reports/report.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -77,6 +78,11 @@ static void say_data_dir_failed(const struct stress_run *run, int r)
 		say_taken(run->target.data_dir, r);
 	else
 		log_error("cannot create %s: %s", run->target.data_dir, strerror(-r));
+}
+
+static void say_file_size_failed(const struct stress_run *run, int error _unused_)
+{
+	log_profile_error(&run->target.sizing);
 }
 
 static void say_rundir_on_target(const struct stress_run *run, int error _unused_)
@@ -259,6 +265,7 @@ static say_fn *const sayers[_RUN_EV_MAX] = {
 	[RUN_EV_SCRATCH_MAKING] = say_scratch_making,
 	[RUN_EV_SCRATCH_FAILED] = say_scratch_failed,
 	[RUN_EV_DATA_DIR_FAILED] = say_data_dir_failed,
+	[RUN_EV_FILE_SIZE_FAILED] = say_file_size_failed,
 	[RUN_EV_RUNDIR_ON_TARGET] = say_rundir_on_target,
 	[RUN_EV_CONTAINERS_FAILED] = say_containers_failed,
 	[RUN_EV_UNPROTECTED] = say_unprotected,

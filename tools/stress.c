@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cgroups/manager.h"
@@ -136,9 +137,43 @@ static int plan_setup(struct stress_cmd *cmd)
 		r = profile_override(plan, cmd->args.overrides[i], &err);
 	if (r >= 0)
 		r = plan_validate(plan, &err);
+	if (r >= 0)
+		r = plan_resolve_percentages(plan, &err);
 	if (r < 0)
 		log_profile_error(&err);
 	return r;
+}
+
+/*
+ * file-size = N% is a share of the target's free space: of --dir's now,
+ * before anything is made; of a scratch filesystem once it exists, so its
+ * size must be given, not derived from the file sizes.
+ */
+static int check_file_shares(struct stress_cmd *cmd)
+{
+	struct plan *p = &cmd->run.plan;
+	struct profile_error err;
+	struct statvfs st;
+
+	if (!plan_sizes_files_by_space(p))
+		return 0;
+	if (!cmd->args.dir && !p->scratch_size) {
+		log_error("file-size is a share of the target's free space, and the scratch "
+			  "filesystem's size comes from the file sizes.\n  Fix: give --dir DIR, "
+			  "or -o scratch-size=SIZE.");
+		return EXIT_USAGE;
+	}
+	if (!cmd->args.dir)
+		return 0; /* sized by the run once the scratch filesystem exists */
+	if (statvfs(cmd->args.dir, &st) < 0) {
+		log_error("--dir %s: %s", cmd->args.dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (plan_size_files(p, (uint64_t)st.f_bavail * st.f_frsize, &err) < 0) {
+		log_profile_error(&err);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* -o cgroup=auto|systemd: is PID 1 systemd, and does it answer on the bus? */
@@ -278,7 +313,7 @@ static int check_environment(struct stress_cmd *cmd)
 		return r;
 	if (cmd->args.dir) {
 		r = check_target_dir(cmd->args.dir);
-		return r < 0 ? -r : 0;
+		return r < 0 ? -r : check_file_shares(cmd);
 	}
 	if (geteuid() != 0) {
 		log_error(
@@ -293,7 +328,7 @@ static int check_environment(struct stress_cmd *cmd)
 			  scratch_mkfs_package(p->scratch_fs));
 		return EXIT_UNSUPPORTED;
 	}
-	return 0;
+	return check_file_shares(cmd);
 }
 
 /* What the run found, in the report's terms. */
@@ -420,6 +455,8 @@ static int setup_exit_code(int r)
 	case -EBUSY: /* a cgroup shared with other processes */
 	case -EROFS:
 	case -ENOTSUP:
+	case -EDOM: /* the plan does not fit the target: said by an event */
+		return EXIT_USAGE;
 	case -ECONNREFUSED: /* systemd is not on the bus */
 	case -ELOOP:	    /* a symlink planted where the run makes a path */
 	case -EEXIST:	    /* ... or anything else */
