@@ -441,6 +441,24 @@ static json_object *kernel_json(const struct report *r)
 }
 
 /* Where the run's cgroups were, and for systemd the scope that held them. */
+/* The kernel's means of watching a container the run lacked, and what it did instead. */
+static json_object *watch_lacking_json(const struct report *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < _CG_WATCH_BITS; i++) {
+		json_object *o;
+
+		if (!(r->watch_lacking & (1U << i)))
+			continue;
+		o = json_object_new_object();
+		add_str(o, "signal", cg_watch_name(i));
+		add_str(o, "instead", report_watch_instead(i));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *cgroup_json(const struct report *r)
 {
 	json_object *o = json_object_new_object();
@@ -450,6 +468,7 @@ static json_object *cgroup_json(const struct report *r)
 	add_str(o, "systemd_unit", r->cgroup_unit);
 	add_str(o, "systemd_control_group", r->cgroup_unit_cgroup);
 	add_bool(o, "delegate", r->cgroup_delegated);
+	json_object_object_add(o, "watch_lacking", watch_lacking_json(r));
 	return o;
 }
 

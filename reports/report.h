@@ -88,7 +88,8 @@ struct report {
 	bool cgroup_delegated;		/* systemd: the scope's Delegate property */
 	const struct report_container *containers;
 	unsigned ncontainers;
-	uint64_t started_ns; /* CLOCK_REALTIME */
+	unsigned watch_lacking; /* enum cg_watch bits the run's containers lacked */
+	uint64_t started_ns;	/* CLOCK_REALTIME */
 	uint64_t elapsed_ns;
 	/*
 	 * The fault log the run read (stress --fault-log), NULL without one;
@@ -104,6 +105,9 @@ struct report {
 	bool fs_failed; /* the filesystem under test logged errors, aborted or shut down */
 	bool cut_off;	/* the writers were stopped by errors, or the filesystem gave up */
 };
+
+/* What a run without watch bit number i (enum cg_watch) did instead, in a few words. */
+const char *report_watch_instead(unsigned i);
 
 /* Did a fault the run switched on make its device fail (any fault)? */
 bool report_device_fault(const struct report *r);

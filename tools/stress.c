@@ -399,6 +399,7 @@ static void fill_container_results(struct stress_cmd *cmd)
 	}
 	cmd->report.containers = cmd->container_results;
 	cmd->report.ncontainers = rc->n;
+	cmd->report.watch_lacking = containers_watch_lacking(rc);
 	cmd->report.cgroup_manager = cg_manager_name(run->manager);
 	fill_cgroup_result(cmd);
 }
