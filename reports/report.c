@@ -129,8 +129,8 @@ const char *report_verdict_name(int exit_code)
 const char *report_watch_instead(unsigned i)
 {
 	static const char *const instead[] = {
-		[0] = "OOM kills counted from memory.oom_control and limit hits from failcnt, read "
-		      "every tick; no oom, high or group-kill events",
+		[0] = ("OOM kills counted from memory.oom_control and limit hits from failcnt, read "
+		       "every tick; no oom, high or group-kill events"),
 		[1] = "no memory pressure per container: no stall time, no stall episodes",
 		[2] = "containers emptied process by process, which a fork in between can outrun",
 		[3] = "containers polled until empty, never notified",
