@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "judge/block.h"
 #include "judge/ledger.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
@@ -201,6 +202,9 @@ static int ledger_validate_tables(const struct ledger *l, struct ledger_damage *
 		d->index = i;
 		if (f->first_block != next || f->writer_id >= l->hdr->nwriters || f->file_id != i)
 			return damaged(d, LEDGER_BAD_FILE, 0, 0);
+		/* The verifier reads blocks of this size: it must be one poof writes. */
+		if (!block_size_valid(f->block_size))
+			return damaged(d, LEDGER_BAD_BLOCK_SIZE, f->block_size, 0);
 		next += f->nblocks;
 	}
 	for (uint32_t i = 0; i < l->hdr->nwriters; i++) {
@@ -319,6 +323,12 @@ static void ledger_damage_text_more(const struct ledger_damage *d, char *buf, si
 	case LEDGER_BAD_FILE:
 		snprintf(buf, len, "entry %u of its file table does not fit its block table",
 			 d->index);
+		break;
+	case LEDGER_BAD_BLOCK_SIZE:
+		snprintf(buf, len,
+			 "file %u of its file table has block size %llu, not a power of two "
+			 "from %u to %u",
+			 d->index, have, BLOCK_SIZE_MIN, BLOCK_SIZE_MAX);
 		break;
 	case LEDGER_BAD_WRITER:
 		snprintf(buf, len, "entry %u of its writer table names files it does not have",

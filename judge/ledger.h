@@ -203,6 +203,7 @@ enum ledger_damage_kind {
 	LEDGER_BAD_LAYOUT,	/* the header's counts need want bytes, it says have */
 	LEDGER_DATA_CHECKSUM,	/* the data checksum of a sealed ledger does not match */
 	LEDGER_BAD_FILE,	/* entry `index` of the file table does not fit */
+	LEDGER_BAD_BLOCK_SIZE,	/* file `index` has block size have, which no block can have */
 	LEDGER_BAD_WRITER,	/* entry `index` of the writer table does not fit */
 	LEDGER_BAD_BLOCKS,	/* the files cover have blocks, the header says want */
 	LEDGER_LIVE_SEALED,	/* ledger.live says it is sealed, which only ledger may be */

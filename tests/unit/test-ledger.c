@@ -292,6 +292,13 @@ static void test_bad_tables_refused(void **state)
 	assert_int_equal(ledger_seal(l, dirfd_), 0);
 	assert_damage(-EBADMSG, LEDGER_BAD_FILE, "entry 0 of its file table");
 	ledger_free(l);
+	/* A block size the verifier cannot read with (found by the ledger fuzzer). */
+	l = make_ledger(16);
+	l->files[0].block_size = 4195328;
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_BLOCK_SIZE,
+		      "file 0 of its file table has block size 4195328, not a power of two");
+	ledger_free(l);
 }
 
 static void test_live_fallback(void **state)
