@@ -19,6 +19,7 @@ build=build-fuzz
 out=$build/fuzz-out
 results=$build/fuzz-results.txt
 
+rm -f $results
 if ! command -v clang >/dev/null; then
 	echo "fuzz: clang not found: apt-get install clang libclang-rt-14-dev" >&2
 	exit 69
