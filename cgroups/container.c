@@ -107,6 +107,30 @@ int cg_container_events_fd(const struct cg_container *c)
 	return c->memory_events_fd >= 0 ? c->memory_events_fd : -ENOTSUP;
 }
 
+unsigned cg_container_watch(const struct cg_container *c)
+{
+	unsigned have = 0;
+
+	if (c->memory_events_fd >= 0)
+		have |= CG_WATCH_MEMORY_EVENTS;
+	if (c->dirfd >= 0 && cg_file_exists_at(c->dirfd, "memory.pressure"))
+		have |= CG_WATCH_PRESSURE;
+	if (c->has_kill_file)
+		have |= CG_WATCH_KILL;
+	if (c->group_events_fd >= 0)
+		have |= CG_WATCH_GROUP_EVENTS;
+	return have;
+}
+
+const char *cg_watch_name(unsigned i)
+{
+	static const char *const names[] = { "memory.events", "memory.pressure", "cgroup.kill",
+					     "cgroup.events" };
+
+	_Static_assert(ARRAY_SIZE(names) == _CG_WATCH_BITS, "a name for every watch bit");
+	return i < ARRAY_SIZE(names) ? names[i] : NULL;
+}
+
 int cg_container_populated(struct cg_container *c)
 {
 	return c->destroyed ? 0 : c->run->ops->populated(c);

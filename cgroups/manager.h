@@ -216,6 +216,25 @@ int cg_container_read_events(struct cg_container *c, struct cg_events *ret);
  */
 int cg_container_events_fd(const struct cg_container *c);
 
+/*
+ * The kernel's means of watching a container, which a manager may lack
+ * (cgroup v1 has none of them): bits for cg_container_watch().
+ */
+enum cg_watch {
+	CG_WATCH_MEMORY_EVENTS = 1 << 0, /* memory.events: every OOM and limit event, notified */
+	CG_WATCH_PRESSURE = 1 << 1,	 /* memory.pressure: the container's own PSI */
+	CG_WATCH_KILL = 1 << 2,		 /* cgroup.kill: the whole container killed at once */
+	CG_WATCH_GROUP_EVENTS = 1 << 3,	 /* cgroup.events: notified when it empties */
+	_CG_WATCH_BITS = 4,
+	CG_WATCH_ALL = (1 << _CG_WATCH_BITS) - 1,
+};
+
+/* The enum cg_watch bits the container has. */
+unsigned cg_container_watch(const struct cg_container *c);
+
+/* "memory.events", ...: the file behind watch bit number i, NULL past the last. */
+const char *cg_watch_name(unsigned i);
+
 /* 1 when a process is in the container, 0 when empty. */
 int cg_container_populated(struct cg_container *c);
 

@@ -367,6 +367,26 @@ static void print_cut_off(const struct report *r, FILE *out)
 		at);
 }
 
+/* Once: what the run could not watch its containers with, and what it did instead. */
+static void print_watch_lacking(const struct report *r, FILE *out)
+{
+	unsigned n = (unsigned)__builtin_popcount(r->watch_lacking), k = 0;
+
+	if (!n)
+		return;
+	fprintf(out, "  watch: this run lacked");
+	for (unsigned i = 0; i < _CG_WATCH_BITS; i++) {
+		if (!(r->watch_lacking & (1U << i)))
+			continue;
+		fprintf(out, "%s %s", k == 0 ? "" : k + 1 == n ? " and" : ",", cg_watch_name(i));
+		k++;
+	}
+	fprintf(out, " (manager %s):\n", r->cgroup_manager);
+	for (unsigned i = 0; i < _CG_WATCH_BITS; i++)
+		if (r->watch_lacking & (1U << i))
+			fprintf(out, "    %s: %s\n", cg_watch_name(i), report_watch_instead(i));
+}
+
 static void print_containers(const struct report *r, FILE *out)
 {
 	if (!r->cgroup_manager)
@@ -378,6 +398,7 @@ static void print_containers(const struct report *r, FILE *out)
 		fprintf(out, "%s %s %llu", i ? "," : ":", r->containers[i].name,
 			(unsigned long long)r->containers[i].events.oom_kill);
 	fprintf(out, "%s\n", r->ncontainers > 4 ? ", ..." : "");
+	print_watch_lacking(r, out);
 	print_cut_off(r, out);
 	if (!r->ineffective)
 		return;

@@ -149,6 +149,18 @@ uint64_t containers_oom_kills(const struct run_containers *rc)
 	return n;
 }
 
+unsigned containers_watch_lacking(const struct run_containers *rc)
+{
+	unsigned have = CG_WATCH_ALL;
+
+	for (unsigned i = 0; i < rc->n; i++) {
+		have &= cg_container_watch(rc->c[i].cg);
+		if (!rc->c[i].psi_known)
+			have &= ~(unsigned)CG_WATCH_PRESSURE;
+	}
+	return rc->n ? CG_WATCH_ALL & ~have : 0;
+}
+
 void containers_kill(struct run_containers *rc)
 {
 	for (unsigned i = 0; i < rc->n; i++)

@@ -54,6 +54,9 @@ void containers_read_events(struct run_containers *rc);
 /* OOM kills since the start, all containers. */
 uint64_t containers_oom_kills(const struct run_containers *rc);
 
+/* The enum cg_watch bits some container of the run lacked (pressure: also when unreadable). */
+unsigned containers_watch_lacking(const struct run_containers *rc);
+
 /* Read each container's memory.pressure totals at the end of the run. */
 void containers_read_psi_end(struct run_containers *rc);
 
