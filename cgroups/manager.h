@@ -197,8 +197,9 @@ int cg_container_fd(const struct cg_container *c);
 /*
  * Start fn(arg) in a new process that is inside the container from its
  * first instruction of fn: clone3(CLONE_INTO_CGROUP) on v2, else fork where
- * the child writes its own pid to cgroup.procs before anything else and
- * _exit(127)s if that fails. The child exits with fn's return value. Like
+ * the parent writes the child's pid to cgroup.procs before the child may run
+ * fn (it _exit(127)s without running fn if that fails, and spawn returns the
+ * error). Never waits for the child. The child exits with fn's return value. Like
  * fork, the child runs on a copy of the caller; with clone3, glibc's
  * pthread_atfork handlers do not run, so the caller must be single-threaded.
  */

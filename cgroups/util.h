@@ -46,7 +46,11 @@ int cg_read_limit_at(int dirfd, const char *file, uint64_t *ret);
 int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
 bool cg_file_exists_at(int dirfd, const char *file);
 
-/* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
+/*
+ * Fork; the parent writes the child's pid to `procs` below c->dirfd and only
+ * then lets it run fn. No wait for the child: on failure -errno (the child
+ * exits 127 without running fn, and is reaped).
+ */
 int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
 			pid_t *ret_pid);
 

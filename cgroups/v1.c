@@ -2,9 +2,9 @@
 /*
  * The v1 memory controller, for hybrid and v1-only hosts. Groups are created
  * and removed through libcgroup (memory controller, values written in
- * order, delete empty-only); a spawned child still joins with a plain write
- * to cgroup.procs, because it must do that before anything else and may not
- * allocate or log while doing it.
+ * order, delete empty-only); a spawned child is moved with a plain write of
+ * its pid to cgroup.procs, by the parent, before the child may run anything
+ * (cg_spawn_fork_procs()).
  *
  * What v1 lacks, refused by validation rather than ignored: memory.high (v1's
  * soft limit is no throttle), memory.oom.group, pids.max (the pids
