@@ -110,6 +110,7 @@ int supervisor_spawn_writer(struct supervisor *s, uint32_t id)
 	lw->spawns++;
 	lw->state = WRITER_RUNNING;
 	lw->progress_ns = now_monotonic_ns();
+	respawn_started(&s->wrespawn[id], lw->progress_ns);
 	return 0;
 }
 
@@ -142,7 +143,9 @@ int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h)
 	struct hog_arg arg = { .s = s, .h = h };
 	int r = spawn_in(s, h->container, hog_entry, &arg, &h->pid);
 
-	if (r >= 0)
-		s->res.status.hogs++;
-	return r;
+	if (r < 0)
+		return r;
+	s->res.status.hogs++;
+	respawn_started(&h->respawn, now_monotonic_ns());
+	return 0;
 }

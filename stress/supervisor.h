@@ -37,14 +37,17 @@ struct supervisor_status {
 	uint64_t duration_ns;
 	uint64_t bytes; /* acknowledged, all writers */
 	uint32_t writers_alive;
-	uint32_t kills; /* by kill-writers */
-	uint32_t respawns;
-	uint32_t deaths;     /* writers that died by a signal */
-	uint32_t failed;     /* writers stopped by an error */
-	uint32_t hogs;	     /* hog processes started, respawns included */
-	uint32_t hog_deaths; /* hogs that died by a signal (the OOM killer, mostly) */
-	uint64_t oom_kills;  /* memory.events oom_kill since the start, all containers */
-	uint32_t stalls;     /* stall episodes so far */
+	uint32_t kills;		    /* by kill-writers */
+	uint32_t respawns;	    /* writers started again after a death */
+	uint32_t respawns_deferred; /* writers and hogs started later than their death (reap.c) */
+	uint32_t respawns_refused;  /* respawns still pending when the run stopped */
+	uint32_t respawns_failed;   /* starts that failed for want of memory or processes */
+	uint32_t deaths;	    /* writers that died by a signal */
+	uint32_t failed;	    /* writers stopped by an error */
+	uint32_t hogs;		    /* hog processes started, respawns included */
+	uint32_t hog_deaths;	    /* hogs that died by a signal (the OOM killer, mostly) */
+	uint64_t oom_kills;	    /* memory.events oom_kill since the start, all containers */
+	uint32_t stalls;	    /* stall episodes so far */
 	const struct timeline *timeline; /* the samples so far, for a live view */
 };
 
