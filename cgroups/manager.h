@@ -209,11 +209,17 @@ int cg_container_spawn(struct cg_container *c, int (*fn)(void *arg), void *arg, 
 int cg_container_read_events(struct cg_container *c, struct cg_events *ret);
 
 /*
+ * The OOM kills alone (events.tree.oom_kill), as cheaply as the version
+ * allows: one read of memory.oom_control on v1 instead of three files.
+ */
+int cg_container_read_oom_kills(struct cg_container *c, uint64_t *ret);
+
+/*
  * An fd to poll() for POLLPRI, raised when memory.events changes (v2); the
  * container keeps it. A wakeup stays raised until the file is read again:
  * call cg_container_read_events() after each one. -ENOTSUP on v1 and none
- * (and on v2 without the memory controller): there, read_events on every
- * supervisor tick.
+ * (and on v2 without the memory controller): there, read_events at every
+ * sample.
  */
 int cg_container_events_fd(const struct cg_container *c);
 

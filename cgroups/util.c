@@ -61,13 +61,57 @@ int cg_read_at(int dirfd, const char *file, char *buf, size_t len)
 	return cg_pread_text(fd, buf, len);
 }
 
-int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
-			   struct cg_memory_stat *ret)
+int cg_read_kept(struct cg_container *c, enum cg_kept_file k, const char *file, char *buf,
+		 size_t len)
+{
+	int *fd = &c->kept[k];
+
+	if (*fd == -ENOENT)
+		return -ENOENT;
+	if (*fd < 0) {
+		*fd = openat(c->dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (*fd < 0) {
+			int r = -errno;
+
+			*fd = r == -ENOENT ? -ENOENT : -1;
+			return r;
+		}
+	}
+	return cg_pread_text(*fd, buf, len);
+}
+
+int cg_read_kept_u64(struct cg_container *c, enum cg_kept_file k, const char *file, uint64_t *ret)
+{
+	char buf[64];
+	uint64_t v;
+	int r = cg_read_kept(c, k, file, buf, sizeof(buf));
+
+	if (r >= 0)
+		r = cg_parse_limit(buf, &v);
+	if (r < 0)
+		return r;
+	if (v == CG_UNSET)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int cg_read_kept_memory_stat(struct cg_container *c,
+			     int (*parse)(const char *text, struct cg_memory_stat *ret),
+			     struct cg_memory_stat *ret)
 {
 	char buf[16384];
-	int r = cg_read_at(dirfd, "memory.stat", buf, sizeof(buf));
+	int r = cg_read_kept(c, CG_KEPT_STAT, "memory.stat", buf, sizeof(buf));
 
 	return r < 0 ? r : parse(buf, ret);
+}
+
+void cg_close_kept(struct cg_container *c)
+{
+	for (unsigned k = 0; k < _CG_KEPT_MAX; k++) {
+		closep(&c->kept[k]);
+		c->kept[k] = -1;
+	}
 }
 
 int cg_write_at(int dirfd, const char *file, const char *value)

@@ -110,7 +110,7 @@ static void on_tick(struct supervisor *s, uint64_t now)
 			      (int64_t)SPAWN_CPU_BURST);
 	if (now >= s->next_sample_ns) {
 		if (s->cfg->containers) {
-			containers_read_events(s->cfg->containers);
+			containers_sample_events(s->cfg->containers);
 			s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
 		}
 		timeline_sample(&s->res.timeline, s->cfg->containers, now - s->start_ns,
