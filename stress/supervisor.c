@@ -325,11 +325,14 @@ static int supervisor_open_fds(struct supervisor *s)
 	return 0;
 }
 
-static uint64_t cpu_time_ns(void)
+/* The supervisor's own CPU time (user + system) and its peak resident set in bytes. */
+static uint64_t own_usage(uint64_t *ret_max_rss)
 {
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
+	if (ret_max_rss)
+		*ret_max_rss = (uint64_t)ru.ru_maxrss * 1024; /* KiB */
 	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * NSEC_PER_SEC +
 	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * NSEC_PER_USEC;
 }
@@ -392,7 +395,7 @@ static void finish_status(struct supervisor *s, uint64_t cpu_start)
 	struct run_containers *rc = s->cfg->containers;
 
 	update_status(s, now_monotonic_ns());
-	s->res.cpu_ns = cpu_time_ns() - cpu_start;
+	s->res.cpu_ns = own_usage(&s->res.max_rss) - cpu_start;
 	if (rc) {
 		containers_read_events(rc);
 		containers_read_psi_end(rc);
@@ -402,7 +405,7 @@ static void finish_status(struct supervisor *s, uint64_t cpu_start)
 
 static int supervise(struct supervisor *s)
 {
-	uint64_t cpu_start = cpu_time_ns();
+	uint64_t cpu_start = own_usage(NULL);
 	int r, r2;
 
 	r = start_children(s);

@@ -85,6 +85,7 @@ struct supervisor_result {
 	uint32_t late_ticks; /* the supervisor's own ticks more than a second late */
 	uint64_t max_lateness_ns;
 	uint64_t cpu_ns;	  /* the supervisor's own CPU time (user + system) */
+	uint64_t max_rss;	  /* the supervisor's peak resident set, bytes */
 	struct timeline timeline; /* owned; timeline_free() */
 };
 
