@@ -230,7 +230,7 @@ int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(voi
 		return -errno;
 	go_read = p[0];
 	go_write = p[1];
-	fflush(NULL);
+	/* No fflush: the child leaves through _exit and never flushes its copy. */
 	pid = fork();
 	if (pid < 0)
 		return -errno;
