@@ -161,6 +161,7 @@ static json_object *write_phase_json(const struct report *r)
 	add_u64(o, "supervisor_late_ticks", s->late_ticks);
 	add_seconds(o, "supervisor_max_lateness_s", s->max_lateness_ns);
 	add_seconds(o, "supervisor_cpu_s", s->cpu_ns);
+	add_seconds(o, "supervisor_spawn_cpu_s", s->spawn_cpu_ns);
 	add_u64(o, "supervisor_max_rss", s->max_rss);
 	return o;
 }

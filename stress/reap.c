@@ -193,8 +193,10 @@ int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more)
 		e = start_slot(s, i, now);
 		if (e < 0)
 			return e;
+		cpu = process_cpu_ns() - cpu;
+		s->res.spawn_cpu_ns += cpu;
 		if (respawn)
-			s->spawn_cpu_ns -= (int64_t)(process_cpu_ns() - cpu);
+			s->spawn_cpu_ns -= (int64_t)cpu;
 	}
 	return 0;
 }
