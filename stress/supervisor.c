@@ -96,8 +96,8 @@ static bool all_finished(const struct supervisor *s)
 }
 
 /*
- * One tick: time-driven work, none of it per writer and container at once.
- * The kernel log is read here rather than whenever it has news: an OOM
+ * One tick: time-driven work, nothing in it per writer and per container
+ * at once, and the containers' files only once a second. The kernel log is read here rather than whenever it has news: an OOM
  * storm writes it many times a second, and nothing needs it sooner.
  */
 static void on_tick(struct supervisor *s, uint64_t now)
@@ -227,11 +227,13 @@ static int turn(struct supervisor *s, bool *ret_more, bool *ret_done)
 		return r;
 	}
 	r = read_timer(s, &tick);
+	if (r < 0)
+		return r;
 	now = now_monotonic_ns();
-	if (r < 0 || now - s->start_ns >= s->cfg->plan->duration_ns) {
+	if (now - s->start_ns >= s->cfg->plan->duration_ns) {
 		s->res.reason = STOP_DURATION;
 		*ret_done = true;
-		return r;
+		return 0;
 	}
 	on_pressure(s);
 	if (child || *ret_more)
