@@ -60,7 +60,7 @@ mount -o loop "$work/ext4.img" "$mnt"
 
 echo "oom-storm for $duration per count, manager $manager, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 row='%-10s %-8s %9s %8s %7s %7s %7s %7s %6s %9s %9s %8s\n'
-printf "$row" containers verdict ran-over ended cpu-s share watch rss oom respawns deferred \
+printf "$row" containers verdict ran-over ended cpu-s share other rss oom respawns deferred \
 	refused
 status=0
 for n in "${counts[@]}"; do
@@ -90,9 +90,9 @@ cpu, wall = w["supervisor_cpu_s"], w["elapsed_s"]
 ended = float(sys.argv[4]) - float(sys.argv[3]) - d
 # Writers and hogs started again: oom-storm has one hog a container.
 respawns = w["respawns"] + w["hogs_started"] - int(sys.argv[2])
-watch = cpu - w["supervisor_spawn_cpu_s"]
+other = cpu - w["supervisor_spawn_cpu_s"]
 print(sys.argv[2], r["verdict"], f"{wall - d:+.1f}s", f"{ended:+.1f}s", f"{cpu:.3f}",
-      f"{100.0 * cpu / wall if wall else 0:.2f}%", f"{100.0 * watch / wall if wall else 0:.2f}%",
+      f"{100.0 * cpu / wall if wall else 0:.2f}%", f"{100.0 * other / wall if wall else 0:.2f}%",
       f"{w['supervisor_max_rss'] / 1048576:.1f}M",
       w["oom_kills"], respawns, w["respawns_deferred"], w["respawns_refused"])
 PY
@@ -100,7 +100,8 @@ PY
 	rm -rf "$mnt"/poof-*
 done
 echo "share: the supervisor's CPU time over the write phase, of one core (target <= 1% at 64);"
-echo "watch: the same without the time spent starting writers and hogs (forks);"
+echo "other: the share without the time spent starting writers and hogs (forking them): watching,"
+echo "reaping, and the pages each fork leaves the supervisor to copy;"
 echo "ran-over: the write phase past its duration; ended: the whole run (verification and"
 echo "clean-up included) past its duration; respawns: writers and hogs started again"
 exit $status
