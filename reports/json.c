@@ -145,6 +145,9 @@ static json_object *write_phase_json(const struct report *r)
 	add_u64(o, "writer_kills", s->status.kills);
 	add_u64(o, "writer_deaths", s->status.deaths);
 	add_u64(o, "respawns", s->status.respawns);
+	add_u64(o, "respawns_deferred", s->status.respawns_deferred);
+	add_u64(o, "respawns_refused", s->status.respawns_refused);
+	add_u64(o, "respawns_failed", s->status.respawns_failed);
 	add_u64(o, "failed_writers", s->status.failed);
 	json_object_object_add(o, "stopped_by_errors", stopped_json(r));
 	add_bool(o, "cut_off", r->cut_off);
@@ -158,6 +161,8 @@ static json_object *write_phase_json(const struct report *r)
 	add_u64(o, "supervisor_late_ticks", s->late_ticks);
 	add_seconds(o, "supervisor_max_lateness_s", s->max_lateness_ns);
 	add_seconds(o, "supervisor_cpu_s", s->cpu_ns);
+	add_seconds(o, "supervisor_spawn_cpu_s", s->spawn_cpu_ns);
+	add_u64(o, "supervisor_max_rss", s->max_rss);
 	return o;
 }
 

@@ -174,11 +174,18 @@ static void print_write_phase(const struct report *r, FILE *out)
 
 	fprintf(out, "  wrote %s in %s", format_size(st->bytes, size, sizeof(size)),
 		format_duration(st->elapsed_ns, dur, sizeof(dur)));
-	if (st->deaths)
+	if (st->deaths && st->respawns == st->deaths)
 		fprintf(out, "; %u writer deaths, all respawned", st->deaths);
+	else if (st->deaths)
+		fprintf(out, "; %u writer deaths, %u respawned", st->deaths, st->respawns);
 	if (r->supervisor->unreaped)
 		fprintf(out, "; %u writers could not be killed", r->supervisor->unreaped);
 	fprintf(out, "\n");
+	if (st->respawns_deferred || st->respawns_refused)
+		fprintf(out,
+			"  respawns held back: %u waited (young deaths, start limit or poof's "
+			"own budget), %u still waiting at the stop\n",
+			st->respawns_deferred, st->respawns_refused);
 	print_stopped_writers(r, out);
 	print_snapshots("stalled", r->supervisor->stalls, r->supervisor->stalled,
 			r->supervisor->nstalled, out);
