@@ -25,9 +25,6 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 
-/* Damaged input data: SPEC section 7 (report.h's table has no name for it yet). */
-#define EXIT_BAD_REPORT 65
-
 /* A report of a 1-hour run with 64 containers is tens of MiB; refuse what no run writes. */
 #define REPORT_MAX_BYTES (1024UL * 1024 * 1024)
 
@@ -215,7 +212,7 @@ static int parse_report(const char *path, const char *text, size_t len, json_obj
 		  err == json_tokener_continue ? "it ends in the middle of a value" :
 						 json_tokener_error_desc(err),
 		  where);
-	return -EXIT_BAD_REPORT;
+	return -EXIT_DAMAGED;
 }
 
 /* A poof report of a schema this poof reads: what is wrong is named. */
@@ -226,17 +223,17 @@ static int check_report(const char *path, json_object *o)
 
 	if (!json_object_is_type(o, json_type_object)) {
 		log_error("%s is JSON but not a poof report: a report is one JSON object", path);
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	if (jget(o, "tool") && !streq(tool, "poof")) {
 		log_error("%s is not a poof report: tool.name is %s, not \"poof\"", path,
 			  tool ? tool : "missing");
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	if (!json_object_is_type(version, json_type_int)) {
 		log_error("%s is not a poof report: schema_version is %s (see poof-report(5))",
 			  path, version ? "not an integer" : "missing");
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	if (json_object_get_int64(version) != REPORT_SCHEMA_VERSION) {
 		log_error("%s has schema_version %lld; this poof reads version %d%s", path,
@@ -244,7 +241,7 @@ static int check_report(const char *path, json_object *o)
 			  json_object_get_int64(version) > REPORT_SCHEMA_VERSION ?
 				  ": render it with the poof that wrote it, or a newer one" :
 				  "");
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	return 0;
 }
@@ -268,10 +265,10 @@ static int load_report(const char *path, json_object **ret)
 	else if (r < 0)
 		log_error("cannot read %s: %s", path, strerror(-r));
 	if (r < 0)
-		return r == -ENOMEM ? -EXIT_INTERNAL : r == -EFBIG ? -EXIT_BAD_REPORT : -EXIT_USAGE;
+		return r == -ENOMEM ? -EXIT_INTERNAL : r == -EFBIG ? -EXIT_DAMAGED : -EXIT_USAGE;
 	if (strspn(data, " \t\r\n") == len) {
 		log_error("%s is empty: not a poof report", path);
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	r = parse_report(path, data, len, ret);
 	if (r < 0)
