@@ -4,6 +4,7 @@
  * man/poof-report.5.scd. Written atomically.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,13 +15,6 @@
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/names.h"
-
-static inline void json_object_putp(json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
-}
-#define _cleanup_json_ _cleanup_(json_object_putp)
 
 static void add_str(json_object *o, const char *key, const char *v)
 {
@@ -560,6 +554,19 @@ static json_object *timeline_json(const struct report *r)
 	return o;
 }
 
+/* Where this report and its renderings were written: the next step points at them. */
+static json_object *reports_json(const struct report *r)
+{
+	json_object *o = json_object_new_object();
+
+	add_str(o, "file", r->file_name);
+	add_str(o, "json", r->json_path);
+	add_str(o, "html", r->html_path);
+	add_str(o, "junit", r->junit_path);
+	add_str(o, "ktap", r->ktap_path);
+	return o;
+}
+
 static json_object *report_json(const struct report *r)
 {
 	json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -578,6 +585,7 @@ static json_object *report_json(const struct report *r)
 	add_int(o, "exit_code", r->exit_code);
 	json_object_object_add(o, "verdicts", verdict_json(r));
 	add_bool(o, "interrupted", r->interrupted);
+	json_object_object_add(o, "reports", reports_json(r));
 	json_object_object_add(o, "target", target_json(r));
 	json_object_object_add(o, "device_fault", device_fault_json(r));
 	if (r->plan)
@@ -609,42 +617,28 @@ static json_object *report_json(const struct report *r)
 	return o;
 }
 
-/* The report's text, with a final newline, in a malloc'ed buffer. */
-static char *report_json_text(const struct report *r, size_t *ret_len)
+json_object *report_json_new(const struct report *r)
 {
-	_cleanup_json_ json_object *o = report_json(r);
-	const char *text;
-	size_t len;
-	char *buf;
+	return report_json(r);
+}
 
-	if (!o)
-		return NULL;
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
+int report_json_save(json_object *doc, int dirfd, const char *name)
+{
+	const char *text = json_object_to_json_string_ext(doc,
+							  JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
 	if (!text)
-		return NULL;
+		return -ENOMEM;
 	len = strlen(text);
 	buf = malloc(len + 1);
 	if (!buf)
-		return NULL;
+		return -ENOMEM;
 	memcpy(buf, text, len);
 	buf[len] = '\n';
-	*ret_len = len + 1;
-	return buf;
-}
-
-int report_json_write(const struct report *r, const char *path)
-{
-	size_t len = 0;
-	_cleanup_free_ char *buf = report_json_text(r, &len);
-
-	return buf ? write_path_atomic(path, buf, len, 0644) : -ENOMEM;
-}
-
-int report_json_write_at(const struct report *r, int dirfd, const char *name)
-{
-	size_t len = 0;
-	_cleanup_free_ char *buf = report_json_text(r, &len);
-
-	return buf ? write_file_atomic(dirfd, name, buf, len, 0644) : -ENOMEM;
+	if (dirfd == AT_FDCWD)
+		return write_path_atomic(name, buf, len + 1, 0644);
+	return write_file_atomic(dirfd, name, buf, len + 1, 0644);
 }

@@ -8,6 +8,7 @@
  * SPEC section 7.
  */
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,9 +20,11 @@
 #include "judge/ledger.h"
 #include "stress/supervisor.h"
 #include "judge/verify.h"
+#include "reports/jsonget.h"
 
 #define REPORT_SCHEMA_VERSION 1
 #define REPORT_FILE_NAME "report.json"
+#define VERIFY_REPORT_FILE_NAME "verify.json" /* poof verify's, beside the run's */
 
 enum exit_code {
 	EXIT_PASS = 0,
@@ -99,6 +102,10 @@ struct report {
 	int faults_error;	      /* -errno: the fault log could not be read */
 	unsigned faults_error_line;   /* ... and its bad line, when malformed */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
+	/* The reports the command writes: its file in the run directory, and those asked for. */
+	const char *file_name;				/* REPORT_FILE_NAME or VERIFY_... */
+	const char *json_path;				/* --json, or NULL */
+	const char *html_path, *junit_path, *ktap_path; /* --html, --junit, --ktap, or NULL */
 	/* Filled by report_decide(). */
 	int exit_code;
 	bool fail, hang, kernel, ineffective;
@@ -135,7 +142,15 @@ struct report_stopped {
 };
 void report_stopped_writers(const struct report *r, struct report_stopped *ret);
 
-int report_json_write(const struct report *r, const char *path);
-/* ... as dirfd/name: a report in the run directory, reached through its fd. */
-int report_json_write_at(const struct report *r, int dirfd, const char *name);
-void report_summary_print(const struct report *r, FILE *out);
+/*
+ * The report as one JSON document (schema in poof-report(5)): written with
+ * report_json_save(), and handed as it is to the renderers (render.h) and
+ * the summary's next step, so that every format says the same. NULL when
+ * out of memory; json_object_put() it.
+ */
+json_object *report_json_new(const struct report *r);
+/* Write doc atomically to dirfd/name (AT_FDCWD: name is a path). 0 or -errno. */
+int report_json_save(json_object *doc, int dirfd, const char *name);
+
+/* The summary a person reads in ten seconds; doc (may be NULL) words the next step. */
+void report_summary_print(const struct report *r, json_object *doc, FILE *out);

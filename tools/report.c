@@ -18,8 +18,8 @@
 
 #include "commands.h"
 #include "common.h"
+#include "outputs.h"
 #include "reports/jsonget.h"
-#include "reports/render.h"
 #include "reports/report.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
@@ -28,11 +28,9 @@
 /* A report of a 1-hour run with 64 containers is tens of MiB; refuse what no run writes. */
 #define REPORT_MAX_BYTES (1024UL * 1024 * 1024)
 
-#define VERIFY_REPORT_FILE_NAME "verify.json"
-
 struct report_args {
 	const char *input;
-	const char *outputs[ARRAY_SIZE(report_formats)]; /* by the index in report_formats */
+	struct outputs outputs;
 };
 
 static void report_usage(FILE *out)
@@ -43,79 +41,38 @@ static void report_usage(FILE *out)
 		"RUNDIR: RUNDIR/report.json, else RUNDIR/verify.json). See poof-report(1).\n");
 }
 
-static size_t format_index(const char *option)
-{
-	size_t f = 0;
-
-	while (f + 1 < ARRAY_SIZE(report_formats) && !streq(report_formats[f]->option, option))
-		f++;
-	return f;
-}
-
-static int set_output(struct report_args *a, size_t f, const char *path)
-{
-	if (a->outputs[f]) {
-		log_error("%s given twice (%s and %s): each format is written once",
-			  report_formats[f]->option, a->outputs[f], path);
-		return -EINVAL;
-	}
-	if (!*path || (streq(path, "-") && !report_formats[f]->dash_is_stdout)) {
-		log_error("%s \"%s\": expected a file name%s", report_formats[f]->option, path,
-			  report_formats[f]->dash_is_stdout ? " or - for standard output" : "");
-		return -EINVAL;
-	}
-	a->outputs[f] = path;
-	return 0;
-}
-
 static int check_args(int argc, char **argv, struct report_args *a)
 {
-	bool any = false;
-
 	if (argc - optind != 1) {
 		log_error("poof report takes exactly one RUNDIR or report JSON file, got %d",
 			  argc - optind);
 		return -EINVAL;
 	}
 	a->input = argv[optind];
-	for (size_t f = 0; f < ARRAY_SIZE(report_formats); f++) {
-		if (!a->outputs[f])
-			continue;
-		any = true;
-		if (!streq(a->outputs[f], "-") &&
-		    check_output_path(a->outputs[f], report_formats[f]->option) < 0)
-			return -EINVAL;
-	}
-	if (!any) {
+	if (!outputs_any(&a->outputs)) {
 		log_error("nothing to render: give at least one of --html FILE, --junit FILE, "
 			  "--ktap FILE|-");
 		return -EINVAL;
 	}
-	return 0;
+	return outputs_check(&a->outputs);
 }
 
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-	static const struct option options[] = {
-		{ "html", required_argument, NULL, 'H' }, { "junit", required_argument, NULL, 'J' },
-		{ "ktap", required_argument, NULL, 'K' }, { "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },	  {}
-	};
+	static const struct option options[] = { OUTPUT_OPTIONS,
+						 { "help", no_argument, NULL, 'h' },
+						 { "quiet", no_argument, NULL, 'q' },
+						 {} };
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", options, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-		case 'J':
-		case 'K':
-			if (set_output(a,
-				       format_index(c == 'H' ? "--html" :
-						    c == 'J' ? "--junit" :
-							       "--ktap"),
-				       optarg) < 0)
+		if (outputs_option(c)) {
+			if (outputs_set(&a->outputs, c, optarg) < 0)
 				return -EINVAL;
-			break;
+			continue;
+		}
+		switch (c) {
 		case 'q':
 			log_set_level(LOG_WARN);
 			break;
@@ -281,27 +238,6 @@ static int load_report(const char *path, json_object **ret)
 	return r;
 }
 
-static int render_all(const struct report_args *a, json_object *report)
-{
-	int ret = 0;
-
-	for (size_t f = 0; f < ARRAY_SIZE(report_formats); f++) {
-		int r;
-
-		if (!a->outputs[f])
-			continue;
-		r = report_render(report_formats[f], report, a->outputs[f]);
-		if (r < 0) {
-			log_error("cannot write the %s report %s: %s", report_formats[f]->name,
-				  a->outputs[f], strerror(-r));
-			ret = -EXIT_INTERNAL;
-		} else if (!streq(a->outputs[f], "-")) {
-			log_info("wrote %s (%s)", a->outputs[f], report_formats[f]->name);
-		}
-	}
-	return ret;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	struct report_args a = { 0 };
@@ -315,8 +251,8 @@ int cmd_report(int argc, char **argv)
 	r = resolve_input(a.input, path, sizeof(path));
 	if (r >= 0)
 		r = load_report(path, &report);
-	if (r >= 0)
-		r = render_all(&a, report);
+	if (r >= 0 && outputs_write(&a.outputs, report) < 0)
+		r = -EXIT_INTERNAL;
 	json_object_put(report);
 	return r < 0 ? -r : 0;
 }
