@@ -10,42 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json-internal.h"
 #include "report.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/names.h"
-
-static void add_str(json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
-}
-
-static void add_u64(json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
-static void add_int(json_object *o, const char *key, int64_t v)
-{
-	json_object_object_add(o, key, json_object_new_int64(v));
-}
-
-static void add_bool(json_object *o, const char *key, bool v)
-{
-	json_object_object_add(o, key, json_object_new_boolean(v));
-}
-
-static void add_seconds(json_object *o, const char *key, uint64_t ns)
-{
-	json_object_object_add(o, key, json_object_new_double((double)ns / NSEC_PER_SEC));
-}
-
-/* null for success, the errno name ("EIO") for -errno. */
-static void add_errno(json_object *o, const char *key, int err)
-{
-	add_str(o, key, err < 0 ? strerrorname_np(-err) : NULL);
-}
 
 static json_object *plan_json(const struct plan *p)
 {
@@ -73,6 +43,7 @@ static json_object *plan_json(const struct plan *p)
 		json_object_array_add(groups, j);
 	}
 	json_object_object_add(o, "writer_groups", groups);
+	add_bool(o, "expect_oom", p->expect_oom);
 	return o;
 }
 
@@ -428,6 +399,9 @@ static json_object *kernel_json(const struct report *r)
 	}
 	add_bool(o, "target_error", k->target_error);
 	add_bool(o, "failed", kernel_watch_failed(k));
+	add_str(o, "log_file", k->log_fd >= 0 ? KWATCH_LOG_NAME : NULL);
+	add_errno(o, "log_error", k->log_error);
+	add_u64(o, "oom_kills_unkept", k->kills_dropped);
 	json_object_object_add(o, "fs", fs_trouble_json(r));
 	for (unsigned e = 1; e < _KMSG_EVENT_MAX; e++) {
 		add_u64(events, kmsg_event_name(e), k->counts[e]);
@@ -502,58 +476,6 @@ static json_object *containers_json(const struct report *r)
 	return a;
 }
 
-static json_object *series(const struct timeline *t, unsigned ci, size_t field)
-{
-	json_object *a = json_object_new_array();
-
-	for (unsigned i = 0; i < t->nsamples; i++) {
-		const struct container_sample *c = &t->c[(size_t)i * t->ncontainers + ci];
-		uint64_t v = *(const uint64_t *)(const void *)((const char *)c + field);
-
-		json_object_array_add(a, v == UINT64_MAX ? NULL : json_object_new_uint64(v));
-	}
-	return a;
-}
-
-/* Columns, one value per sample: compact for long runs and easy to plot. */
-static json_object *timeline_json(const struct report *r)
-{
-	const struct timeline *t = &r->supervisor->timeline;
-	json_object *o = json_object_new_object(), *ts = json_object_new_array();
-	json_object *bytes = json_object_new_array(), *cs = json_object_new_array();
-
-	add_seconds(o, "interval_s", SAMPLE_NS);
-	for (unsigned i = 0; i < t->nsamples; i++) {
-		json_object_array_add(ts,
-				      json_object_new_double((double)t->t_ns[i] / NSEC_PER_SEC));
-		json_object_array_add(bytes, json_object_new_uint64(t->bytes[i]));
-	}
-	json_object_object_add(o, "t_s", ts);
-	json_object_object_add(o, "bytes_acknowledged", bytes);
-	for (unsigned ci = 0; ci < t->ncontainers && ci < r->ncontainers; ci++) {
-		json_object *c = json_object_new_object();
-
-		add_str(c, "name", r->containers[ci].name);
-		json_object_object_add(c, "memory_current",
-				       series(t, ci, offsetof(struct container_sample, current)));
-		json_object_object_add(c, "anon",
-				       series(t, ci, offsetof(struct container_sample, stat.anon)));
-		json_object_object_add(c, "file",
-				       series(t, ci, offsetof(struct container_sample, stat.file)));
-		json_object_object_add(c, "file_dirty",
-				       series(t, ci,
-					      offsetof(struct container_sample, stat.file_dirty)));
-		json_object_object_add(
-			c, "file_writeback",
-			series(t, ci, offsetof(struct container_sample, stat.file_writeback)));
-		json_object_object_add(c, "oom_kills",
-				       series(t, ci, offsetof(struct container_sample, oom_kills)));
-		json_object_array_add(cs, c);
-	}
-	json_object_object_add(o, "containers", cs);
-	return o;
-}
-
 /* Where this report and its renderings were written: the next step points at them. */
 static json_object *reports_json(const struct report *r)
 {
@@ -588,8 +510,15 @@ static json_object *report_json(const struct report *r)
 	json_object_object_add(o, "reports", reports_json(r));
 	json_object_object_add(o, "target", target_json(r));
 	json_object_object_add(o, "device_fault", device_fault_json(r));
-	if (r->plan)
-		json_object_object_add(o, "plan", plan_json(r->plan));
+	json_object_object_add(o, "environment", report_environment_json());
+	if (r->plan) {
+		json_object *plan = plan_json(r->plan);
+
+		json_object_object_add(plan, "overrides", report_overrides_json(r));
+		json_object_object_add(o, "plan", plan);
+	}
+	if (r->phases)
+		json_object_object_add(o, "phases", report_phases_json(r));
 	if (r->supervisor)
 		json_object_object_add(o, "write_phase", write_phase_json(r));
 	add_str(o, "cgroup_manager", r->cgroup_manager ? r->cgroup_manager : "none");
@@ -598,7 +527,7 @@ static json_object *report_json(const struct report *r)
 		json_object_object_add(o, "containers", containers_json(r));
 	}
 	if (r->supervisor)
-		json_object_object_add(o, "timeline", timeline_json(r));
+		json_object_object_add(o, "timeline", report_timeline_json(r));
 	if (r->ledger) {
 		int s = r->ledger->hdr->syncfs_result;
 
@@ -608,8 +537,11 @@ static json_object *report_json(const struct report *r)
 						     "ok");
 	}
 	json_object_object_add(o, "verify", verify_json(r));
-	if (r->kernel_watch)
+	if (r->kernel_watch) {
 		json_object_object_add(o, "kernel", kernel_json(r));
+		if (r->cgroup_manager)
+			json_object_object_add(o, "oom_kills", report_oom_kills_json(r));
+	}
 	if (r->ledger) {
 		json_object_object_add(o, "writers", writers_json(r->ledger));
 		json_object_object_add(o, "files", files_json(r->ledger));

@@ -18,6 +18,7 @@
 #include "judge/device-faults.h"
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
+#include "stress/run.h"
 #include "stress/supervisor.h"
 #include "judge/verify.h"
 #include "reports/jsonget.h"
@@ -50,6 +51,9 @@ struct report_container {
 	uint64_t psi_some_us;		/* memory stall time over the run: some tasks */
 	uint64_t psi_full_us;		/* ... all non-idle tasks */
 	uint64_t psi_episodes;		/* stall episodes (>= 100 ms within 1 s) */
+	struct psi_totals psi_start;	/* memory.pressure totals before the first sample */
+	uint64_t memory_high;		/* PLAN_UNLIMITED for none */
+	char memcg[512]; /* its cgroup as the kernel log names it (below the hierarchy's root) */
 };
 
 /* What of the run's I/O on the target outlived io-timeout. */
@@ -102,6 +106,9 @@ struct report {
 	int faults_error;	      /* -errno: the fault log could not be read */
 	unsigned faults_error_line;   /* ... and its bad line, when malformed */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
+	const char *const *overrides; /* the -o KEY=VALUE the plan was made with */
+	unsigned noverrides;
+	const struct run_phases *phases; /* when each phase ran; NULL for verify */
 	/* The reports the command writes: its file in the run directory, and those asked for. */
 	const char *file_name;				/* REPORT_FILE_NAME or VERIFY_... */
 	const char *json_path;				/* --json, or NULL */

@@ -377,6 +377,20 @@ static void fill_cgroup_result(struct stress_cmd *cmd)
 	rep->cgroup_delegated = cg_run_delegated(cg);
 }
 
+/* A cgroup's path as the kernel log names it: below its hierarchy's mount point. */
+static const char *below_hierarchy(const struct cg_layout *l, const char *path)
+{
+	const char *mounts[] = { l->v2_mount, l->v1_memory_mount };
+
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
+		size_t n = strlen(mounts[i]);
+
+		if (n && strncmp(path, mounts[i], n) == 0 && path[n] == '/')
+			return path + n;
+	}
+	return path;
+}
+
 static void fill_container_results(struct stress_cmd *cmd)
 {
 	const struct stress_run *run = &cmd->run;
@@ -405,6 +419,10 @@ static void fill_container_results(struct stress_cmd *cmd)
 		o->psi_some_us = c->psi_end.some_us - c->psi_start.some_us;
 		o->psi_full_us = c->psi_end.full_us - c->psi_start.full_us;
 		o->psi_episodes = c->psi_episodes;
+		o->psi_start = c->psi_start;
+		o->memory_high = run->plan.containers[c->spec].memory_high;
+		snprintf(o->memcg, sizeof(o->memcg), "%s",
+			 below_hierarchy(&run->layout, cg_container_path(c->cg)));
 	}
 	cmd->report.containers = cmd->container_results;
 	cmd->report.ncontainers = rc->n;
@@ -427,6 +445,9 @@ static void fill_report(struct stress_cmd *cmd)
 	rep->run_dir = run->rd.path;
 	rep->strict_errors = run->plan.strict_errors;
 	rep->write_start_boot_ns = run->write_start_boot_ns;
+	rep->phases = &run->phases;
+	rep->overrides = cmd->args.overrides;
+	rep->noverrides = cmd->args.noverrides;
 	rep->target = run->target.path;
 	rep->data_dir = run->target.data_dir;
 	rep->scratch_fs = run->target.have_scratch ? scratch_fs_name(run->target.scratch.fs) : NULL;
