@@ -63,6 +63,7 @@ struct writer_group {
 	enum engine_kind engine;
 	enum fsync_policy fsync;
 	uint32_t fsync_every; /* N for every/fdatasync/sync_file_range */
+	uint32_t queue_depth; /* writes in flight per writer, for engines that keep them */
 	enum write_order order;
 	uint32_t passes;	       /* 0 = until the run ends */
 	char container[PLAN_NAME_MAX]; /* key "container"; "" = outside containers */
