@@ -23,6 +23,7 @@ const char *const order_names[] = {
 const char *const engine_names[] = {
 	[ENGINE_PWRITE] = "pwrite",
 	[ENGINE_WRITE] = "write",
+	[ENGINE_IO_URING] = "io_uring",
 	NULL,
 };
 const char *const keep_names[] = {

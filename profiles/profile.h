@@ -46,7 +46,7 @@ enum fsync_policy {
 
 enum write_order { ORDER_SEQUENTIAL, ORDER_RANDOM };
 
-enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
+enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, ENGINE_IO_URING, _ENGINE_MAX };
 
 enum keep_policy { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
 
@@ -63,7 +63,7 @@ struct writer_group {
 	enum engine_kind engine;
 	enum fsync_policy fsync;
 	uint32_t fsync_every; /* N for every/fdatasync/sync_file_range */
-	uint32_t queue_depth; /* writes in flight per writer, for engines that keep them */
+	uint32_t queue_depth; /* key "queue-depth": requests in flight (io_uring) */
 	enum write_order order;
 	uint32_t passes;	       /* 0 = until the run ends */
 	char container[PLAN_NAME_MAX]; /* key "container"; "" = outside containers */

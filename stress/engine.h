@@ -78,6 +78,7 @@ struct engine_ops {
 
 extern const struct engine_ops engine_pwrite_ops;
 extern const struct engine_ops engine_write_ops;
+extern const struct engine_ops engine_io_uring_ops;
 
 const struct engine_ops *engine_get(enum engine_kind kind);
 
@@ -94,3 +95,12 @@ int engine_reap(struct engine *e, unsigned min, struct engine_io **ret, unsigned
 
 /* The file-descriptor syncs of the synchronous engines: 0 or -errno, EINTR retried. */
 int engine_sync_fd(int fd, enum sync_kind kind);
+
+/*
+ * Whether this kernel lets poof make the rings the io_uring engine needs,
+ * asked in the command's own process before anything is created: 0, or
+ * -EPERM (io_uring_disabled, a seccomp filter), -ENOSYS (no io_uring),
+ * -EINVAL (no io-wq worker cap: before Linux 5.15), -ENOTSUP (built
+ * without liburing), or another -errno.
+ */
+int engine_io_uring_probe(void);

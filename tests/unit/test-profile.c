@@ -425,7 +425,11 @@ static const struct bad_profile bad_profiles[] = {
 	{ "scratch-fs", "[run]\nscratch-fs = zfs\n", 2, "run.scratch-fs", "ext4, xfs or btrfs" },
 	{ "scratch-size too small", "[run]\nscratch-size = 32M\n", 2, "run.scratch-size", "64M" },
 	{ "bad bool", "[run]\nremount = perhaps\n", 2, "run.remount", "yes or no" },
-	{ "bad engine", "[writer x]\nengine = mmap\n", 2, "writer x.engine", "pwrite or write" },
+	{ "bad engine", "[writer x]\nengine = aio\n", 2, "writer x.engine",
+	  "pwrite, write or io_uring" },
+	{ "queue-depth zero", "[writer x]\nqueue-depth = 0\n", 2, "writer x.queue-depth",
+	  "1 to 256" },
+	{ "queue-depth too deep", "[run]\nqueue-depth = 257\n", 2, "run.queue-depth", "1 to 256" },
 	{ "bad order", "[writer x]\norder = backwards\n", 2, "writer x.order", "sequential" },
 	{ "long line",
 	  "[run]\nseed = "
