@@ -72,9 +72,11 @@ const struct key_def profile_keys[] = {
 	  .max = MAX_BLOCK_SIZE, .def = "4K",
 	  .accepted = "a power of two from 512 to 1M like 4096, 4K, 64K" },
 	{ "engine", WRITER(engine), ENUM(engine_names), .def = "pwrite",
-	  .accepted = "pwrite, write or io_uring" },
+	  .accepted = "pwrite, write, io_uring or mmap" },
 	{ "queue-depth", WRITER(queue_depth), NUMBER32, .min = 1, .max = MAX_QUEUE_DEPTH,
 	  .def = "16", .accepted = "an integer from 1 to 256" },
+	{ "mmap-flush", WRITER(mmap_flush), ENUM(mmap_flush_names), .def = "msync",
+	  .accepted = "msync or fsync" },
 	/* the field is the whole group: the policy sets fsync and fsync_every */
 	{ "fsync", .scope = KEY_WRITER, .offset = 0, .type = &value_fsync, .def = "every=64",
 	  .accepted = "none, end, every=N, fdatasync[=N] or sync_file_range[=N] "

@@ -10,6 +10,7 @@ static const struct engine_ops *const engines[_ENGINE_MAX] = {
 	[ENGINE_PWRITE] = &engine_pwrite_ops,
 	[ENGINE_WRITE] = &engine_write_ops,
 	[ENGINE_IO_URING] = &engine_io_uring_ops,
+	[ENGINE_MMAP] = &engine_mmap_ops,
 };
 
 const struct engine_ops *engine_get(enum engine_kind kind)

@@ -51,6 +51,7 @@ struct engine_params {
 	size_t buf_size;
 	struct engine_file *files; /* the writer's files, open */
 	uint32_t nfiles;
+	enum mmap_flush mmap_flush;
 };
 
 struct engine {
@@ -79,6 +80,7 @@ struct engine_ops {
 extern const struct engine_ops engine_pwrite_ops;
 extern const struct engine_ops engine_write_ops;
 extern const struct engine_ops engine_io_uring_ops;
+extern const struct engine_ops engine_mmap_ops;
 
 const struct engine_ops *engine_get(enum engine_kind kind);
 

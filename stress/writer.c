@@ -336,6 +336,7 @@ static int engine_setup(struct writer *w)
 		.buf_size = w->q.buf_size,
 		.files = w->efs,
 		.nfiles = w->self->nfiles,
+		.mmap_flush = w->ctx->group->mmap_flush,
 	};
 	return engine_open(w->ops, &p, &w->engine);
 }
