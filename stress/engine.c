@@ -56,6 +56,12 @@ int engine_reap(struct engine *e, unsigned min, struct engine_io **ret, unsigned
 	return e->ops->reap ? e->ops->reap(e, min, ret, max) : 0;
 }
 
+void engine_pass(struct engine *e, struct engine_file *f)
+{
+	if (e->ops->pass)
+		e->ops->pass(e, f);
+}
+
 int engine_sync_fd(int fd, enum sync_kind kind)
 {
 	int r;

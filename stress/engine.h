@@ -75,6 +75,8 @@ struct engine_ops {
 	int (*commit)(struct engine *e);
 	/* Async only: up to max completed requests into ret[], waiting for at least min. */
 	int (*reap)(struct engine *e, unsigned min, struct engine_io **ret, unsigned max);
+	/* Optional: the writer begins a pass over f, with nothing in flight. */
+	void (*pass)(struct engine *e, struct engine_file *f);
 };
 
 extern const struct engine_ops engine_pwrite_ops;
@@ -94,6 +96,7 @@ void engine_close(struct engine *e);
 int engine_queue(struct engine *e, struct engine_io *io);
 int engine_commit(struct engine *e);
 int engine_reap(struct engine *e, unsigned min, struct engine_io **ret, unsigned max);
+void engine_pass(struct engine *e, struct engine_file *f);
 
 /* The file-descriptor syncs of the synchronous engines: 0 or -errno, EINTR retried. */
 int engine_sync_fd(int fd, enum sync_kind kind);

@@ -230,6 +230,7 @@ static uint32_t pass_begin(struct writer *w, struct writer_file *f)
 	uint32_t gen = inflight_pass_begin(lf);
 
 	write_order_fill(lf->order, w->ctx->seed, lf->file_id, gen, lf->nblocks, w->perm);
+	engine_pass(&w->engine, f->ef);
 	return gen;
 }
 
