@@ -11,12 +11,19 @@ packages=(
 	libxxhash-dev libinih-dev libjson-c-dev libmount-dev libcmocka-dev scdoc
 	e2fsprogs xfsprogs btrfs-progs util-linux
 	clang-format fio
+	# capsh: tests drop CAP_SYS_RESOURCE to see poof refuse an immunity it cannot give.
+	libcap2-bin
+	# scripts/fuzz.sh: libFuzzer harnesses, built by clang with its runtime.
+	clang libclang-rt-14-dev
 	# Optional libraries: each one's feature is compiled in when present.
 	libcgroup-dev libseccomp-dev liburing-dev libsystemd-dev
 	# poof vm: libarchive writes the initramfs; the rest boots the guest.
 	libarchive-dev qemu-system-x86 busybox-static dmsetup kmod cpio
 	# poof vm --init systemd (the systemd manager's VM test) boots the host's own.
 	systemd dbus
+	# The report tests: the HTML in a headless browser, the JUnit XML against its
+	# schema, the KTAP through the kernel's own kunit_parser.py.
+	chromium libxml2-utils linux-source-6.1
 )
 
 missing=()

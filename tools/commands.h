@@ -8,3 +8,4 @@ int cmd_verify(int argc, char **argv);
 int cmd_profiles(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
+int cmd_report(int argc, char **argv);

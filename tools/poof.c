@@ -17,6 +17,7 @@ static const struct command {
 	{ "profiles", cmd_profiles, "list the bundled profiles, or show one" },
 	{ "vm", cmd_vm, "boot a kernel under QEMU and run poof in it on cgroup v2" },
 	{ "cleanup", cmd_cleanup, "remove what interrupted runs left behind" },
+	{ "report", cmd_report, "render a run's report.json again as HTML, JUnit or KTAP" },
 };
 
 static void usage(FILE *out)
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
 		if (streq(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	log_error("unknown command \"%s\"; accepted: stress, verify, profiles, vm, cleanup, "
-		  "--version, --help",
+		  "report, --version, --help",
 		  argv[1]);
 	return EXIT_USAGE;
 }

@@ -11,7 +11,9 @@ rc=$?
 took=$((SECONDS - t0))
 sed 's/^/   /' "$tmp/hang.err"
 [ "$rc" -eq 2 ] || fail "exit $rc, expected 2 (HANG)"
-[ "$took" -le 40 ] || fail "took ${took}s, more than --timeout 40s"
+# The bound catches a watchdog that never fires; starting and killing QEMU on a
+# loaded machine takes seconds of its own beyond --timeout.
+[ "$took" -le 70 ] || fail "took ${took}s, far more than --timeout 40s: the watchdog did not fire"
 grep -q "last console lines" "$tmp/hang.err" || fail "no console tail in the message"
 grep -q "hang test: heartbeat stopped" "$tmp/hang.err" || fail "the tail misses the guest's last line"
 [ -s "$tmp/hang/console.log" ] || fail "console log not kept"

@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# html.sh FIXTURE...: the HTML report in a real browser. Each report is
+# rendered with poof report --html and loaded by headless chromium, which
+# dumps the DOM it built and takes a screenshot. The DOM must hold the
+# verdict, a timeline for every container with one OOM-kill mark per kill
+# in the JSON, and the loss table's first row, and nothing that loads from
+# elsewhere (check-dom.py); the screenshot must show a page, not a blank
+# (png-check.py). A FIXTURE is a file name in tests/fixtures/reports, or
+# future:NAME for that fixture with the keys a later poof adds
+# (synth-report.py), or long-run for an hour of 64 containers.
+. "$(dirname "$0")/lib.sh"
+
+chromium=$(command -v chromium || command -v chromium-browser || true)
+[ -n "$chromium" ] || skip "chromium not found (apt-get install chromium)"
+
+# browse HTML OUT-PREFIX: OUT-PREFIX.dom and OUT-PREFIX.png from headless chromium.
+browse()
+{
+	local profile flags
+
+	profile=$(mktemp -d "$WORK/chromium.XXXXXX")
+	flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+		--disable-background-networking --disable-component-update --disable-sync
+		--hide-scrollbars --user-data-dir="$profile")
+	timeout 120 "$chromium" "${flags[@]}" --dump-dom "file://$1" >"$2.dom" 2>"$2.err" ||
+		fail "chromium --dump-dom $1 failed: $(tail -5 "$2.err")"
+	timeout 120 "$chromium" "${flags[@]}" --window-size=1200,1600 --screenshot="$2.png" \
+		"file://$1" >/dev/null 2>>"$2.err" ||
+		fail "chromium --screenshot $1 failed: $(tail -5 "$2.err")"
+	[ -s "$2.png" ] || fail "chromium wrote no screenshot of $1"
+}
+
+fixture()
+{
+	case "$1" in
+	future:*) synth "future-${1#future:}" future "$FIXTURES/${1#future:}.json" ;;
+	long-run) synth long-run big "$FIX_PASS" 60 64 ;;
+	*) echo "$FIXTURES/$1.json" ;;
+	esac
+}
+
+[ $# -gt 0 ] || fail "usage: html.sh FIXTURE..."
+for f in "$@"; do
+	report=$(fixture "$f")
+	out=$WORK/$(basename "${f//:/-}")
+	t0=$SECONDS
+	render html "$report" "$out.html"
+	info "$f: rendered $(stat -c %s "$out.html") bytes in $((SECONDS - t0)) s"
+	if [ "$f" = long-run ]; then
+		# A 1-hour run of 64 containers stays a page a browser opens at once.
+		size=$(stat -c %s "$out.html")
+		[ "$size" -le $((8 << 20)) ] || fail "long-run: the page is $size bytes, more than 8 MiB"
+	fi
+	browse "$out.html" "$out"
+	python3 "$HERE/check-dom.py" "$out.dom" "$report" >&2 || fail "$f: the DOM misses what the report holds"
+	python3 "$HERE/png-check.py" "$out.png" >&2 || fail "$f: the screenshot shows no page"
+	info "ok: $f"
+done
