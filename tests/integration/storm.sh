@@ -34,18 +34,6 @@ trap 'rc=$?; kill_leftovers; (exit $rc); cleanup' EXIT
 
 make_fs ext4 1G
 
-# Workers of the run in $1 still alive: named poof-wN/poof-hN, mapping its ledger.
-run_workers()
-{
-	local p
-
-	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
-		grep -qF "$1/ledger.live" "/proc/$p/maps" 2>/dev/null &&
-			echo "$p($(cat "/proc/$p/comm" 2>/dev/null))"
-	done
-	true
-}
-
 # storm NAME [SIGNAL-AFTER-SECONDS]: one run; sets rc, took (seconds) and report.
 storm()
 {
