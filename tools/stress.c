@@ -73,6 +73,16 @@ static void stress_usage(FILE *out)
 		"Default profile: " DEFAULT_PROFILE ". See poof-stress(1), poof-profile(5).\n");
 }
 
+static int add_override(struct stress_args *a, const char *assignment)
+{
+	if (a->noverrides >= MAX_OVERRIDES) {
+		log_error("too many -o options (at most %d)", MAX_OVERRIDES);
+		return -EINVAL;
+	}
+	a->overrides[a->noverrides++] = assignment;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct stress_args *a)
 {
 	static const struct option options[] = { { "profile", required_argument, NULL, 'p' },
@@ -112,11 +122,8 @@ static int parse_args(int argc, char **argv, struct stress_args *a)
 			a->fault_log = optarg;
 			break;
 		case 'o':
-			if (a->noverrides >= MAX_OVERRIDES) {
-				log_error("too many -o options (at most %d)", MAX_OVERRIDES);
+			if (add_override(a, optarg) < 0)
 				return -EINVAL;
-			}
-			a->overrides[a->noverrides++] = optarg;
 			break;
 		case 'q':
 		case 'v':
