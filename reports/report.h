@@ -17,6 +17,7 @@
 #include "judge/device-faults.h"
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
+#include "stress/sandbox-run.h"
 #include "stress/supervisor.h"
 #include "judge/verify.h"
 
@@ -97,11 +98,15 @@ struct report {
 	int faults_error;	      /* -errno: the fault log could not be read */
 	unsigned faults_error_line;   /* ... and its bad line, when malformed */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
+	/* poof stress: the hogs' sandbox slots; NULL for verify. */
+	const struct sandbox_run *sandbox;
 	/* Filled by report_decide(). */
 	int exit_code;
 	bool fail, hang, kernel, ineffective;
 	bool fs_failed; /* the filesystem under test logged errors, aborted or shut down */
 	bool cut_off;	/* the writers were stopped by errors, or the filesystem gave up */
+	/* Calls outside a worker's allow-list: an internal error. */
+	uint32_t violations;
 };
 
 /* Did a fault the run switched on make its device fail (any fault)? */
@@ -129,6 +134,12 @@ struct report_stopped {
 	unsigned nerrors;
 };
 void report_stopped_writers(const struct report *r, struct report_stopped *ret);
+
+/* sandbox.c: the workers' sandbox, counted, printed and in JSON. */
+struct json_object;
+uint32_t report_count_violations(const struct report *r);
+void report_sandbox_print(const struct report *r, FILE *out);
+struct json_object *report_sandbox_json(const struct report *r);
 
 int report_json_write(const struct report *r, const char *path);
 void report_summary_print(const struct report *r, FILE *out);

@@ -73,11 +73,17 @@ static int write_phase(struct stress_run *run)
 		.seed = run->seed,
 		.kernel = &run->kernel,
 		.containers = run->contained ? &run->containers : NULL,
+		.sandbox = &run->sandbox,
 		.progress = run->hooks ? run->hooks->progress : NULL,
 		.userdata = run->hooks ? run->hooks->userdata : NULL,
 	};
 	int r;
 
+	r = sandbox_run_start(&run->sandbox, &run->plan, run->ledger);
+	if (r < 0) {
+		run_tell(run, RUN_EV_SANDBOX_FAILED, r);
+		return r;
+	}
 	start_kernel_watch(run);
 	run->write_start_boot_ns = now_boottime_ns();
 	run_tell(run, RUN_EV_WRITE_STARTED, 0);
@@ -291,6 +297,7 @@ void stress_run_free(struct stress_run *run)
 {
 	verify_result_free(&run->vr);
 	timeline_free(&run->sup.timeline);
+	sandbox_run_free(&run->sandbox);
 	if (run->ledger)
 		ledger_free(run->ledger);
 	run->ledger = NULL;

@@ -29,6 +29,9 @@ static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
 	h->pid = 0;
 	if (s->stopping)
 		return 0;
+	/* It would only break it again: the report names it. */
+	if (s->cfg->sandbox && sandbox_run_hog_violated(s->cfg->sandbox, h->id, status))
+		return 0;
 	if (WIFSIGNALED(status))
 		s->res.status.hog_deaths++;
 	return supervisor_spawn_hog(s, h);

@@ -269,6 +269,8 @@ int writer_main(const struct writer_ctx *ctx)
 	int r;
 
 	r = writer_setup(&w, &files);
+	if (r == 0 && ctx->sandbox)
+		r = sandbox_enter_writer(ctx->sandbox, ctx->group);
 	if (r == 0)
 		r = writer_loop(&w, files, w.self->nfiles);
 	if (r < 0) {

@@ -12,6 +12,7 @@
 
 #include "judge/ledger.h"
 #include "profiles/profile.h"
+#include "stress/sandbox.h"
 
 /* Writer exit codes the supervisor understands. */
 enum {
@@ -25,6 +26,8 @@ struct writer_ctx {
 	const struct writer_group *group;
 	int data_dirfd;
 	uint64_t seed; /* for the write order */
+	/* Entered after the setup, before the first write; NULL: none (tests). */
+	const struct sandbox_params *sandbox;
 };
 
 /* Runs in the forked child; returns the exit code. */
