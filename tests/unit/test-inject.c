@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Error injection: the inject value as people type it (every accepted form,
- * the typos refused, exact round trips), and the key in a plan.
+ * the typos refused, exact round trips), the key in a plan, and the
+ * decisions: reproducible from the seed alone, at the asked-for rate,
+ * different for another seed, writer or syscall, and counted in the ledger.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -13,10 +15,19 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "profiles/inject.h"
 #include "profiles/profile.h"
 #include "shared/macro.h"
+#include "stress/inject.h"
+
+#define DRAWS 200000
+/* The first fsync calls of writer 0 that fail at 1/8 with seed 42: pinned. */
+#define PIN0 3
+#define PIN1 10
+#define PIN2 14
+#define PIN3 19
 
 struct rate_case {
 	const char *in;
@@ -216,13 +227,153 @@ static void test_plan_keys(void **state)
 	assert_int_equal(plan_validate(&plan, &err), -EINVAL);
 }
 
+static struct inject_rule rule_of(const char *rate)
+{
+	struct inject_rule rule = { .error = ENOMEM };
+
+	assert_int_equal(inject_rate_parse(rate, &rule.rate), 0);
+	return rule;
+}
+
+static unsigned count_hits(const struct inject_rule *rule, uint64_t seed, uint32_t writer,
+			   enum inject_call call, uint64_t from, uint64_t n)
+{
+	unsigned hits = 0;
+
+	for (uint64_t i = from; i < from + n; i++)
+		hits += inject_decide(rule, seed, writer, call, i);
+	return hits;
+}
+
+/* Each rate within 5 standard deviations of its expectation over DRAWS calls. */
+static void test_decide_rate(void **state)
+{
+	static const char *const rates[] = { "1/2", "1/8",   "1/16", "1/50", "1/1000",
+					     "1%",  "0.25%", "3/7",  "99%" };
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(rates); i++) {
+		struct inject_rule rule = rule_of(rates[i]);
+		double p = (double)rule.rate.num / rule.rate.den, want = p * DRAWS;
+		double sigma = sqrt(DRAWS * p * (1 - p));
+		unsigned got = count_hits(&rule, 12345 + i, i, INJECT_FSYNC, 0, DRAWS);
+
+		if (fabs(got - want) > 5 * sigma)
+			print_message("rate %s: %u hits, expected %.0f +- %.0f\n", rates[i], got,
+				      want, 5 * sigma);
+		assert_true(fabs(got - want) <= 5 * sigma);
+	}
+}
+
+static void test_decide_edges(void **state)
+{
+	struct inject_rule never = rule_of("0"), none = rule_of("0%"), always = rule_of("1/1");
+	struct inject_rule all = rule_of("100%"), off = rule_of("1/1");
+
+	(void)state;
+	off.error = 0; /* no rule for this syscall: never, whatever the rate */
+	assert_int_equal(count_hits(&never, 1, 0, INJECT_WRITE, 0, 10000), 0);
+	assert_int_equal(count_hits(&none, 1, 0, INJECT_WRITE, 0, 10000), 0);
+	assert_int_equal(count_hits(&off, 1, 0, INJECT_WRITE, 0, 10000), 0);
+	assert_int_equal(count_hits(&always, 1, 0, INJECT_WRITE, 0, 10000), 10000);
+	assert_int_equal(count_hits(&all, 1, 0, INJECT_WRITE, UINT64_MAX - 10000, 10000), 10000);
+}
+
+/* The first `max` injected indices below `calls`. */
+static unsigned hit_indices(const struct inject_rule *rule, uint64_t seed, uint32_t writer,
+			    enum inject_call call, uint64_t *ret, unsigned max)
+{
+	unsigned n = 0;
+
+	for (uint64_t i = 0; n < max; i++)
+		if (inject_decide(rule, seed, writer, call, i))
+			ret[n++] = i;
+	return n;
+}
+
+/*
+ * The same inputs give the same indices (here: pinned, so that a change of
+ * the function, which would break reproducing an old run, is noticed);
+ * another seed, writer or syscall gives others.
+ */
+static void test_decide_reproducible(void **state)
+{
+	struct inject_rule rule = rule_of("1/8");
+	uint64_t a[16], b[16];
+
+	(void)state;
+	hit_indices(&rule, 42, 0, INJECT_FSYNC, a, 16);
+	hit_indices(&rule, 42, 0, INJECT_FSYNC, b, 16);
+	assert_memory_equal(a, b, sizeof(a));
+	assert_int_equal(a[0], PIN0);
+	assert_int_equal(a[1], PIN1);
+	assert_int_equal(a[2], PIN2);
+	assert_int_equal(a[3], PIN3);
+	hit_indices(&rule, 43, 0, INJECT_FSYNC, b, 16);
+	assert_memory_not_equal(a, b, sizeof(a));
+	hit_indices(&rule, 42, 1, INJECT_FSYNC, b, 16);
+	assert_memory_not_equal(a, b, sizeof(a));
+	hit_indices(&rule, 42, 0, INJECT_FDATASYNC, b, 16);
+	assert_memory_not_equal(a, b, sizeof(a));
+	/* the rate only moves the threshold: a lower rate fails a subset of the calls */
+	for (unsigned i = 0; i < 1000; i++)
+		if (inject_decide(&rule, 42, 3, INJECT_WRITE, i))
+			assert_true(inject_decide(&(struct inject_rule){ .error = EIO,
+									 .rate = { 1, 4 } },
+						  42, 3, INJECT_WRITE, i));
+}
+
+/* Counted in the writer's ledger record, logged up to INJECT_LOG_MAX, across "respawns". */
+static void test_next_and_log(void **state)
+{
+	struct ledger_writer writers[2] = { 0 };
+	struct ledger_header hdr = { .nwriters = 2 };
+	struct ledger ledger = { .hdr = &hdr, .writers = writers };
+	struct inject_spec spec = { 0 };
+	struct inject_log *log;
+	struct inject_ctx c = { .spec = &spec, .seed = 7, .ledger = &ledger };
+	unsigned errors = 0;
+
+	(void)state;
+	assert_int_equal(inject_spec_parse("pwrite64:EIO:1/4", &spec), 0);
+	assert_int_equal(inject_log_map(2, &log), 0);
+	c.log = log;
+	for (uint64_t i = 0; i < 1000; i++) {
+		uint64_t index;
+		int r = inject_next(&c, 1, INJECT_PWRITE64, &index);
+
+		assert_int_equal(index, i);
+		assert_int_equal(r, inject_decide(&spec.rules[INJECT_PWRITE64], 7, 1,
+						  INJECT_PWRITE64, i) ?
+					    -EIO :
+					    0);
+		if (r < 0) {
+			inject_delivered(&c, 1, INJECT_PWRITE64, index);
+			errors++;
+		}
+	}
+	assert_int_equal(writers[1].inject_calls[INJECT_PWRITE64], 1000);
+	assert_int_equal(writers[1].inject_errors[INJECT_PWRITE64], errors);
+	assert_int_equal(writers[0].inject_calls[INJECT_PWRITE64], 0);
+	assert_true(errors > INJECT_LOG_MAX);
+	assert_int_equal(inject_log_of(log, 1, INJECT_PWRITE64)->n, INJECT_LOG_MAX);
+	assert_int_equal(inject_log_of(log, 1, INJECT_FSYNC)->n, 0);
+	assert_int_equal(inject_log_of(log, 0, INJECT_PWRITE64)->n, 0);
+	for (unsigned i = 1; i < INJECT_LOG_MAX; i++)
+		assert_true(inject_log_of(log, 1, INJECT_PWRITE64)->index[i] >
+			    inject_log_of(log, 1, INJECT_PWRITE64)->index[i - 1]);
+	inject_log_unmap(log, 2);
+	assert_string_equal(inject_call_syscalls(INJECT_SYNC_FILE_RANGE)[1], "sync_file_range2");
+	assert_null(inject_call_syscalls(INJECT_WRITE)[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rate_parse),
-		cmocka_unit_test(test_spec_parse),
-		cmocka_unit_test(test_spec_values),
-		cmocka_unit_test(test_plan_keys),
+		cmocka_unit_test(test_rate_parse),	    cmocka_unit_test(test_spec_parse),
+		cmocka_unit_test(test_spec_values),	    cmocka_unit_test(test_plan_keys),
+		cmocka_unit_test(test_decide_rate),	    cmocka_unit_test(test_decide_edges),
+		cmocka_unit_test(test_decide_reproducible), cmocka_unit_test(test_next_and_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
