@@ -85,12 +85,13 @@ void report_decide(struct report *r)
 	r->ineffective = r->plan && r->plan->expect_oom && r->supervisor &&
 			 r->supervisor->status.oom_kills == 0 && !r->cut_off;
 	r->violations = report_count_violations(r);
+	r->inject_failed = report_inject_failed(r);
 	/*
 	 * The lowest non-zero code of those that apply wins; the report lists
 	 * all. A worker that left its sandbox is a bug in poof, which makes
 	 * everything else the run found doubtful: that comes first.
 	 */
-	if (r->violations)
+	if (r->violations || r->inject_failed)
 		r->exit_code = EXIT_INTERNAL;
 	else if (r->fail)
 		r->exit_code = EXIT_FAIL;

@@ -98,7 +98,7 @@ struct report {
 	int faults_error;	      /* -errno: the fault log could not be read */
 	unsigned faults_error_line;   /* ... and its bad line, when malformed */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
-	/* poof stress: the hogs' sandbox slots; NULL for verify. */
+	/* poof stress: the hogs' sandbox slots and injection's log; NULL for verify. */
 	const struct sandbox_run *sandbox;
 	/* Filled by report_decide(). */
 	int exit_code;
@@ -107,6 +107,8 @@ struct report {
 	bool cut_off;	/* the writers were stopped by errors, or the filesystem gave up */
 	/* Calls outside a worker's allow-list: an internal error. */
 	uint32_t violations;
+	/* The notification thread of error injection stopped early: an internal error. */
+	bool inject_failed;
 };
 
 /* Did a fault the run switched on make its device fail (any fault)? */
@@ -140,6 +142,13 @@ struct json_object;
 uint32_t report_count_violations(const struct report *r);
 void report_sandbox_print(const struct report *r, FILE *out);
 struct json_object *report_sandbox_json(const struct report *r);
+
+/* inject.c: error injection, printed and in JSON. */
+bool report_injects(const struct report *r);
+uint64_t report_injected(const struct report *r);
+bool report_inject_failed(const struct report *r);
+void report_inject_print(const struct report *r, FILE *out);
+struct json_object *report_inject_json(const struct report *r);
 
 int report_json_write(const struct report *r, const char *path);
 void report_summary_print(const struct report *r, FILE *out);

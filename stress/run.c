@@ -79,7 +79,7 @@ static int write_phase(struct stress_run *run)
 	};
 	int r;
 
-	r = sandbox_run_start(&run->sandbox, &run->plan, run->ledger);
+	r = sandbox_run_start(&run->sandbox, &run->plan, run->ledger, run->seed);
 	if (r < 0) {
 		run_tell(run, RUN_EV_SANDBOX_FAILED, r);
 		return r;
@@ -88,6 +88,7 @@ static int write_phase(struct stress_run *run)
 	run->write_start_boot_ns = now_boottime_ns();
 	run_tell(run, RUN_EV_WRITE_STARTED, 0);
 	r = supervisor_run(&cfg, &run->sup);
+	sandbox_run_stop(&run->sandbox); /* no writer is left to answer */
 	run_tell(run, RUN_EV_WRITE_ENDED, r);
 	return r;
 }

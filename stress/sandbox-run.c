@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The supervisor's part of the sandbox: the ledger header's record of it,
- * the hogs' violation slots, and each child's parameters.
+ * The supervisor's part of the sandbox and of injection: the ledger
+ * header's record of them, the hogs' violation slots, the injection log
+ * and notification thread, and each child's parameters.
  */
 #include <errno.h>
 #include <string.h>
@@ -40,7 +41,36 @@ static int hog_slots_map(struct sandbox_run *sr)
 	return 0;
 }
 
-int sandbox_run_start(struct sandbox_run *sr, const struct plan *plan, struct ledger *ledger)
+/* What the run asks of the workers, for poof verify's report. */
+static void record_in_header(const struct sandbox_run *sr, const struct plan *plan)
+{
+	struct ledger_header *h = sr->ledger->hdr;
+
+	h->sandbox = plan->sandbox;
+	h->inject_seed = sr->ictx.seed;
+	for (unsigned c = 0; c < _INJECT_CALL_MAX; c++)
+		h->inject_errno[c] = plan->inject.rules[c].error;
+	ledger_header_changed(sr->ledger);
+}
+
+/* The log and the thread that answers the injected calls. */
+static int inject_start(struct sandbox_run *sr)
+{
+	uint32_t nwriters = sr->ledger->hdr->nwriters;
+	int r = inject_log_map(nwriters, &sr->ictx.log);
+
+	if (r < 0)
+		return r;
+	r = inject_notifier_start(&sr->ictx, nwriters, &sr->notifier);
+	if (r < 0) {
+		inject_log_unmap(sr->ictx.log, nwriters);
+		sr->ictx.log = NULL;
+	}
+	return r;
+}
+
+int sandbox_run_start(struct sandbox_run *sr, const struct plan *plan, struct ledger *ledger,
+		      uint64_t seed)
 {
 	int r;
 
@@ -48,20 +78,37 @@ int sandbox_run_start(struct sandbox_run *sr, const struct plan *plan, struct le
 		.allow_list = plan->sandbox,
 		.ledger = ledger,
 		.nhogs = sandbox_run_hogs(plan),
+		.inject = inject_spec_any(&plan->inject),
+		.ictx = { .spec = &plan->inject,
+			  .seed = plan->inject_seed ? plan->inject_seed : seed,
+			  .ledger = ledger },
 	};
 	r = hog_slots_map(sr);
-	if (r < 0)
+	if (r >= 0 && sr->inject)
+		r = inject_start(sr);
+	if (r < 0) {
+		sandbox_run_free(sr);
 		return r;
-	ledger->hdr->sandbox = plan->sandbox;
-	ledger_header_changed(ledger);
+	}
+	record_in_header(sr, plan);
 	return 0;
+}
+
+void sandbox_run_stop(struct sandbox_run *sr)
+{
+	if (sr->notifier)
+		inject_notifier_stop(sr->notifier, &sr->stats);
+	sr->notifier = NULL;
 }
 
 void sandbox_run_free(struct sandbox_run *sr)
 {
+	sandbox_run_stop(sr);
 	if (sr->hog_slots)
 		munmap(sr->hog_slots, (size_t)sr->nhogs * sizeof(*sr->hog_slots));
 	sr->hog_slots = NULL;
+	inject_log_unmap(sr->ictx.log, sr->ledger ? sr->ledger->hdr->nwriters : 0);
+	sr->ictx.log = NULL;
 }
 
 void sandbox_run_writer(const struct sandbox_run *sr, uint32_t id, struct sandbox_params *ret)
@@ -69,7 +116,8 @@ void sandbox_run_writer(const struct sandbox_run *sr, uint32_t id, struct sandbo
 	*ret = (struct sandbox_params){
 		.allow_list = sr->allow_list,
 		.violation = &sr->ledger->writers[id].violation,
-		.handover_fd = -1,
+		.inject = sr->notifier ? &sr->ictx : NULL,
+		.handover_fd = sr->notifier ? inject_notifier_handover_fd(sr->notifier) : -1,
 		.id = id,
 	};
 }

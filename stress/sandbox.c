@@ -12,13 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "inject.h"
 #include "sandbox.h"
 #include "shared/macro.h"
 
 void (*sandbox_test_hook)(enum sandbox_worker kind, uint32_t id);
+
+/* A writer whose calls errors are injected into, with the socket its listener goes over. */
+static bool sandbox_notifies(const struct sandbox_params *p)
+{
+	return p->inject && p->handover_fd >= 0 && inject_spec_any(p->inject->spec);
+}
 
 #if HAVE_SECCOMP
 #include <seccomp.h>
@@ -54,13 +62,26 @@ static int trap_violations(struct ledger_violation *slot)
 	return sigaction(SIGSYS, &sa, NULL) < 0 ? -errno : 0;
 }
 
-static int allow_names(scmp_filter_ctx ctx, const char *const *names)
+/* Is nr one of the calls errors are injected into (and so notified, not just allowed)? */
+static bool notified(const struct inject_spec *spec, int nr)
+{
+	for (unsigned c = 0; spec && c < _INJECT_CALL_MAX; c++)
+		for (const char *const *n = inject_call_syscalls(c); spec->rules[c].error && *n;
+		     n++)
+			if (seccomp_syscall_resolve_name(*n) == nr)
+				return true;
+	return false;
+}
+
+static int allow_names(scmp_filter_ctx ctx, const char *const *names,
+		       const struct inject_spec *spec)
 {
 	for (; names && *names; names++) {
 		int nr = seccomp_syscall_resolve_name(*names), r;
 
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* not a call of this architecture */
+		/* not a call of this architecture, or one the notify rule lets through */
+		if (nr == __NR_SCMP_ERROR || notified(spec, nr))
+			continue;
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 		if (r < 0)
 			return r;
@@ -68,20 +89,39 @@ static int allow_names(scmp_filter_ctx ctx, const char *const *names)
 	return 0;
 }
 
-/*
- * A filter whose default traps: any call not allowed, of any architecture
- * (a 32-bit call on a 64-bit kernel included), raises SIGSYS.
- */
-static int filter_new(scmp_filter_ctx *ret)
+/* Each call of an injected syscall goes to the supervisor, which answers it. */
+static int notify_calls(scmp_filter_ctx ctx, const struct inject_spec *spec)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
+	for (unsigned c = 0; c < _INJECT_CALL_MAX; c++)
+		for (const char *const *n = inject_call_syscalls(c); spec->rules[c].error && *n;
+		     n++) {
+			int nr = seccomp_syscall_resolve_name(*n), r;
+
+			if (nr == __NR_SCMP_ERROR)
+				continue;
+			r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+			if (r < 0)
+				return r;
+		}
+	return 0;
+}
+
+/*
+ * The default action: a call nobody listed traps (of any architecture: a
+ * 32-bit call on a 64-bit kernel included), or, with the sandbox off and a
+ * filter only for injection, runs.
+ */
+static int filter_new(bool allow_list, scmp_filter_ctx *ret)
+{
+	uint32_t def = allow_list ? SCMP_ACT_TRAP : SCMP_ACT_ALLOW;
+	scmp_filter_ctx ctx = seccomp_init(def);
 	int r;
 
 	if (!ctx)
 		return -ENOMEM;
 	/* The kernel's own errno when it refuses, not libseccomp's -ECANCELED (API level 4+). */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, def);
 	if (r < 0) {
 		seccomp_release(ctx);
 		return r;
@@ -102,22 +142,72 @@ static void fresh_state(void)
 		(void)open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+/* The listener to the supervisor, with the writer's id, before the first notified call. */
+static int hand_over(const struct sandbox_params *p, int listener)
+{
+	uint32_t id = p->id;
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &id, .iov_len = sizeof(id) };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	if (listener < 0)
+		return -EBADF;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &listener, sizeof(int));
+	do
+		n = sendmsg(p->handover_fd, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* The supervisor holds it now; nothing here needs either any more. */
+	close(listener);
+	close(p->handover_fd);
+	return 0;
+}
+
+/* The rules: the allow-lists, sendmsg on the handover socket only, the notified calls. */
+static int add_rules(scmp_filter_ctx ctx, const struct sandbox_params *p,
+		     const char *const *const *lists, unsigned nlists)
+{
+	const struct inject_spec *spec = sandbox_notifies(p) ? p->inject->spec : NULL;
+	int r = 0;
+
+	for (unsigned i = 0; r >= 0 && p->allow_list && i < nlists; i++)
+		r = allow_names(ctx, lists[i], spec);
+	if (r >= 0 && p->allow_list && spec)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
+				     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)p->handover_fd));
+	if (r >= 0 && spec)
+		r = notify_calls(ctx, spec);
+	return r;
+}
+
 static int load(const struct sandbox_params *p, const char *const *const *lists, unsigned nlists,
 		enum sandbox_worker kind)
 {
 	_cleanup_seccomp_ scmp_filter_ctx ctx = NULL;
-	int r;
+	int r = 0;
 
-	if (!p->allow_list)
+	if (!p->allow_list && !sandbox_notifies(p))
 		return 0;
 	fresh_state();
-	r = trap_violations(p->violation);
+	if (p->allow_list)
+		r = trap_violations(p->violation);
 	if (r >= 0)
-		r = filter_new(&ctx);
-	for (unsigned i = 0; r >= 0 && i < nlists; i++)
-		r = allow_names(ctx, lists[i]);
+		r = filter_new(p->allow_list, &ctx);
+	if (r >= 0)
+		r = add_rules(ctx, p, lists, nlists);
 	if (r >= 0)
 		r = seccomp_load(ctx);
+	if (r >= 0 && sandbox_notifies(p))
+		r = hand_over(p, seccomp_notify_fd(ctx));
 	if (r < 0)
 		return r;
 	if (sandbox_test_hook)
@@ -221,7 +311,7 @@ const char *sandbox_syscall_name(uint32_t arch, int32_t nr, char *buf, size_t le
 
 int sandbox_enter_writer(const struct sandbox_params *p, const struct writer_group *g _unused_)
 {
-	return p->allow_list ? -ENOTSUP : 0;
+	return p->allow_list || sandbox_notifies(p) ? -ENOTSUP : 0;
 }
 
 int sandbox_enter_hog(const struct sandbox_params *p, enum hog_kind kind _unused_)

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inject.h"
 #include "judge/ledger.h"
 #include "profiles/profile.h"
 
@@ -37,9 +38,16 @@ enum sandbox_worker { SANDBOX_WRITER, SANDBOX_HOG };
 struct sandbox_params {
 	bool allow_list;		    /* sandbox=yes: any other call ends the worker */
 	struct ledger_violation *violation; /* where the SIGSYS handler leaves the call */
-	const struct inject_spec *inject;   /* writers: the calls to notify; NULL for none */
-	int handover_fd;		    /* with inject: the socket the listener goes over */
-	uint32_t id;			    /* the writer's or the hog's id */
+	/*
+	 * Writers, with -o inject: what decides which calls fail. The filter
+	 * notifies the supervisor of the injected syscalls, and the listener
+	 * goes over handover_fd. An engine whose operations seccomp cannot
+	 * see (io_uring) decides on its completions with it (stress/inject.h).
+	 * NULL without injection.
+	 */
+	const struct inject_ctx *inject;
+	int handover_fd;
+	uint32_t id; /* the writer's or the hog's id */
 };
 
 /*
