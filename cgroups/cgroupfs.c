@@ -370,7 +370,7 @@ int cg_v2_read_events(struct cg_container *c, struct cg_events *ret)
 	if (r < 0)
 		return r;
 	/* memory.events.local came with 5.2. */
-	r = cg_read_at(c->dirfd, "memory.events.local", buf, sizeof(buf));
+	r = cg_read_kept(c, CG_KEPT_EVENTS_LOCAL, "memory.events.local", buf, sizeof(buf));
 	if (r >= 0) {
 		r = cg_parse_memory_events(buf, &e.local);
 		if (r < 0)
@@ -410,12 +410,12 @@ int cg_v2_destroy(struct cg_container *c, uint64_t deadline_ns)
 
 int cg_v2_memory_current(struct cg_container *c, uint64_t *ret)
 {
-	return cg_read_u64_at(c->dirfd, "memory.current", ret);
+	return cg_read_kept_u64(c, CG_KEPT_CURRENT, "memory.current", ret);
 }
 
 int cg_v2_memory_stat(struct cg_container *c, struct cg_memory_stat *ret)
 {
-	return cg_read_memory_stat_at(c->dirfd, cg_parse_memory_stat_v2, ret);
+	return cg_read_kept_memory_stat(c, cg_parse_memory_stat_v2, ret);
 }
 
 const struct cg_ops cg_cgroupfs_ops = {

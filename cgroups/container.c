@@ -20,6 +20,7 @@ void cg_container_free(struct cg_container *c)
 	closep(&c->dirfd);
 	closep(&c->memory_events_fd);
 	closep(&c->group_events_fd);
+	cg_close_kept(c);
 	free(c->pids);
 	free(c);
 }
@@ -62,6 +63,8 @@ int cg_container_create(struct cg_run *run, const char *name, const struct cg_li
 		return -ENOMEM;
 	c->run = run;
 	c->dirfd = c->memory_events_fd = c->group_events_fd = -1;
+	for (unsigned k = 0; k < _CG_KEPT_MAX; k++)
+		c->kept[k] = -1;
 	(void)copy_string(c->name, sizeof(c->name), name);
 	r = run->ops->create_container(c, limits);
 	if (r < 0) {
@@ -102,9 +105,48 @@ int cg_container_read_events(struct cg_container *c, struct cg_events *ret)
 	return c->destroyed ? -ESTALE : c->run->ops->read_events(c, ret);
 }
 
+int cg_container_read_oom_kills(struct cg_container *c, uint64_t *ret)
+{
+	struct cg_events e;
+	int r;
+
+	if (c->destroyed)
+		return -ESTALE;
+	if (c->run->ops->read_oom_kills)
+		return c->run->ops->read_oom_kills(c, ret);
+	r = c->run->ops->read_events(c, &e);
+	if (r >= 0)
+		*ret = e.tree.oom_kill;
+	return r;
+}
+
 int cg_container_events_fd(const struct cg_container *c)
 {
 	return c->memory_events_fd >= 0 ? c->memory_events_fd : -ENOTSUP;
+}
+
+unsigned cg_container_watch(const struct cg_container *c)
+{
+	unsigned have = 0;
+
+	if (c->memory_events_fd >= 0)
+		have |= CG_WATCH_MEMORY_EVENTS;
+	if (c->dirfd >= 0 && cg_file_exists_at(c->dirfd, "memory.pressure"))
+		have |= CG_WATCH_PRESSURE;
+	if (c->has_kill_file)
+		have |= CG_WATCH_KILL;
+	if (c->group_events_fd >= 0)
+		have |= CG_WATCH_GROUP_EVENTS;
+	return have;
+}
+
+const char *cg_watch_name(unsigned i)
+{
+	static const char *const names[] = { "memory.events", "memory.pressure", "cgroup.kill",
+					     "cgroup.events" };
+
+	_Static_assert(ARRAY_SIZE(names) == _CG_WATCH_BITS, "a name for every watch bit");
+	return i < ARRAY_SIZE(names) ? names[i] : NULL;
 }
 
 int cg_container_populated(struct cg_container *c)
@@ -168,6 +210,7 @@ int cg_container_destroy(struct cg_container *c, uint64_t deadline_ns)
 	closep(&c->memory_events_fd);
 	closep(&c->group_events_fd);
 	c->memory_events_fd = c->group_events_fd = -1;
+	cg_close_kept(c);
 	r = c->run->ops->destroy(c, deadline_ns);
 	if (r < 0)
 		return r;

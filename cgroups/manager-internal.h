@@ -34,8 +34,9 @@ struct cg_container {
 	char name[CG_NAME_MAX];
 	char path[PATH_MAX]; /* with the root prefix */
 	int dirfd;
-	int memory_events_fd; /* v2 memory.events, kept for pread and POLLPRI */
-	int group_events_fd;  /* v2 cgroup.events */
+	int memory_events_fd;	/* v2 memory.events, kept for pread and POLLPRI */
+	int group_events_fd;	/* v2 cgroup.events */
+	int kept[_CG_KEPT_MAX]; /* cg_read_kept(): -1 not opened yet, -ENOENT missing */
 	bool has_kill_file;
 	bool kill_requested;
 	bool destroyed;
@@ -76,6 +77,8 @@ struct cg_ops {
 	int (*create_container)(struct cg_container *c, const struct cg_limits *limits);
 	int (*spawn)(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid);
 	int (*read_events)(struct cg_container *c, struct cg_events *ret);
+	/* Optional: read_events' oom_kill alone, where that is cheaper. */
+	int (*read_oom_kills)(struct cg_container *c, uint64_t *ret);
 	int (*populated)(struct cg_container *c);
 	int (*kill)(struct cg_container *c);
 	int (*destroy)(struct cg_container *c, uint64_t deadline_ns);

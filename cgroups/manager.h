@@ -197,8 +197,9 @@ int cg_container_fd(const struct cg_container *c);
 /*
  * Start fn(arg) in a new process that is inside the container from its
  * first instruction of fn: clone3(CLONE_INTO_CGROUP) on v2, else fork where
- * the child writes its own pid to cgroup.procs before anything else and
- * _exit(127)s if that fails. The child exits with fn's return value. Like
+ * the parent writes the child's pid to cgroup.procs before the child may run
+ * fn (it _exit(127)s without running fn if that fails, and spawn returns the
+ * error). Never waits for the child. The child exits with fn's return value. Like
  * fork, the child runs on a copy of the caller; with clone3, glibc's
  * pthread_atfork handlers do not run, so the caller must be single-threaded.
  */
@@ -208,13 +209,38 @@ int cg_container_spawn(struct cg_container *c, int (*fn)(void *arg), void *arg, 
 int cg_container_read_events(struct cg_container *c, struct cg_events *ret);
 
 /*
+ * The OOM kills alone (events.tree.oom_kill), as cheaply as the version
+ * allows: one read of memory.oom_control on v1 instead of three files.
+ */
+int cg_container_read_oom_kills(struct cg_container *c, uint64_t *ret);
+
+/*
  * An fd to poll() for POLLPRI, raised when memory.events changes (v2); the
  * container keeps it. A wakeup stays raised until the file is read again:
  * call cg_container_read_events() after each one. -ENOTSUP on v1 and none
- * (and on v2 without the memory controller): there, read_events on every
- * supervisor tick.
+ * (and on v2 without the memory controller): there, read_events at every
+ * sample.
  */
 int cg_container_events_fd(const struct cg_container *c);
+
+/*
+ * The kernel's means of watching a container, which a manager may lack
+ * (cgroup v1 has none of them): bits for cg_container_watch().
+ */
+enum cg_watch {
+	CG_WATCH_MEMORY_EVENTS = 1 << 0, /* memory.events: every OOM and limit event, notified */
+	CG_WATCH_PRESSURE = 1 << 1,	 /* memory.pressure: the container's own PSI */
+	CG_WATCH_KILL = 1 << 2,		 /* cgroup.kill: the whole container killed at once */
+	CG_WATCH_GROUP_EVENTS = 1 << 3,	 /* cgroup.events: notified when it empties */
+	_CG_WATCH_BITS = 4,
+	CG_WATCH_ALL = (1 << _CG_WATCH_BITS) - 1,
+};
+
+/* The enum cg_watch bits the container has. */
+unsigned cg_container_watch(const struct cg_container *c);
+
+/* "memory.events", ...: the file behind watch bit number i, NULL past the last. */
+const char *cg_watch_name(unsigned i);
 
 /* 1 when a process is in the container, 0 when empty. */
 int cg_container_populated(struct cg_container *c);

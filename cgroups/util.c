@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,13 +61,57 @@ int cg_read_at(int dirfd, const char *file, char *buf, size_t len)
 	return cg_pread_text(fd, buf, len);
 }
 
-int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
-			   struct cg_memory_stat *ret)
+int cg_read_kept(struct cg_container *c, enum cg_kept_file k, const char *file, char *buf,
+		 size_t len)
+{
+	int *fd = &c->kept[k];
+
+	if (*fd == -ENOENT)
+		return -ENOENT;
+	if (*fd < 0) {
+		*fd = openat(c->dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (*fd < 0) {
+			int r = -errno;
+
+			*fd = r == -ENOENT ? -ENOENT : -1;
+			return r;
+		}
+	}
+	return cg_pread_text(*fd, buf, len);
+}
+
+int cg_read_kept_u64(struct cg_container *c, enum cg_kept_file k, const char *file, uint64_t *ret)
+{
+	char buf[64];
+	uint64_t v;
+	int r = cg_read_kept(c, k, file, buf, sizeof(buf));
+
+	if (r >= 0)
+		r = cg_parse_limit(buf, &v);
+	if (r < 0)
+		return r;
+	if (v == CG_UNSET)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int cg_read_kept_memory_stat(struct cg_container *c,
+			     int (*parse)(const char *text, struct cg_memory_stat *ret),
+			     struct cg_memory_stat *ret)
 {
 	char buf[16384];
-	int r = cg_read_at(dirfd, "memory.stat", buf, sizeof(buf));
+	int r = cg_read_kept(c, CG_KEPT_STAT, "memory.stat", buf, sizeof(buf));
 
 	return r < 0 ? r : parse(buf, ret);
+}
+
+void cg_close_kept(struct cg_container *c)
+{
+	for (unsigned k = 0; k < _CG_KEPT_MAX; k++) {
+		closep(&c->kept[k]);
+		c->kept[k] = -1;
+	}
 }
 
 int cg_write_at(int dirfd, const char *file, const char *value)
@@ -133,72 +178,77 @@ static size_t format_pid(char *buf, pid_t pid)
 }
 
 /*
- * The child of cg_spawn_fork_procs(): nothing but the join before fn. It
- * tells the parent through `sync_fd` (0 = joined, else the errno of the
- * failed write), so spawn returns only once the child is in the container.
+ * The child of cg_spawn_fork_procs(): it runs fn only once the parent has
+ * moved it into the group and said so with one byte on `go_fd`. Waiting in
+ * a read allocates nothing, so no charge lands anywhere before the move.
+ * EOF (the move failed, or the parent died) ends it with 127.
  */
-static _noreturn_ void fork_child(int procs_fd, int sync_fd, int (*fn)(void *), void *arg)
+static _noreturn_ void fork_child(int go_fd, int (*fn)(void *), void *arg)
 {
-	char buf[16];
-	size_t n = format_pid(buf, getpid());
-	unsigned char status = 0;
-
-	if (write(procs_fd, buf, n) != (ssize_t)n)
-		status = errno > 0 && errno < 256 ? (unsigned char)errno : EIO;
-	close(procs_fd);
-	(void)!write(sync_fd, &status, 1);
-	if (status)
-		_exit(127);
-	close(sync_fd);
-	_exit(fn(arg));
-}
-
-/*
- * The child's report: 0 once it joined, -errno when it could not (and was
- * reaped). No deadline: the child answers right after one write(2), or dies
- * and closes the pipe.
- */
-static int wait_joined(int sync_fd, pid_t pid)
-{
-	unsigned char status;
+	unsigned char go = 0;
 	ssize_t n;
 
 	do
-		n = read(sync_fd, &status, 1);
+		n = read(go_fd, &go, 1);
 	while (n < 0 && errno == EINTR);
-	if (n == 1 && status == 0)
-		return 0;
-	(void)waitpid(pid, NULL, 0);
-	return n == 1 ? -(int)status : -ECHILD;
+	close(go_fd);
+	if (n != 1 || go != 1)
+		_exit(127);
+	_exit(fn(arg));
 }
 
+/* Write pid to the open `procs` file: 0 or the kernel's -errno. */
+static int move_pid(int procs_fd, pid_t pid)
+{
+	char buf[16];
+	size_t n = format_pid(buf, pid);
+	ssize_t w = write(procs_fd, buf, n);
+
+	if (w < 0)
+		return -errno;
+	return (size_t)w == n ? 0 : -EIO;
+}
+
+/*
+ * The parent moves the child, so that it never waits for the child to be
+ * scheduled: on a machine full of runnable processes that wait was most of
+ * a spawn's cost, and the supervisor's reap loop stood still meanwhile.
+ */
 int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
 			pid_t *ret_pid)
 {
 	_cleanup_close_ int fd = openat(c->dirfd, procs, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	_cleanup_close_ int sync_read = -1, sync_write = -1;
+	_cleanup_close_ int go_read = -1, go_write = -1;
+	unsigned char go = 1;
 	int p[2], r;
 	pid_t pid;
 
 	if (fd < 0)
 		return -errno;
-	if (pipe2(p, O_CLOEXEC) < 0)
+	/* A socket, not a pipe: a child killed meanwhile is EPIPE, not a SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		return -errno;
-	sync_read = p[0];
-	sync_write = p[1];
-	fflush(NULL);
+	go_read = p[0];
+	go_write = p[1];
+	/* No fflush: the child leaves through _exit and never flushes its copy. */
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		close(sync_read);
-		fork_child(fd, sync_write, fn, arg);
+		close(go_write);
+		close(fd);
+		fork_child(go_read, fn, arg);
 	}
-	closep(&sync_write);
-	sync_write = -1;
-	r = wait_joined(sync_read, pid);
-	if (r < 0)
+	r = move_pid(fd, pid);
+	if (r >= 0 && send(go_write, &go, 1, MSG_NOSIGNAL) != 1)
+		r = -EPIPE;
+	if (r < 0) {
+		/* The child reads EOF and exits 127 without running fn. */
+		closep(&go_write);
+		go_write = -1;
+		(void)waitpid(pid, NULL, 0);
 		return r;
+	}
 	*ret_pid = pid;
 	return 0;
 }

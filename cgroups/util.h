@@ -17,6 +17,20 @@
 
 struct cg_container;
 
+/*
+ * Cgroup files the supervisor reads once a second or more, kept open by the
+ * container for pread (cg_read_kept()) instead of opened for every read.
+ */
+enum cg_kept_file {
+	CG_KEPT_CURRENT,       /* memory.current (v2), memory.usage_in_bytes (v1) */
+	CG_KEPT_STAT,	       /* memory.stat */
+	CG_KEPT_EVENTS_LOCAL,  /* memory.events.local (v2) */
+	CG_KEPT_OOM_CONTROL,   /* memory.oom_control (v1) */
+	CG_KEPT_FAILCNT,       /* memory.failcnt (v1) */
+	CG_KEPT_MEMSW_FAILCNT, /* memory.memsw.failcnt (v1) */
+	_CG_KEPT_MAX,
+};
+
 /* A run id or container name: [A-Za-z0-9_.-], not starting with a dot, shorter than max. */
 bool cg_valid_name(const char *s, size_t max);
 
@@ -32,9 +46,22 @@ int cg_group_dir(char *buf, size_t len, const char *root, const char *mount, con
 
 /* Read a small cgroup file below dirfd, NUL-terminated: bytes or -errno. */
 int cg_read_at(int dirfd, const char *file, char *buf, size_t len);
-/* Read memory.stat below dirfd and parse it with the version's parser. */
-int cg_read_memory_stat_at(int dirfd, int (*parse)(const char *text, struct cg_memory_stat *ret),
-			   struct cg_memory_stat *ret);
+/*
+ * Read `file` of container c through the descriptor it keeps for it (k):
+ * opened below c->dirfd at the first read, then read from offset 0 each
+ * time (the kernel writes the text anew). A missing file stays missing:
+ * -ENOENT from then on without another lookup.
+ */
+int cg_read_kept(struct cg_container *c, enum cg_kept_file k, const char *file, char *buf,
+		 size_t len);
+/* A one-number file (cg_read_u64_at()) through a kept descriptor. */
+int cg_read_kept_u64(struct cg_container *c, enum cg_kept_file k, const char *file, uint64_t *ret);
+/* memory.stat through a kept descriptor, parsed with the version's parser. */
+int cg_read_kept_memory_stat(struct cg_container *c,
+			     int (*parse)(const char *text, struct cg_memory_stat *ret),
+			     struct cg_memory_stat *ret);
+/* Close every kept descriptor of c. */
+void cg_close_kept(struct cg_container *c);
 /* pread from offset 0 of a kept fd, NUL-terminated. */
 int cg_pread_text(int fd, char *buf, size_t len);
 /* Write a value to a cgroup file below dirfd: 0 or -errno (the kernel's). */
@@ -46,7 +73,11 @@ int cg_read_limit_at(int dirfd, const char *file, uint64_t *ret);
 int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
 bool cg_file_exists_at(int dirfd, const char *file);
 
-/* Fork; the child writes its pid to `procs` below c->dirfd, then runs fn. */
+/*
+ * Fork; the parent writes the child's pid to `procs` below c->dirfd and only
+ * then lets it run fn. No wait for the child: on failure -errno (the child
+ * exits 127 without running fn, and is reaped).
+ */
 int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
 			pid_t *ret_pid);
 

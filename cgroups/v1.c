@@ -2,9 +2,9 @@
 /*
  * The v1 memory controller, for hybrid and v1-only hosts. Groups are created
  * and removed through libcgroup (memory controller, values written in
- * order, delete empty-only); a spawned child still joins with a plain write
- * to cgroup.procs, because it must do that before anything else and may not
- * allocate or log while doing it.
+ * order, delete empty-only); a spawned child is moved with a plain write of
+ * its pid to cgroup.procs, by the parent, before the child may run anything
+ * (cg_spawn_fork_procs()).
  *
  * What v1 lacks, refused by validation rather than ignored: memory.high (v1's
  * soft limit is no throttle), memory.oom.group, pids.max (the pids
@@ -14,7 +14,8 @@
  * memory.oom_control and the failcnts (which kernel 6.18 leaves at 0 even at
  * an OOM kill: `max` is best effort on v1), and there is no poll notification
  * (cgroup.event_control could give an eventfd for OOM only): the supervisor
- * reads the events on every tick.
+ * reads the events at every sample, through descriptors the container keeps
+ * open (cg_read_kept()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -171,25 +172,40 @@ static int v1_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t 
 	return cg_spawn_fork_procs(c, "cgroup.procs", fn, arg, ret_pid);
 }
 
+static int v1_read_oom_control(struct cg_container *c, struct cg_events *ret)
+{
+	char buf[512];
+	int r = cg_read_kept(c, CG_KEPT_OOM_CONTROL, "memory.oom_control", buf, sizeof(buf));
+
+	return r < 0 ? r : cg_parse_oom_control(buf, ret);
+}
+
+static int v1_read_oom_kills(struct cg_container *c, uint64_t *ret)
+{
+	struct cg_events e = { 0 };
+	int r = v1_read_oom_control(c, &e);
+
+	if (r >= 0)
+		*ret = e.tree.oom_kill;
+	return r;
+}
+
 static int v1_read_events(struct cg_container *c, struct cg_events *ret)
 {
 	struct cg_events e = { 0 };
 	uint64_t memsw_fails;
-	char buf[512];
 	int r;
 
-	r = cg_read_at(c->dirfd, "memory.oom_control", buf, sizeof(buf));
+	r = v1_read_oom_control(c, &e);
 	if (r >= 0)
-		r = cg_parse_oom_control(buf, &e);
-	if (r >= 0)
-		r = cg_read_u64_at(c->dirfd, "memory.failcnt", &e.tree.max);
+		r = cg_read_kept_u64(c, CG_KEPT_FAILCNT, "memory.failcnt", &e.tree.max);
 	if (r < 0)
 		return r;
 	/*
 	 * A charge tries memory+swap first: with memsw limited, the limit hits
 	 * land in memsw.failcnt. Each failed charge counts in one of the two.
 	 */
-	if (cg_read_u64_at(c->dirfd, "memory.memsw.failcnt", &memsw_fails) >= 0)
+	if (cg_read_kept_u64(c, CG_KEPT_MEMSW_FAILCNT, "memory.memsw.failcnt", &memsw_fails) >= 0)
 		e.tree.max += memsw_fails;
 	*ret = e;
 	return 0;
@@ -217,12 +233,12 @@ static int v1_destroy(struct cg_container *c, uint64_t deadline_ns)
 
 static int v1_memory_current(struct cg_container *c, uint64_t *ret)
 {
-	return cg_read_u64_at(c->dirfd, "memory.usage_in_bytes", ret);
+	return cg_read_kept_u64(c, CG_KEPT_CURRENT, "memory.usage_in_bytes", ret);
 }
 
 static int v1_memory_stat(struct cg_container *c, struct cg_memory_stat *ret)
 {
-	return cg_read_memory_stat_at(c->dirfd, cg_parse_memory_stat_v1, ret);
+	return cg_read_kept_memory_stat(c, cg_parse_memory_stat_v1, ret);
 }
 
 const struct cg_ops cg_v1_ops = {
@@ -234,6 +250,7 @@ const struct cg_ops cg_v1_ops = {
 	.create_container = v1_create_container,
 	.spawn = v1_spawn,
 	.read_events = v1_read_events,
+	.read_oom_kills = v1_read_oom_kills,
 	.populated = v1_populated,
 	.kill = v1_kill,
 	.destroy = v1_destroy,

@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 enum cg_version {
 	CG_VERSION_NONE,   /* no cgroup filesystem mounted */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "judge/block.h"
 #include "judge/ledger.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
@@ -148,52 +149,83 @@ int ledger_seal(struct ledger *l, int dirfd)
 	return 0;
 }
 
-static int ledger_validate_header(const struct ledger_header *h, size_t file_size)
+static int damaged(struct ledger_damage *d, enum ledger_damage_kind kind, uint64_t have,
+		   uint64_t want)
 {
+	d->kind = kind;
+	d->have = have;
+	d->want = want;
+	return kind == LEDGER_NO_MAGIC || kind == LEDGER_BAD_VERSION ? -EPROTO : -EBADMSG;
+}
+
+/* The bytes a header's counts need, or 0 when they cannot fit any file. */
+static uint64_t layout_size(const struct ledger_header *h)
+{
+	size_t blocks = blocks_offset(h->nwriters, h->nfiles);
+
+	if (h->nblocks > (LEDGER_MAX_SIZE - blocks) / sizeof(struct ledger_block))
+		return 0;
+	return ledger_size(h->nwriters, h->nfiles, h->nblocks);
+}
+
+static int ledger_validate_header(const struct ledger_header *h, size_t file_size,
+				  struct ledger_damage *d)
+{
+	uint64_t need;
+
 	if (memcmp(h->magic, LEDGER_MAGIC, 8) != 0)
-		return -EPROTO;
-	if (h->version != LEDGER_VERSION || h->header_size != LEDGER_HEADER_SIZE)
-		return -EPROTO;
-	if (h->state != LEDGER_RUNNING && h->state != LEDGER_SEALED)
-		return -EBADMSG;
+		return damaged(d, LEDGER_NO_MAGIC, 0, 0);
+	if (h->version != LEDGER_VERSION)
+		return damaged(d, LEDGER_BAD_VERSION, h->version, LEDGER_VERSION);
 	if (h->header_csum != header_checksum(h))
-		return -EBADMSG;
-	if (h->size != file_size || h->size != ledger_size(h->nwriters, h->nfiles, h->nblocks))
-		return -EBADMSG;
+		return damaged(d, LEDGER_HEADER_CHECKSUM, 0, 0);
+	if (h->header_size != LEDGER_HEADER_SIZE)
+		return damaged(d, LEDGER_BAD_HEADER_SIZE, h->header_size, LEDGER_HEADER_SIZE);
+	if (h->state != LEDGER_RUNNING && h->state != LEDGER_SEALED)
+		return damaged(d, LEDGER_BAD_STATE, h->state, 0);
+	if (h->size != file_size)
+		return damaged(d, LEDGER_BAD_SIZE, file_size, h->size);
+	need = layout_size(h);
+	if (h->size != need)
+		return damaged(d, LEDGER_BAD_LAYOUT, h->size, need);
 	return 0;
 }
 
 /* Files must tile the block array and belong to existing writers. */
-static int ledger_validate_tables(const struct ledger *l)
+static int ledger_validate_tables(const struct ledger *l, struct ledger_damage *d)
 {
 	uint64_t next = 0;
 
 	for (uint32_t i = 0; i < l->hdr->nfiles; i++) {
 		const struct ledger_file *f = &l->files[i];
 
+		d->index = i;
 		if (f->first_block != next || f->writer_id >= l->hdr->nwriters || f->file_id != i)
-			return -EBADMSG;
+			return damaged(d, LEDGER_BAD_FILE, 0, 0);
+		/* The verifier reads blocks of this size: it must be one poof writes. */
+		if (!block_size_valid(f->block_size))
+			return damaged(d, LEDGER_BAD_BLOCK_SIZE, f->block_size, 0);
 		next += f->nblocks;
 	}
 	for (uint32_t i = 0; i < l->hdr->nwriters; i++) {
 		const struct ledger_writer *w = &l->writers[i];
 
+		d->index = i;
 		if ((uint64_t)w->first_file + w->nfiles > l->hdr->nfiles)
-			return -EBADMSG;
+			return damaged(d, LEDGER_BAD_WRITER, 0, 0);
 	}
-	return next == l->hdr->nblocks ? 0 : -EBADMSG;
+	if (next != l->hdr->nblocks)
+		return damaged(d, LEDGER_BAD_BLOCKS, next, l->hdr->nblocks);
+	return 0;
 }
 
-static int ledger_load_name(int dirfd, const char *name, struct ledger **ret)
+int ledger_parse(void *data, size_t len, struct ledger **ret, struct ledger_damage *ret_damage)
 {
 	_cleanup_ledger_ struct ledger *l = NULL;
-	void *data = NULL;
-	size_t len = 0;
+	struct ledger_damage ignored, *d = ret_damage ? ret_damage : &ignored;
 	int r;
 
-	r = read_file_full(dirfd, name, LEDGER_MAX_SIZE, &data, &len);
-	if (r < 0)
-		return r;
+	d->kind = LEDGER_INTACT;
 	l = calloc(1, sizeof(*l));
 	if (!l) {
 		free(data);
@@ -201,38 +233,148 @@ static int ledger_load_name(int dirfd, const char *name, struct ledger **ret)
 	}
 	l->map = data;
 	l->size = len;
+	if (len == 0)
+		return damaged(d, LEDGER_EMPTY, 0, LEDGER_HEADER_SIZE);
 	if (len < LEDGER_HEADER_SIZE)
-		return -EBADMSG;
-	r = ledger_validate_header(data, len);
+		return damaged(d, LEDGER_SHORT_HEADER, len, LEDGER_HEADER_SIZE);
+	r = ledger_validate_header(data, len, d);
 	if (r < 0)
 		return r;
 	ledger_bind(l);
 	if (l->hdr->state == LEDGER_SEALED && l->hdr->data_csum != data_checksum(l))
-		return -EBADMSG;
-	r = ledger_validate_tables(l);
+		return damaged(d, LEDGER_DATA_CHECKSUM, 0, 0);
+	r = ledger_validate_tables(l, d);
 	if (r < 0)
 		return r;
 	*ret = steal_pointer(&l);
 	return 0;
 }
 
-int ledger_load(int dirfd, struct ledger **ret, bool *ret_unsealed)
+static int ledger_load_name(int dirfd, const char *name, struct ledger **ret,
+			    struct ledger_damage *d)
 {
+	void *data = NULL;
+	size_t len = 0;
 	int r;
 
-	r = ledger_load_name(dirfd, LEDGER_FILE_NAME, ret);
+	d->name = name;
+	r = read_file_full(dirfd, name, LEDGER_MAX_SIZE, &data, &len);
+	/* read_file_full() opens O_NOFOLLOW: a symlink says ELOOP. */
+	if (r < 0)
+		return r;
+	return ledger_parse(data, len, ret, d);
+}
+
+int ledger_load(int dirfd, struct ledger **ret, bool *ret_unsealed,
+		struct ledger_damage *ret_damage)
+{
+	struct ledger_damage ignored, *d = ret_damage ? ret_damage : &ignored;
+	int r;
+
+	*d = (struct ledger_damage){ 0 };
+	r = ledger_load_name(dirfd, LEDGER_FILE_NAME, ret, d);
 	if (r != -ENOENT) {
 		*ret_unsealed = false;
 		return r;
 	}
-	r = ledger_load_name(dirfd, LEDGER_LIVE_NAME, ret);
+	r = ledger_load_name(dirfd, LEDGER_LIVE_NAME, ret, d);
 	if (r == 0 && (*ret)->hdr->state != LEDGER_RUNNING) {
 		ledger_free(*ret);
 		*ret = NULL;
-		return -EBADMSG;
+		return damaged(d, LEDGER_LIVE_SEALED, 0, 0);
 	}
 	*ret_unsealed = true;
 	return r;
+}
+
+/* ledger_damage_text() past the header's first fields. */
+static void ledger_damage_text_more(const struct ledger_damage *d, char *buf, size_t len)
+{
+	unsigned long long have = d->have, want = d->want;
+
+	switch (d->kind) {
+	case LEDGER_HEADER_CHECKSUM:
+		snprintf(buf, len,
+			 "its header checksum does not match: the header was changed "
+			 "or damaged");
+		break;
+	case LEDGER_BAD_STATE:
+		snprintf(buf, len, "its header says state %llu, neither running nor sealed", have);
+		break;
+	case LEDGER_BAD_SIZE:
+		if (have < want)
+			snprintf(buf, len, "it is cut short: %llu of %llu bytes", have, want);
+		else
+			snprintf(buf, len,
+				 "it has %llu bytes, %llu more than the %llu its header says", have,
+				 have - want, want);
+		break;
+	case LEDGER_BAD_LAYOUT:
+		snprintf(buf, len,
+			 "its header says %llu bytes, but its counts of writers, files "
+			 "and blocks need %llu",
+			 have, want);
+		break;
+	case LEDGER_DATA_CHECKSUM:
+		snprintf(buf, len,
+			 "its data checksum does not match: the writer, file or block "
+			 "tables were changed or damaged");
+		break;
+	case LEDGER_BAD_FILE:
+		snprintf(buf, len, "entry %u of its file table does not fit its block table",
+			 d->index);
+		break;
+	case LEDGER_BAD_BLOCK_SIZE:
+		snprintf(buf, len,
+			 "file %u of its file table has block size %llu, not a power of two "
+			 "from %u to %u",
+			 d->index, have, BLOCK_SIZE_MIN, BLOCK_SIZE_MAX);
+		break;
+	case LEDGER_BAD_WRITER:
+		snprintf(buf, len, "entry %u of its writer table names files it does not have",
+			 d->index);
+		break;
+	case LEDGER_BAD_BLOCKS:
+		snprintf(buf, len, "its files cover %llu blocks, its header says %llu", have, want);
+		break;
+	case LEDGER_LIVE_SEALED:
+		snprintf(buf, len, "%s says it is sealed, which only %s can be", LEDGER_LIVE_NAME,
+			 LEDGER_FILE_NAME);
+		break;
+	default:
+		snprintf(buf, len, "it fails its checks");
+	}
+}
+
+void ledger_damage_text(const struct ledger_damage *d, char *buf, size_t len)
+{
+	unsigned long long have = d->have, want = d->want;
+
+	switch (d->kind) {
+	case LEDGER_INTACT:
+		snprintf(buf, len, "nothing is wrong with it");
+		break;
+	case LEDGER_EMPTY:
+		snprintf(buf, len, "it is empty (0 bytes)");
+		break;
+	case LEDGER_SHORT_HEADER:
+		snprintf(buf, len, "it is cut short: %llu bytes, less than its %llu-byte header",
+			 have, want);
+		break;
+	case LEDGER_NO_MAGIC:
+		snprintf(buf, len, "it does not start with the ledger magic %s: not a poof ledger",
+			 LEDGER_MAGIC);
+		break;
+	case LEDGER_BAD_VERSION:
+		snprintf(buf, len, "its format version is %llu; this poof reads version %llu", have,
+			 want);
+		break;
+	case LEDGER_BAD_HEADER_SIZE:
+		snprintf(buf, len, "its header size is %llu bytes, not %llu", have, want);
+		break;
+	default:
+		ledger_damage_text_more(d, buf, len);
+	}
 }
 
 void ledger_free(struct ledger *l)

@@ -214,13 +214,53 @@ void ledger_header_changed(struct ledger *l);
 /* Seal: write RUNDIR/ledger atomically with checksums, then drop ledger.live. */
 int ledger_seal(struct ledger *l, int dirfd);
 
+/* What is wrong with a ledger that fails its checks, in the order they are made. */
+enum ledger_damage_kind {
+	LEDGER_INTACT,
+	LEDGER_EMPTY,		/* 0 bytes */
+	LEDGER_SHORT_HEADER,	/* have bytes, fewer than the header's want */
+	LEDGER_NO_MAGIC,	/* not a poof ledger */
+	LEDGER_BAD_VERSION,	/* format version have, this poof reads want */
+	LEDGER_BAD_HEADER_SIZE, /* header size have, want expected */
+	LEDGER_HEADER_CHECKSUM, /* the header checksum does not match */
+	LEDGER_BAD_STATE,	/* state have is neither running nor sealed */
+	LEDGER_BAD_SIZE,	/* the file has have bytes, its header says want */
+	LEDGER_BAD_LAYOUT,	/* the header's counts need want bytes, it says have */
+	LEDGER_DATA_CHECKSUM,	/* the data checksum of a sealed ledger does not match */
+	LEDGER_BAD_FILE,	/* entry `index` of the file table does not fit */
+	LEDGER_BAD_BLOCK_SIZE,	/* file `index` has block size have, which no block can have */
+	LEDGER_BAD_WRITER,	/* entry `index` of the writer table does not fit */
+	LEDGER_BAD_BLOCKS,	/* the files cover have blocks, the header says want */
+	LEDGER_LIVE_SEALED,	/* ledger.live says it is sealed, which only ledger may be */
+};
+
+struct ledger_damage {
+	enum ledger_damage_kind kind;
+	const char *name; /* LEDGER_FILE_NAME or LEDGER_LIVE_NAME */
+	uint64_t have, want;
+	uint32_t index;
+};
+
+/* "it is cut short: 8192 of 16640 bytes": what is wrong, for a message. */
+void ledger_damage_text(const struct ledger_damage *d, char *buf, size_t len);
+
+/*
+ * Check and adopt a ledger read into data (malloc'ed, len bytes; freed on
+ * failure). The checks of ledger_load(); *ret_damage (may be NULL) says
+ * what failed.
+ */
+int ledger_parse(void *data, size_t len, struct ledger **ret, struct ledger_damage *ret_damage);
+
 /*
  * Load RUNDIR/ledger, or ledger.live when the run never sealed (then
- * *ret_interrupted is true). Validates magic, version, sizes and checksums:
- * -EBADMSG for damage, -EPROTO for a foreign or newer format, -ENOENT when
- * neither file exists. Never half-trusts a file.
+ * *ret_unsealed is true). Validates magic, version, sizes and checksums:
+ * -EBADMSG for damage, -EPROTO for a foreign or newer format, with
+ * *ret_damage (may be NULL) saying what is wrong; -ENOENT when neither
+ * file exists, -ELOOP when the one to read is a symlink. Never half-trusts
+ * a file.
  */
-int ledger_load(int dirfd, struct ledger **ret, bool *ret_unsealed);
+int ledger_load(int dirfd, struct ledger **ret, bool *ret_unsealed,
+		struct ledger_damage *ret_damage);
 
 void ledger_free(struct ledger *l);
 static inline void ledger_freep(struct ledger **l)

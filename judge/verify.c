@@ -12,6 +12,7 @@
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
+#include "shared/nofollow.h"
 #include "shared/names.h"
 #include "judge/verify.h"
 
@@ -602,8 +603,25 @@ static void reader_stop(struct reader *rd)
 	free(rd);
 }
 
-int verify_run(const struct ledger *l, const char *data_dir, const struct verify_options *opt,
-	       struct verify_result *ret)
+/* The data directory, never through a symlink, on a filesystem with writeback. */
+static int open_data_dir(int parentfd, const char *data_dir, int *ret_fd)
+{
+	int fd = open_nofollow(parentfd, data_dir, O_RDONLY | O_DIRECTORY, 0);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = fs_check_writeback_fd(fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int verify_run(const struct ledger *l, int parentfd, const char *data_dir,
+	       const struct verify_options *opt, struct verify_result *ret)
 {
 	_cleanup_close_ int dirfd = -1;
 	struct reader *rd;
@@ -611,11 +629,7 @@ int verify_run(const struct ledger *l, const char *data_dir, const struct verify
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	r = fs_check_writeback(data_dir);
-	if (r >= 0) {
-		dirfd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		r = dirfd < 0 ? -errno : 0;
-	}
+	r = open_data_dir(parentfd, data_dir, &dirfd);
 	/* A filesystem that shut down answers EIO even for its directories. */
 	if (media_error(r))
 		ret->dir_error = r;

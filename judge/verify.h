@@ -119,17 +119,19 @@ struct verify_result {
 bool verify_reported_excused(const struct verify_options *opt);
 
 /*
- * Verify every file of the ledger under data_dir. Returns 0 when it could
- * judge every block (the verdict is in *ret), -errno when it could not run
- * at all (e.g. data_dir is on tmpfs: -EMEDIUMTYPE). A filesystem that
+ * Verify every file of the ledger under data_dir, a path relative to
+ * parentfd (or absolute) in which no component may be a symlink: -ELOOP
+ * when one is. Returns 0 when it could judge every block (the verdict is
+ * in *ret), -errno when it could not run at all (e.g. data_dir is on
+ * tmpfs: -EMEDIUMTYPE). A filesystem that
  * answers EIO (an XFS that shut down) still gets a verdict: its blocks are
  * judged unreadable, the directory's too. -ETIMEDOUT when a read
  * took longer than opt->io_timeout_ns (the device stopped answering; its
  * reader thread is left behind, stuck in the kernel), -ECANCELED when
  * opt->stop_requested said so.
  */
-int verify_run(const struct ledger *l, const char *data_dir, const struct verify_options *opt,
-	       struct verify_result *ret);
+int verify_run(const struct ledger *l, int parentfd, const char *data_dir,
+	       const struct verify_options *opt, struct verify_result *ret);
 
 void verify_result_free(struct verify_result *r);
 

@@ -236,5 +236,10 @@ int profile_read(FILE *f, struct plan *ret, struct profile_error *err)
 	r = collect(f, c, err);
 	if (r < 0)
 		return r;
+	/* An empty file would silently run the defaults: never what was meant. */
+	if (c->n_sections == 0)
+		return error_set(err, -EINVAL, 0, NULL,
+				 "the profile is empty: no [run], [writer NAME], [container NAME] "
+				 "or [hog NAME] section");
 	return plan_build(c, ret);
 }

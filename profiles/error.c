@@ -71,3 +71,14 @@ int error_unknown_key(struct profile_error *err, unsigned line, const char *key,
 	list_keys(scopes, known, sizeof(known));
 	return error_set(err, -EINVAL, line, key, "unknown key \"%s\"; keys: %s", name, known);
 }
+
+void error_init_plan(struct profile_error *err, const struct plan *plan)
+{
+	char source[PLAN_PATH_MAX];
+
+	if (plan->profile_path[0])
+		snprintf(source, sizeof(source), "%s", plan->profile_path);
+	else
+		snprintf(source, sizeof(source), "bundled:%s", plan->profile);
+	error_init(err, source);
+}

@@ -3,8 +3,11 @@
  * Finding a profile: a bundled one by name, or a file by its path.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "profiles/profile-internal.h"
 
@@ -75,6 +78,27 @@ static void profile_name_from_path(const char *path, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)MIN(n, len - 1), base);
 }
 
+/* A regular file only: a directory reads as empty, a FIFO would block. */
+static int open_profile(const char *path, FILE **ret)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	*ret = fdopen(fd, "r");
+	if (!*ret)
+		return -errno;
+	steal_fd(&fd);
+	return 0;
+}
+
 static int load_path(const char *path, struct plan *ret, struct profile_error *err)
 {
 	_cleanup_fclose_ FILE *f = NULL;
@@ -85,9 +109,11 @@ static int load_path(const char *path, struct plan *ret, struct profile_error *e
 	error_init(err, path);
 	if (strlen(path) >= sizeof(plan.profile_path))
 		return error_set(err, -ENAMETOOLONG, 0, NULL, "profile path too long");
-	f = fopen(path, "re");
-	if (!f) {
-		r = negative_errno();
+	r = open_profile(path, &f);
+	if (r == -EISDIR || r == -EINVAL)
+		return error_set(err, -EINVAL, 0, NULL, "%s, not a profile file",
+				 r == -EISDIR ? "is a directory" : "is not a regular file");
+	if (r < 0) {
 		list_bundled(known, sizeof(known));
 		return error_set(err, r, 0, NULL, "cannot open profile: %s (bundled profiles: %s)",
 				 strerror(-r), known);

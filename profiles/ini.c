@@ -37,14 +37,33 @@ static const struct section_type {
 
 struct collector *collector_new(void)
 {
-	size_t entries = MAX_SECTIONS * (size_t)n_profile_keys;
-
-	return calloc(1, sizeof(struct collector) + entries * sizeof(struct entry));
+	return calloc(1, sizeof(struct collector));
 }
 
 void collector_freep(struct collector **c)
 {
+	if (*c)
+		free((*c)->entries);
 	free(*c);
+}
+
+/* Room for one more entry: a profile sets a few keys, not every key in every section. */
+static int entries_grow(struct collector *c)
+{
+	size_t bound = MAX_SECTIONS * (size_t)n_profile_keys, want;
+	struct entry *e;
+
+	if (c->n_entries < c->max_entries)
+		return 0;
+	want = MIN(MAX(2 * (size_t)c->max_entries, (size_t)32), bound);
+	if (want <= c->n_entries)
+		return -E2BIG; /* cannot happen: duplicates are refused first */
+	e = realloc(c->entries, want * sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	c->entries = e;
+	c->max_entries = (unsigned)want;
+	return 0;
 }
 
 char *strip(char *s)
@@ -252,6 +271,8 @@ static int entry_add(struct collector *c, const char *name, const char *value)
 	if (dup)
 		return error_set(c->err, -EINVAL, c->line, label,
 				 "duplicate key %s (first set on line %u)", name, dup->line);
+	if (entries_grow(c) < 0)
+		return error_set(c->err, -ENOMEM, c->line, label, "out of memory reading %s", name);
 	e = &c->entries[c->n_entries++];
 	*e = (struct entry){ .section = sect, .key = k, .line = c->line };
 	if (strlen(value) >= sizeof(e->value))

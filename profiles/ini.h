@@ -29,7 +29,7 @@ struct entry {
 	unsigned line;
 };
 
-/* Every key is set at most once per section, which bounds the entries. */
+/* Every key is set at most once per section, which bounds the entries; they grow as read. */
 struct collector {
 	FILE *f;
 	struct profile_error *err;
@@ -39,10 +39,11 @@ struct collector {
 	struct section sections[MAX_SECTIONS];
 	unsigned n_sections;
 	unsigned n_entries;
-	struct entry entries[]; /* MAX_SECTIONS times every key of the table */
+	unsigned max_entries; /* room in entries */
+	struct entry *entries;
 };
 
-/* An empty collector with room for every entry, or NULL. */
+/* An empty collector, or NULL. */
 struct collector *collector_new(void);
 void collector_freep(struct collector **c);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "profiles/profile-internal.h"
+#include "shared/parse.h"
 
 #define MIN_SCRATCH_SIZE (64ULL << 20)
 #define MIN_BLOCK_SIZE 512U
@@ -31,6 +32,9 @@
 #define ENUM(n) .type = &value_enum, .names = (n)
 #define BOOL .type = &value_bool
 #define SIZE_EXAMPLES "like 4096, 64K, 32M, 1G"
+/* A size key that also takes "N%", from 1 to max, into field; the size holds clears meanwhile. */
+#define PERCENT(type, field, pmax, clears) \
+	.pct_max = (pmax), .pct_offset = offsetof(type, field), .pct_clears = (clears)
 
 /* Every key of a profile; man/poof-profile.5.scd documents the same table. */
 const struct key_def profile_keys[] = {
@@ -71,7 +75,9 @@ const struct key_def profile_keys[] = {
 	{ "files", WRITER(files), NUMBER32, .min = 1, .max = PLAN_MAX_FILES, .def = "2",
 	  .accepted = "an integer from 1 to 65536" },
 	{ "file-size", WRITER(file_size), .type = &value_size, .min = 1, .max = UINT64_MAX,
-	  .def = "4M", .accepted = "a size " SIZE_EXAMPLES ", a multiple of block-size" },
+	  PERCENT(struct writer_group, file_size_pct, 100, 0), .def = "4M",
+	  .accepted = "a size " SIZE_EXAMPLES ", a multiple of block-size, or the group's share "
+		      "of the target's free space from 1% to 100%" },
 	{ "block-size", WRITER(block_size), .type = &value_block_size, .min = MIN_BLOCK_SIZE,
 	  .max = MAX_BLOCK_SIZE, .def = "4K",
 	  .accepted = "a power of two from 512 to 1M like 4096, 4K, 64K" },
@@ -94,8 +100,10 @@ const struct key_def profile_keys[] = {
 	  .max = PLAN_UNLIMITED - 1, .def = "max",
 	  .accepted = "a size of at least 1M like 32M, 1G, or max" },
 	{ "memory-high", CONTAINER(memory_high), LIMIT, .min = MIN_MEMORY_LIMIT,
-	  .max = PLAN_UNLIMITED - 1, .def = "max",
-	  .accepted = "a size of at least 1M like 24M, 1G, or max" },
+	  .max = PLAN_UNLIMITED - 1,
+	  PERCENT(struct container_spec, memory_high_pct, 100, PLAN_UNLIMITED), .def = "max",
+	  .accepted = "a size of at least 1M like 24M, 1G, a share of memory-max from 1% to "
+		      "100%, or max" },
 	{ "swap-max", CONTAINER(swap_max), LIMIT, .max = PLAN_UNLIMITED - 1, .def = "0",
 	  .accepted = "a size like 0, 64M, 1G, or max" },
 	{ "pids-max", CONTAINER(pids_max), .type = &value_u64_or_max, .min = 1,
@@ -110,7 +118,9 @@ const struct key_def profile_keys[] = {
 	{ "count", HOG(count), NUMBER32, .min = 1, .max = MAX_HOG_COUNT, .def = "1",
 	  .accepted = "an integer from 1 to 64" },
 	{ "size", HOG(size), .type = &value_size, .min = 4096, .max = UINT64_MAX, .def = "64M",
-	  .hog_kinds = HOG_MEMORY, .accepted = "a size of at least 4K like 64M, 1G" },
+	  .hog_kinds = HOG_MEMORY, PERCENT(struct hog_spec, size_pct, 1000, 0),
+	  .accepted = "a size of at least 4K like 64M, 1G, or a share of its container's "
+		      "memory-max from 1% to 1000% like 150%" },
 	{ "files", HOG(files), NUMBER, .min = 1, .max = MAX_HOG_FILES, .def = "100000",
 	  .hog_kinds = HOG_FILES, .accepted = "an integer from 1 to 10000000" },
 	/* the field is the whole hog: what a rate counts depends on its kind */
@@ -143,9 +153,39 @@ const void *key_field_const(const struct key_def *k, const struct plan *plan, co
 	return (const char *)(k->scope == KEY_RUN ? (const void *)plan : obj) + k->offset;
 }
 
+static uint32_t *key_pct_field(const struct key_def *k, const void *field)
+{
+	return (uint32_t *)((char *)field - k->offset + k->pct_offset);
+}
+
 int key_set(const struct key_def *k, const char *value, struct plan *plan, void *obj)
 {
-	return k->type->parse(k, value, key_field(k, plan, obj));
+	void *field = key_field(k, plan, obj);
+	uint32_t pct = 0;
+	int r;
+
+	if (!k->pct_max)
+		return k->type->parse(k, value, field);
+	if (is_percent(value)) {
+		r = parse_percent(value, 1, k->pct_max, &pct);
+		if (r >= 0)
+			*(uint64_t *)field = k->pct_clears;
+	} else
+		r = k->type->parse(k, value, field);
+	if (r >= 0)
+		*key_pct_field(k, field) = pct;
+	return r;
+}
+
+void key_format(const struct key_def *k, const struct plan *plan, const void *obj, char *buf,
+		size_t len)
+{
+	const void *field = key_field_const(k, plan, obj);
+
+	if (k->pct_max && *key_pct_field(k, field))
+		snprintf(buf, len, "%u%%", *key_pct_field(k, field));
+	else
+		k->type->format(k, field, buf, len);
 }
 
 bool key_applies(const struct key_def *k, const void *obj)

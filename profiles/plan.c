@@ -86,6 +86,8 @@ const char *group_size_problem(const struct writer_group *g, char *buf, size_t l
 {
 	char fs[32], bs[32];
 
+	if (g->file_size_pct)
+		return NULL; /* sized from the target's free space when the run starts */
 	format_exact_size(g->file_size, fs, sizeof(fs));
 	format_exact_size(g->block_size, bs, sizeof(bs));
 	if (g->block_size == 0)

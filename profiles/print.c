@@ -11,7 +11,7 @@ static void print_key(const struct key_def *k, const struct plan *plan, const vo
 {
 	char value[PLAN_NAME_MAX + 256]; /* an inject value lists up to six rules */
 
-	k->type->format(k, key_field_const(k, plan, obj), value, sizeof(value));
+	key_format(k, plan, obj, value, sizeof(value));
 	fprintf(out, "%s =%s%s\n", k->name, value[0] ? " " : "", value);
 }
 

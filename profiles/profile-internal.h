@@ -52,6 +52,9 @@ struct key_def {
 	const char *def;	  /* NULL: required, no default */
 	const char *accepted;	  /* completes "expected ..." in error messages */
 	unsigned hog_kinds;	  /* KEY_HOG: bits of the kinds it applies to; 0 = all */
+	uint32_t pct_max;	  /* takes "N%" from 1 to pct_max; 0 = no percentages */
+	size_t pct_offset;	  /* ... into the same object: its uint32_t percentage */
+	uint64_t pct_clears;	  /* ... and what the size field holds meanwhile */
 	bool first;		  /* applied before the other keys: their parsing depends on it */
 };
 
@@ -66,6 +69,9 @@ const struct key_def *key_lookup(const char *name, unsigned scopes);
 void *key_field(const struct key_def *k, struct plan *plan, void *obj);
 const void *key_field_const(const struct key_def *k, const struct plan *plan, const void *obj);
 int key_set(const struct key_def *k, const char *value, struct plan *plan, void *obj);
+/* The value as a profile says it: "90%" for a percentage, else the type's own words. */
+void key_format(const struct key_def *k, const struct plan *plan, const void *obj, char *buf,
+		size_t len);
 
 /* Whether a hog key means anything for this hog's kind (size, files). */
 bool key_applies(const struct key_def *k, const void *obj);
@@ -118,6 +124,8 @@ extern const char *const scratch_fs_names[];
 _printf_(5, 6) int error_set(struct profile_error *err, int r, unsigned line, const char *key,
 			     const char *fmt, ...);
 void error_init(struct profile_error *err, const char *file);
+/* error_init() naming the plan's profile: its path, or "bundled:NAME". */
+void error_init_plan(struct profile_error *err, const struct plan *plan);
 int error_bad_value(struct profile_error *err, unsigned line, const char *key,
 		    const struct key_def *k, const char *value);
 int error_not_applicable(struct profile_error *err, unsigned line, const char *key,

@@ -57,9 +57,14 @@ enum scratch_fs { SCRATCH_EXT4, SCRATCH_XFS, SCRATCH_BTRFS };
 
 struct writer_group {
 	char name[PLAN_NAME_MAX];
-	uint32_t count;	     /* writer processes; key "writers" */
-	uint32_t files;	     /* files per writer; key "files" */
-	uint64_t file_size;  /* bytes, multiple of block_size; key "file-size" */
+	uint32_t count;	    /* writer processes; key "writers" */
+	uint32_t files;	    /* files per writer; key "files" */
+	uint64_t file_size; /* bytes, multiple of block_size; key "file-size" */
+	/*
+	 * "file-size = N%": the group's files share N% of the target's free
+	 * space, file_size is 0 until plan_size_files() sets it.
+	 */
+	uint32_t file_size_pct;
 	uint32_t block_size; /* power of two, 512..1M; key "block-size" */
 	enum engine_kind engine;
 	enum fsync_policy fsync;
@@ -75,13 +80,14 @@ struct writer_group {
  */
 struct container_spec {
 	char name[PLAN_NAME_MAX];
-	uint32_t count;	      /* "count", replicas, 1..PLAN_MAX_CONTAINER_REPLICAS */
-	uint64_t memory_max;  /* "memory-max", bytes or PLAN_UNLIMITED */
-	uint64_t memory_high; /* "memory-high", bytes or PLAN_UNLIMITED (unset) */
-	uint64_t swap_max;    /* "swap-max", bytes or PLAN_UNLIMITED; default 0 */
-	uint64_t pids_max;    /* "pids-max", or PLAN_UNLIMITED */
-	bool oom_group;	      /* "oom-group": memory.oom.group */
-	bool oom_immune;      /* "oom-immune": every task at oom_score_adj -1000 */
+	uint32_t count;		  /* "count", replicas, 1..PLAN_MAX_CONTAINER_REPLICAS */
+	uint64_t memory_max;	  /* "memory-max", bytes or PLAN_UNLIMITED */
+	uint64_t memory_high;	  /* "memory-high", bytes or PLAN_UNLIMITED (unset) */
+	uint32_t memory_high_pct; /* "memory-high = N%" of memory_max; 0 when given in bytes */
+	uint64_t swap_max;	  /* "swap-max", bytes or PLAN_UNLIMITED; default 0 */
+	uint64_t pids_max;	  /* "pids-max", or PLAN_UNLIMITED */
+	bool oom_group;		  /* "oom-group": memory.oom.group */
+	bool oom_immune;	  /* "oom-immune": every task at oom_score_adj -1000 */
 };
 
 /* [hog NAME]: processes that squeeze a container; see stress/hog.h. */
@@ -91,6 +97,7 @@ struct hog_spec {
 	enum hog_kind kind;	       /* "kind": anon, shmem, kmem */
 	uint32_t count;		       /* "count" processes per container replica */
 	uint64_t size;		       /* "size": bytes (anon, shmem) */
+	uint32_t size_pct;	       /* "size = N%" of its container's memory-max, or 0 */
 	uint64_t files;		       /* "files": files kept alive (kmem) */
 	uint64_t rate; /* "rate": bytes/s (anon, shmem) or ops/s (kmem); 0 = no limit */
 	bool cycle;    /* "cycle": release and start again at size */
@@ -159,9 +166,27 @@ void plan_run_defaults(struct plan *ret);
 
 /*
  * Cross-key checks after all overrides (file size a multiple of block size,
- * totals within limits). -EINVAL with *err filled.
+ * totals within limits, percentages of something that is set). -EINVAL
+ * with *err filled.
  */
 int plan_validate(const struct plan *plan, struct profile_error *err);
+
+/*
+ * Turn the percentages of a validated plan that are of other keys into
+ * sizes: memory-high of memory-max, a hog's size of its container's
+ * memory-max. -EINVAL with *err filled when a result is out of range.
+ */
+int plan_resolve_percentages(struct plan *plan, struct profile_error *err);
+
+/* Does a writer group give file-size as a share of the target's free space? */
+bool plan_sizes_files_by_space(const struct plan *plan);
+
+/*
+ * file-size = N%: each group's files share N% of free_bytes, the target's
+ * free space, rounded down to whole blocks. -EINVAL with *err filled when
+ * a file would be smaller than one block.
+ */
+int plan_size_files(struct plan *plan, uint64_t free_bytes, struct profile_error *err);
 
 /* Bundled profiles, compiled into the binary. */
 struct bundled_profile {

@@ -63,6 +63,11 @@ static int validate_container(const struct plan *plan, unsigned i, struct profil
 		return error_set(err, -EINVAL, 0, label, "count %u: expected 1 to %d", ct->count,
 				 PLAN_MAX_CONTAINER_REPLICAS);
 	snprintf(label, sizeof(label), "container %s.memory-high", ct->name);
+	if (ct->memory_high_pct && ct->memory_max == PLAN_UNLIMITED)
+		return error_set(err, -EINVAL, 0, label,
+				 "memory-high %u%% is a share of memory-max, which is max: set "
+				 "memory-max, or give memory-high as a size",
+				 ct->memory_high_pct);
 	if (container_limit_problem(ct, problem, sizeof(problem)))
 		return error_set(err, -EINVAL, 0, label, "%s", problem);
 	return 0;
@@ -82,6 +87,13 @@ static int validate_hog(const struct plan *plan, unsigned i, struct profile_erro
 	snprintf(label, sizeof(label), "hog %s.container", h->name);
 	if (placement_problem(plan, h->container, true, problem, sizeof(problem)))
 		return error_set(err, -EINVAL, 0, label, "%s", problem);
+	snprintf(label, sizeof(label), "hog %s.size", h->name);
+	if (h->size_pct && h->kind != HOG_KMEM &&
+	    plan->containers[plan_container_index(plan, h->container)].memory_max == PLAN_UNLIMITED)
+		return error_set(err, -EINVAL, 0, label,
+				 "size %u%% is a share of container %s's memory-max, which is max: "
+				 "set its memory-max, or give size as a size",
+				 h->size_pct, h->container);
 	return 0;
 }
 
@@ -124,7 +136,7 @@ static int validate_run(const struct plan *plan, struct profile_error *err)
 
 static int validate_totals(const struct plan *plan, struct profile_error *err)
 {
-	uint64_t writers = 0, files = 0;
+	uint64_t writers = 0, files = 0, pct = 0;
 
 	for (unsigned i = 0; i < plan->ngroups; i++) {
 		uint64_t n = (uint64_t)plan->groups[i].count *
@@ -132,7 +144,13 @@ static int validate_totals(const struct plan *plan, struct profile_error *err)
 
 		writers += n;
 		files += n * plan->groups[i].files;
+		pct += plan->groups[i].file_size_pct;
 	}
+	if (pct > 100)
+		return error_set(err, -EINVAL, 0, "file-size",
+				 "the writer groups' file-size shares add up to %llu%% of the "
+				 "target's free space: at most 100%%",
+				 (unsigned long long)pct);
 	if (writers > PLAN_MAX_WRITERS)
 		return error_set(err, -EINVAL, 0, "writers",
 				 "%llu writers in all groups (container replicas included): "
@@ -148,16 +166,11 @@ static int validate_totals(const struct plan *plan, struct profile_error *err)
 int plan_validate(const struct plan *plan, struct profile_error *err)
 {
 	struct profile_error ignored;
-	char source[PLAN_PATH_MAX];
 	int r;
 
 	if (!err)
 		err = &ignored;
-	if (plan->profile_path[0])
-		snprintf(source, sizeof(source), "%s", plan->profile_path);
-	else
-		snprintf(source, sizeof(source), "bundled:%s", plan->profile);
-	error_init(err, source);
+	error_init_plan(err, plan);
 	r = validate_run(plan, err);
 	if (r < 0)
 		return r;

@@ -145,6 +145,9 @@ static json_object *write_phase_json(const struct report *r)
 	add_u64(o, "writer_kills", s->status.kills);
 	add_u64(o, "writer_deaths", s->status.deaths);
 	add_u64(o, "respawns", s->status.respawns);
+	add_u64(o, "respawns_deferred", s->status.respawns_deferred);
+	add_u64(o, "respawns_refused", s->status.respawns_refused);
+	add_u64(o, "respawns_failed", s->status.respawns_failed);
 	add_u64(o, "failed_writers", s->status.failed);
 	json_object_object_add(o, "stopped_by_errors", stopped_json(r));
 	add_bool(o, "cut_off", r->cut_off);
@@ -158,6 +161,8 @@ static json_object *write_phase_json(const struct report *r)
 	add_u64(o, "supervisor_late_ticks", s->late_ticks);
 	add_seconds(o, "supervisor_max_lateness_s", s->max_lateness_ns);
 	add_seconds(o, "supervisor_cpu_s", s->cpu_ns);
+	add_seconds(o, "supervisor_spawn_cpu_s", s->spawn_cpu_ns);
+	add_u64(o, "supervisor_max_rss", s->max_rss);
 	return o;
 }
 
@@ -441,6 +446,24 @@ static json_object *kernel_json(const struct report *r)
 }
 
 /* Where the run's cgroups were, and for systemd the scope that held them. */
+/* The kernel's means of watching a container the run lacked, and what it did instead. */
+static json_object *watch_lacking_json(const struct report *r)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < _CG_WATCH_BITS; i++) {
+		json_object *o;
+
+		if (!(r->watch_lacking & (1U << i)))
+			continue;
+		o = json_object_new_object();
+		add_str(o, "signal", cg_watch_name(i));
+		add_str(o, "instead", report_watch_instead(i));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *cgroup_json(const struct report *r)
 {
 	json_object *o = json_object_new_object();
@@ -450,6 +473,7 @@ static json_object *cgroup_json(const struct report *r)
 	add_str(o, "systemd_unit", r->cgroup_unit);
 	add_str(o, "systemd_control_group", r->cgroup_unit_cgroup);
 	add_bool(o, "delegate", r->cgroup_delegated);
+	json_object_object_add(o, "watch_lacking", watch_lacking_json(r));
 	return o;
 }
 
@@ -587,24 +611,42 @@ static json_object *report_json(const struct report *r)
 	return o;
 }
 
-int report_json_write(const struct report *r, const char *path)
+/* The report's text, with a final newline, in a malloc'ed buffer. */
+static char *report_json_text(const struct report *r, size_t *ret_len)
 {
 	_cleanup_json_ json_object *o = report_json(r);
 	const char *text;
 	size_t len;
-	_cleanup_free_ char *buf = NULL;
+	char *buf;
 
 	if (!o)
-		return -ENOMEM;
+		return NULL;
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text)
-		return -ENOMEM;
+		return NULL;
 	len = strlen(text);
 	buf = malloc(len + 1);
 	if (!buf)
-		return -ENOMEM;
+		return NULL;
 	memcpy(buf, text, len);
 	buf[len] = '\n';
-	return write_path_atomic(path, buf, len + 1, 0644);
+	*ret_len = len + 1;
+	return buf;
+}
+
+int report_json_write(const struct report *r, const char *path)
+{
+	size_t len = 0;
+	_cleanup_free_ char *buf = report_json_text(r, &len);
+
+	return buf ? write_path_atomic(path, buf, len, 0644) : -ENOMEM;
+}
+
+int report_json_write_at(const struct report *r, int dirfd, const char *name)
+{
+	size_t len = 0;
+	_cleanup_free_ char *buf = report_json_text(r, &len);
+
+	return buf ? write_file_atomic(dirfd, name, buf, len, 0644) : -ENOMEM;
 }

@@ -124,6 +124,8 @@ const char *report_verdict_name(int exit_code)
 		return "INEFFECTIVE";
 	case EXIT_USAGE:
 		return "USAGE";
+	case EXIT_DAMAGED:
+		return "DAMAGED";
 	case EXIT_UNSUPPORTED:
 		return "UNSUPPORTED";
 	case EXIT_INTERRUPTED:
@@ -131,4 +133,18 @@ const char *report_verdict_name(int exit_code)
 	default:
 		return "ERROR";
 	}
+}
+
+const char *report_watch_instead(unsigned i)
+{
+	static const char *const instead[] = {
+		[0] = ("OOM kills counted from memory.oom_control and limit hits from failcnt, read "
+		       "every tick; no oom, high or group-kill events"),
+		[1] = "no memory pressure per container: no stall time, no stall episodes",
+		[2] = "containers emptied process by process, which a fork in between can outrun",
+		[3] = "containers polled until empty, never notified",
+	};
+
+	_Static_assert(ARRAY_SIZE(instead) == _CG_WATCH_BITS, "words for every watch bit");
+	return i < ARRAY_SIZE(instead) ? instead[i] : NULL;
 }

@@ -31,6 +31,7 @@ enum exit_code {
 	EXIT_KERNEL = 3,
 	EXIT_INEFFECTIVE = 4,
 	EXIT_USAGE = 64,
+	EXIT_DAMAGED = 65, /* a ledger or report that fails its checks, what is wrong named */
 	EXIT_UNSUPPORTED = 69,
 	EXIT_INTERNAL = 70,
 	EXIT_INTERRUPTED = 130, /* a second SIGINT skipped verification: no verdict */
@@ -88,7 +89,8 @@ struct report {
 	bool cgroup_delegated;		/* systemd: the scope's Delegate property */
 	const struct report_container *containers;
 	unsigned ncontainers;
-	uint64_t started_ns; /* CLOCK_REALTIME */
+	unsigned watch_lacking; /* enum cg_watch bits the run's containers lacked */
+	uint64_t started_ns;	/* CLOCK_REALTIME */
 	uint64_t elapsed_ns;
 	/*
 	 * The fault log the run read (stress --fault-log), NULL without one;
@@ -110,6 +112,9 @@ struct report {
 	/* The notification thread of error injection stopped early: an internal error. */
 	bool inject_failed;
 };
+
+/* What a run without watch bit number i (enum cg_watch) did instead, in a few words. */
+const char *report_watch_instead(unsigned i);
 
 /* Did a fault the run switched on make its device fail (any fault)? */
 bool report_device_fault(const struct report *r);
@@ -151,4 +156,6 @@ void report_inject_print(const struct report *r, FILE *out);
 struct json_object *report_inject_json(const struct report *r);
 
 int report_json_write(const struct report *r, const char *path);
+/* ... as dirfd/name: a report in the run directory, reached through its fd. */
+int report_json_write_at(const struct report *r, int dirfd, const char *name);
 void report_summary_print(const struct report *r, FILE *out);

@@ -174,11 +174,18 @@ static void print_write_phase(const struct report *r, FILE *out)
 
 	fprintf(out, "  wrote %s in %s", format_size(st->bytes, size, sizeof(size)),
 		format_duration(st->elapsed_ns, dur, sizeof(dur)));
-	if (st->deaths)
+	if (st->deaths && st->respawns == st->deaths)
 		fprintf(out, "; %u writer deaths, all respawned", st->deaths);
+	else if (st->deaths)
+		fprintf(out, "; %u writer deaths, %u respawned", st->deaths, st->respawns);
 	if (r->supervisor->unreaped)
 		fprintf(out, "; %u writers could not be killed", r->supervisor->unreaped);
 	fprintf(out, "\n");
+	if (st->respawns_deferred || st->respawns_refused)
+		fprintf(out,
+			"  respawns held back: %u waited (young deaths, start limit or poof's "
+			"own budget), %u still waiting at the stop\n",
+			st->respawns_deferred, st->respawns_refused);
 	print_stopped_writers(r, out);
 	print_snapshots("stalled", r->supervisor->stalls, r->supervisor->stalled,
 			r->supervisor->nstalled, out);
@@ -367,6 +374,26 @@ static void print_cut_off(const struct report *r, FILE *out)
 		at);
 }
 
+/* Once: what the run could not watch its containers with, and what it did instead. */
+static void print_watch_lacking(const struct report *r, FILE *out)
+{
+	unsigned n = (unsigned)__builtin_popcount(r->watch_lacking), k = 0;
+
+	if (!n)
+		return;
+	fprintf(out, "  watch: this run lacked");
+	for (unsigned i = 0; i < _CG_WATCH_BITS; i++) {
+		if (!(r->watch_lacking & (1U << i)))
+			continue;
+		fprintf(out, "%s %s", k == 0 ? "" : k + 1 == n ? " and" : ",", cg_watch_name(i));
+		k++;
+	}
+	fprintf(out, " (manager %s):\n", r->cgroup_manager);
+	for (unsigned i = 0; i < _CG_WATCH_BITS; i++)
+		if (r->watch_lacking & (1U << i))
+			fprintf(out, "    %s: %s\n", cg_watch_name(i), report_watch_instead(i));
+}
+
 static void print_containers(const struct report *r, FILE *out)
 {
 	if (!r->cgroup_manager)
@@ -378,6 +405,7 @@ static void print_containers(const struct report *r, FILE *out)
 		fprintf(out, "%s %s %llu", i ? "," : ":", r->containers[i].name,
 			(unsigned long long)r->containers[i].events.oom_kill);
 	fprintf(out, "%s\n", r->ncontainers > 4 ? ", ..." : "");
+	print_watch_lacking(r, out);
 	print_cut_off(r, out);
 	if (!r->ineffective)
 		return;

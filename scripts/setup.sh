@@ -11,6 +11,10 @@ packages=(
 	libxxhash-dev libinih-dev libjson-c-dev libmount-dev libcmocka-dev scdoc
 	e2fsprogs xfsprogs btrfs-progs util-linux
 	clang-format fio
+	# capsh: tests drop CAP_SYS_RESOURCE to see poof refuse an immunity it cannot give.
+	libcap2-bin
+	# scripts/fuzz.sh: libFuzzer harnesses, built by clang with its runtime.
+	clang libclang-rt-14-dev
 	# Optional libraries: each one's feature is compiled in when present.
 	libcgroup-dev libseccomp-dev liburing-dev libsystemd-dev
 	# poof vm: libarchive writes the initramfs; the rest boots the guest.

@@ -23,6 +23,11 @@ uint64_t now_boottime_ns(void)
 	return clock_ns(CLOCK_BOOTTIME);
 }
 
+uint64_t process_cpu_ns(void)
+{
+	return clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+}
+
 uint64_t now_realtime_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);

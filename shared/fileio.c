@@ -84,7 +84,7 @@ int read_file_full(int dirfd, const char *name, size_t max, void **ret_data, siz
 	size_t len = 0, cap = 0;
 	struct stat st;
 
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0)

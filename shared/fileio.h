@@ -17,7 +17,10 @@ ssize_t pread_full(int fd, void *buf, size_t len, off_t off);
  */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode);
 
-/* Read a whole regular file (O_NOFOLLOW) into a malloc'ed buffer. */
+/*
+ * Read a whole regular file into a malloc'ed buffer. Never through a symlink
+ * (-ELOOP) nor blocked by a FIFO: anything but a regular file is -EINVAL.
+ */
 int read_file_full(int dirfd, const char *name, size_t max, void **ret_data, size_t *ret_len);
 
 /* mkdir -p for an absolute or relative path; 0 or -errno. */

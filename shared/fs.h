@@ -9,3 +9,6 @@
  * verified from one. -errno when statfs(2) fails.
  */
 int fs_check_writeback(const char *path);
+
+/* fs_check_writeback() of the filesystem an open fd is on. */
+int fs_check_writeback_fd(int fd);

@@ -86,6 +86,39 @@ int parse_size_or_percent(const char *s, uint64_t whole, uint64_t *ret)
 	return 0;
 }
 
+bool is_percent(const char *s)
+{
+	return s && *s && s[strlen(s) - 1] == '%';
+}
+
+int parse_percent(const char *s, uint32_t min, uint32_t max, uint32_t *ret)
+{
+	const char *end;
+	uint64_t v;
+	int r;
+
+	if (!is_percent(s))
+		return -EINVAL;
+	r = parse_digits(s, &v, &end);
+	if (r < 0)
+		return r;
+	if (strcmp(end, "%") != 0)
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+uint64_t percent_of(uint64_t whole, uint32_t pct)
+{
+	uint64_t hundreds = whole / 100, rest = whole % 100 * pct / 100;
+
+	if (pct && hundreds > (UINT64_MAX - rest) / pct)
+		return UINT64_MAX;
+	return hundreds * pct + rest;
+}
+
 int parse_duration(const char *s, uint64_t *ret_ns)
 {
 	static const struct {

@@ -17,6 +17,15 @@ int parse_size(const char *s, uint64_t *ret);
  */
 int parse_size_or_percent(const char *s, uint64_t whole, uint64_t *ret);
 
+/* "90%": a whole percentage within [min, max]. */
+int parse_percent(const char *s, uint32_t min, uint32_t max, uint32_t *ret);
+
+/* Does s end in '%' (so that it is meant as a percentage)? */
+bool is_percent(const char *s);
+
+/* pct percent of whole, rounded down; UINT64_MAX where it would overflow. */
+uint64_t percent_of(uint64_t whole, uint32_t pct);
+
 /* "10" (seconds), "1.5s", "500ms", "2m", "1h", "100us". */
 int parse_duration(const char *s, uint64_t *ret_ns);
 

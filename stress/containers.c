@@ -113,8 +113,11 @@ int containers_open(const struct plan *plan, const struct cg_layout *layout,
 	int r;
 
 	rc.c = calloc(MAX(total_instances(plan), 1u), sizeof(*rc.c));
-	if (!rc.c)
+	rc.events_pfd = calloc(MAX(total_instances(plan), 1u), sizeof(*rc.events_pfd));
+	if (!rc.c || !rc.events_pfd) {
+		containers_close(&rc, 0);
 		return -ENOMEM;
+	}
 	r = cg_run_open(layout, manager, NULL, run_id, &rc.run);
 	if (r >= 0)
 		r = create_all(plan, &rc);
@@ -139,6 +142,35 @@ void containers_read_events(struct run_containers *rc)
 	}
 }
 
+/* One poll for every container: whose memory.events changed since it was last read? */
+static void poll_events(struct run_containers *rc)
+{
+	for (unsigned i = 0; i < rc->n; i++) {
+		int fd = cg_container_events_fd(rc->c[i].cg);
+
+		rc->events_pfd[i] = (struct pollfd){ .fd = fd >= 0 ? fd : -1, .events = POLLPRI };
+	}
+	if (poll(rc->events_pfd, rc->n, 0) < 0)
+		for (unsigned i = 0; i < rc->n; i++)
+			rc->events_pfd[i].fd = -1; /* unknown: read them all */
+}
+
+void containers_sample_events(struct run_containers *rc)
+{
+	poll_events(rc);
+	for (unsigned i = 0; i < rc->n; i++) {
+		struct run_container *c = &rc->c[i];
+		const struct pollfd *p = &rc->events_pfd[i];
+
+		if (!c->events_known)
+			continue; /* the baseline is containers_read_events()' */
+		if (p->fd >= 0 && (p->revents & (POLLPRI | POLLERR)))
+			(void)cg_container_read_events(c->cg, &c->last);
+		else if (p->fd < 0)
+			(void)cg_container_read_oom_kills(c->cg, &c->last.tree.oom_kill);
+	}
+}
+
 uint64_t containers_oom_kills(const struct run_containers *rc)
 {
 	uint64_t n = 0;
@@ -147,6 +179,18 @@ uint64_t containers_oom_kills(const struct run_containers *rc)
 		if (rc->c[i].events_known)
 			n += rc->c[i].last.tree.oom_kill - rc->c[i].start.tree.oom_kill;
 	return n;
+}
+
+unsigned containers_watch_lacking(const struct run_containers *rc)
+{
+	unsigned have = CG_WATCH_ALL;
+
+	for (unsigned i = 0; i < rc->n; i++) {
+		have &= cg_container_watch(rc->c[i].cg);
+		if (!rc->c[i].psi_known)
+			have &= ~(unsigned)CG_WATCH_PRESSURE;
+	}
+	return rc->n ? CG_WATCH_ALL & ~have : 0;
 }
 
 void containers_kill(struct run_containers *rc)
@@ -176,6 +220,7 @@ int containers_close(struct run_containers *rc, uint64_t deadline_ns)
 		cg_run_free(rc->run);
 	}
 	free(rc->c);
+	free(rc->events_pfd);
 	*rc = (struct run_containers){ 0 };
 	return r;
 }

@@ -8,6 +8,7 @@
  * the start of the run and at the last look.
  */
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,6 +33,7 @@ struct run_containers {
 	enum cg_manager_kind manager;
 	struct run_container *c;
 	unsigned n;
+	struct pollfd *events_pfd; /* per container: memory.events to poll for a change (v2) */
 };
 
 /* Index of the first run container of spec `spec`; replica r is first + r. */
@@ -51,8 +53,19 @@ int containers_open(const struct plan *plan, const struct cg_layout *layout,
 /* Read memory.events of every container into last (start on the first call). */
 void containers_read_events(struct run_containers *rc);
 
+/*
+ * What a sample needs of the memory events, cheaply: on v2 memory.events
+ * of the containers the kernel marked changed since the last read
+ * (POLLPRI), on v1, which has no such mark, only the OOM kills. The other
+ * counters of last are as fresh as the last containers_read_events().
+ */
+void containers_sample_events(struct run_containers *rc);
+
 /* OOM kills since the start, all containers. */
 uint64_t containers_oom_kills(const struct run_containers *rc);
+
+/* The enum cg_watch bits some container of the run lacked (pressure: also when unreadable). */
+unsigned containers_watch_lacking(const struct run_containers *rc);
 
 /* Read each container's memory.pressure totals at the end of the run. */
 void containers_read_psi_end(struct run_containers *rc);

@@ -12,21 +12,25 @@
 #include <unistd.h>
 
 #include "hog.h"
+#include "shared/nofollow.h"
 #include "supervisor-internal.h"
 
 /* A kmem hog churns in a directory of its own below the run's data directory. */
 static int hog_dir(struct supervisor *s, uint32_t id)
 {
+	_cleanup_close_ int hogs = -1;
 	char name[32];
-	int fd;
 
+	/* Both levels through fds, neither a symlink: respawned hogs find theirs again. */
 	if (mkdirat(s->cfg->data_dirfd, SUPERVISOR_HOG_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	snprintf(name, sizeof(name), SUPERVISOR_HOG_DIR "/h%u", id);
-	if (mkdirat(s->cfg->data_dirfd, name, 0755) < 0 && errno != EEXIST)
+	hogs = open_dir_nofollow(s->cfg->data_dirfd, SUPERVISOR_HOG_DIR, O_RDONLY);
+	if (hogs < 0)
+		return hogs;
+	snprintf(name, sizeof(name), "h%u", id);
+	if (mkdirat(hogs, name, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	fd = openat(s->cfg->data_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return open_dir_nofollow(hogs, name, O_RDONLY);
 }
 
 /* Every [hog] section, once per process per replica of its container. */

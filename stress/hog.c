@@ -128,7 +128,7 @@ static int kmem_step(const struct hog_config *cfg, uint64_t i, uint64_t keep)
 
 	snprintf(a, sizeof(a), "h%u-%llu.new", cfg->id, (unsigned long long)(i % (keep + 1)));
 	snprintf(b, sizeof(b), "h%u-%llu", cfg->id, (unsigned long long)(i % (keep + 1)));
-	fd = openat(cfg->dirfd, a, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(cfg->dirfd, a, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
 	close(fd);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "oom-score.h"
@@ -27,4 +28,21 @@ int oom_score_adj_set(pid_t pid, int value)
 	if (n < 0)
 		return -errno;
 	return n == len ? 0 : -EIO;
+}
+
+int oom_score_adj_can_lower(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(-oom_score_adj_set(0, OOM_SCORE_ADJ_MIN) & 0xff);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status))
+		return -ECHILD;
+	return -WEXITSTATUS(status);
 }

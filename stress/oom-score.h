@@ -17,3 +17,10 @@
  * value needs CAP_SYS_RESOURCE.
  */
 int oom_score_adj_set(pid_t pid, int value);
+
+/*
+ * Could this process's children go down to OOM_SCORE_ADJ_MIN? Asked of a
+ * forked child, which tries, so that nothing here changes: 0, or the
+ * -errno of its write (-EACCES without CAP_SYS_RESOURCE).
+ */
+int oom_score_adj_can_lower(void);

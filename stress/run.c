@@ -22,7 +22,8 @@ void run_tell(const struct stress_run *run, enum run_event ev, int error)
 
 void stress_run_init(struct stress_run *run)
 {
-	*run = (struct stress_run){ .rd = { .fd = -1 }, .target = { .data_dirfd = -1 } };
+	*run = (struct stress_run){ .rd = { .fd = -1 },
+				    .target = { .dirfd = -1, .data_dirfd = -1 } };
 }
 
 int stress_run_open(struct stress_run *run)
@@ -231,7 +232,7 @@ static void verify_phase(struct stress_run *run)
 		opt.remounted = true;
 	}
 	run_tell(run, RUN_EV_VERIFYING, 0);
-	r = verify_run(run->ledger, run->target.data_dir, &opt, &run->vr);
+	r = verify_run(run->ledger, run->target.dirfd, run->target.data_name, &opt, &run->vr);
 	verify_done(run, r);
 }
 

@@ -36,7 +36,8 @@
 enum run_event {
 	RUN_EV_SCRATCH_MAKING,	     /* mkfs of target.scratch is about to start */
 	RUN_EV_SCRATCH_FAILED,	     /* -EIO: mkfs failed, its output in target.scratch.log */
-	RUN_EV_DATA_DIR_FAILED,	     /* target.data_dir could not be made */
+	RUN_EV_DATA_DIR_FAILED,	     /* target.data_dir could not be made (-ELOOP: a symlink) */
+	RUN_EV_FILE_SIZE_FAILED,     /* file-size N% does not fit: target.sizing says why */
 	RUN_EV_RUNDIR_ON_TARGET,     /* the run directory is on the filesystem under test */
 	RUN_EV_CONTAINERS_FAILED,    /* the run's cgroups could not be made */
 	RUN_EV_UNPROTECTED,	     /* the supervisor's own oom_score_adj could not be set */
@@ -84,11 +85,14 @@ enum run_hang {
 /* The target (a directory given, or a scratch filesystem) and the run's data directory in it. */
 struct run_target {
 	char path[PATH_MAX];	 /* the directory given, resolved, or the scratch mountpoint */
+	int dirfd;		 /* path, open: what the run makes there is reached through it */
+	char data_name[32];	 /* poof-<id> */
 	char data_dir[PATH_MAX]; /* path/poof-<id> */
 	int data_dirfd;
 	bool data_dir_created;
 	struct scratch scratch;
-	uint64_t scratch_size; /* the image's size, with RUN_EV_SCRATCH_MAKING */
+	uint64_t scratch_size;	     /* the image's size, with RUN_EV_SCRATCH_MAKING */
+	struct profile_error sizing; /* with RUN_EV_FILE_SIZE_FAILED */
 	bool have_scratch;
 };
 

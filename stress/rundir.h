@@ -19,13 +19,19 @@ struct rundir {
 	int fd;
 };
 
-/* Make a fresh run id and create base/<id> (or exactly `path` when given). */
+/*
+ * Make a fresh run id and create base/<id> (or exactly `path` when given),
+ * held open as ret->fd from then on. Nothing may exist at the run
+ * directory's path: -EEXIST, or -ELOOP for a symlink. The default base
+ * must be a directory of root's or the caller's: -ELOOP for a symlink,
+ * -EPERM for another owner's. A `path` naming "." or ".." is -EINVAL.
+ */
 int rundir_create(const char *base, const char *path, struct rundir *ret);
 
-/* Open an existing run directory (for `poof verify`). Refuses symlinks. */
+/* Open an existing run directory (for `poof verify`): -ELOOP for a symlink, -ENOTDIR. */
 int rundir_open(const char *path, struct rundir *ret);
 
 void rundir_close(struct rundir *r);
 
-/* Do path and the run directory live on the same filesystem? */
-bool rundir_shares_fs(const struct rundir *r, const char *path);
+/* Is the open directory fd on the same filesystem as the run directory? */
+bool rundir_shares_fs(const struct rundir *r, int fd);

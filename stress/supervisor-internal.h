@@ -12,10 +12,21 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "respawn.h"
 #include "shared/macro.h"
 #include "supervisor.h"
 
 #define TICK_NS (100 * NSEC_PER_MSEC) /* the event loop's timer */
+/*
+ * What one turn of the event loop may do, however fast children die: reap
+ * this many, and spend this long starting children. Respawns (not first
+ * starts) may also use no more of the supervisor's CPU than
+ * SPAWN_CPU_PER_TICK a tick, which may be saved up to SPAWN_CPU_BURST.
+ */
+#define REAP_PER_TURN 32
+#define SPAWN_TURN_NS (100 * NSEC_PER_MSEC)
+#define SPAWN_CPU_PER_TICK (1 * NSEC_PER_MSEC)
+#define SPAWN_CPU_BURST (50 * NSEC_PER_MSEC)
 
 /* One hog process slot: a [hog] section's process in one container replica. */
 struct hog_proc {
@@ -24,6 +35,7 @@ struct hog_proc {
 	uint32_t id;
 	pid_t pid;
 	int dirfd; /* kmem: its own directory on the target */
+	struct respawn respawn;
 };
 
 struct supervisor {
@@ -39,9 +51,13 @@ struct supervisor {
 	uint64_t next_sample_ns;
 	struct pollfd *pfd;
 	unsigned npfd;
-	bool *stalled; /* per writer: in a stall episode already recorded */
+	bool *stalled;		  /* per writer: in a stall episode already recorded */
+	struct respawn *wrespawn; /* per writer */
 	struct hog_proc *hogs;
 	unsigned nhogs;
+	unsigned starts_pending; /* slots whose start (first or respawn) is scheduled */
+	unsigned start_cursor;	 /* the slot the next turn's starts begin with */
+	int64_t spawn_cpu_ns;	 /* CPU time respawns may still use (the budget) */
 	bool stopping;
 	struct supervisor_result res;
 };
@@ -53,6 +69,18 @@ struct supervisor {
  */
 int supervisor_spawn_writer(struct supervisor *s, uint32_t id);
 int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h);
+
+/*
+ * reap.c: schedule every slot's first start; reap at most `max` children
+ * (*ret_more: some may be left), each death scheduling its slot's respawn;
+ * start what is due within the turn's time and the respawns' budget
+ * (*ret_more: out of time with starts due); at the stop, cancel every
+ * pending start.
+ */
+void supervisor_schedule_first_starts(struct supervisor *s, uint64_t now);
+int supervisor_reap(struct supervisor *s, unsigned max, bool *ret_more);
+int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more);
+void supervisor_refuse_respawns(struct supervisor *s);
 
 /* hog-slots.c: a slot per hog process, made (kmem directories included) before any starts. */
 int hog_slots_setup(struct supervisor *s);

@@ -23,19 +23,12 @@
 
 #define PROGRESS_NS NSEC_PER_SEC
 
-/* A hog that died keeps squeezing: respawned while the run goes on. */
-static int on_hog_exit(struct supervisor *s, struct hog_proc *h, int status)
-{
-	h->pid = 0;
-	if (s->stopping)
-		return 0;
-	/* It would only break it again: the report names it. */
-	if (s->cfg->sandbox && sandbox_run_hog_violated(s->cfg->sandbox, h->id, status))
-		return 0;
-	if (WIFSIGNALED(status))
-		s->res.status.hog_deaths++;
-	return supervisor_spawn_hog(s, h);
-}
+/* The poll set: the fixed entries, then one pressure trigger per container. */
+enum {
+	POLL_SIGNALS,
+	POLL_TIMER,
+	POLL_FIXED,
+};
 
 static uint32_t writers_alive(const struct supervisor *s)
 {
@@ -53,62 +46,6 @@ static uint64_t bytes_total(const struct supervisor *s)
 	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
 		n += s->ledger->writers[i].bytes;
 	return n;
-}
-
-static struct ledger_writer *writer_by_pid(struct supervisor *s, pid_t pid)
-{
-	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
-		if (s->ledger->writers[i].pid == pid)
-			return &s->ledger->writers[i];
-	return NULL;
-}
-
-static int on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int status)
-{
-	lw->pid = 0;
-	lw->last_status = status;
-	if (WIFEXITED(status)) {
-		lw->state = WEXITSTATUS(status) == WRITER_EXIT_DONE ? WRITER_DONE : WRITER_FAILED;
-		if (lw->state == WRITER_FAILED) {
-			lw->stopped_ms = (uint32_t)((now_monotonic_ns() - s->start_ns) /
-						    NSEC_PER_MSEC);
-			s->res.status.failed++;
-		}
-		return 0;
-	}
-	if (s->stopping) {
-		lw->state = WRITER_KILLED;
-		return 0;
-	}
-	/* Killed while the run goes on: the OOM killer's victims carry on from the ledger. */
-	lw->kills++;
-	s->res.status.deaths++;
-	s->res.status.respawns++;
-	return supervisor_spawn_writer(s, lw->writer_id);
-}
-
-static int reap(struct supervisor *s)
-{
-	for (;;) {
-		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
-		struct ledger_writer *lw;
-		int r;
-
-		if (pid == 0 || (pid < 0 && errno == ECHILD))
-			return 0;
-		if (pid < 0)
-			return -errno;
-		lw = writer_by_pid(s, pid);
-		if (lw)
-			r = on_writer_exit(s, lw, status);
-		else if (hog_slot_by_pid(s, pid))
-			r = on_hog_exit(s, hog_slot_by_pid(s, pid), status);
-		else
-			continue; /* not ours (e.g. a helper the caller ran) */
-		if (r < 0)
-			return r;
-	}
 }
 
 static void schedule_kill(struct supervisor *s, uint64_t now)
@@ -158,23 +95,28 @@ static bool all_finished(const struct supervisor *s)
 	return true;
 }
 
-/* One tick: time-driven work. Returns true when the write phase is over. */
-static bool on_tick(struct supervisor *s)
+/*
+ * One tick: time-driven work, nothing in it per writer and per container
+ * at once, and the containers' files only once a second. The kernel log is read here rather than whenever it has news: an OOM
+ * storm writes it many times a second, and nothing needs it sooner.
+ */
+static void on_tick(struct supervisor *s, uint64_t now)
 {
-	uint64_t now = now_monotonic_ns();
-
 	supervisor_check_lateness(s, now);
 	supervisor_check_stalls(s, now);
-	if (s->cfg->containers) {
-		containers_read_events(s->cfg->containers);
-		s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
-	}
+	if (s->cfg->kernel)
+		kernel_watch_drain(s->cfg->kernel);
+	s->spawn_cpu_ns = MIN(s->spawn_cpu_ns + (int64_t)SPAWN_CPU_PER_TICK,
+			      (int64_t)SPAWN_CPU_BURST);
 	if (now >= s->next_sample_ns) {
+		if (s->cfg->containers) {
+			containers_sample_events(s->cfg->containers);
+			s->res.status.oom_kills = containers_oom_kills(s->cfg->containers);
+		}
 		timeline_sample(&s->res.timeline, s->cfg->containers, now - s->start_ns,
 				bytes_total(s));
 		s->next_sample_ns = now + SAMPLE_NS;
 	}
-
 	if (now >= s->next_kill_ns) {
 		kill_random_writer(s);
 		schedule_kill(s, now);
@@ -184,96 +126,141 @@ static bool on_tick(struct supervisor *s)
 		s->cfg->progress(&s->res.status, s->cfg->userdata);
 		s->next_progress_ns = now + PROGRESS_NS;
 	}
-	if (now - s->start_ns >= s->cfg->plan->duration_ns) {
-		s->res.reason = STOP_DURATION;
-		return true;
-	}
-	return false;
 }
 
-/* Returns true when a stop signal arrived. */
-static int on_signal(struct supervisor *s, bool *ret_stop)
+/* A stop signal: the first one stops the run, one more while stopping is the second. */
+static void on_stop_signal(struct supervisor *s, int signo, bool *ret_stop)
 {
-	struct signalfd_siginfo si;
-	ssize_t n = read(s->sigfd, &si, sizeof(si));
-
-	*ret_stop = false;
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	if (si.ssi_signo == SIGCHLD)
-		return reap(s);
 	if (s->stopping && s->res.reason == STOP_SIGNAL) {
-		/* Stopping already because of a signal: this one is the second. */
-		s->res.second_signal = (int)si.ssi_signo;
-		return 0;
+		s->res.second_signal = signo;
+		return;
 	}
+	if (*ret_stop)
+		return; /* two in one read: the first one counts */
 	s->res.reason = STOP_SIGNAL;
-	s->res.signal = (int)si.ssi_signo;
+	s->res.signal = signo;
 	*ret_stop = true;
-	return 0;
+}
+
+/*
+ * Every signal pending on the signalfd (the standard ones never queue
+ * more than one each): a stop signal, and whether a child exited.
+ */
+static int read_signals(struct supervisor *s, bool *ret_stop, bool *ret_child)
+{
+	struct signalfd_siginfo si[8];
+
+	*ret_stop = *ret_child = false;
+	for (;;) {
+		ssize_t n = read(s->sigfd, si, sizeof(si));
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++) {
+			if (si[i].ssi_signo == SIGCHLD)
+				*ret_child = true;
+			else
+				on_stop_signal(s, (int)si[i].ssi_signo, ret_stop);
+		}
+		if ((size_t)n < sizeof(si))
+			return 0;
+	}
 }
 
 /* A container's memory.pressure trigger fired: one stall episode. */
 static void on_pressure(struct supervisor *s)
 {
-	for (unsigned i = 3; i < s->npfd; i++)
+	for (unsigned i = POLL_FIXED; i < s->npfd; i++)
 		if (s->pfd[i].revents & POLLPRI)
-			s->cfg->containers->c[i - 3].psi_episodes++;
+			s->cfg->containers->c[i - POLL_FIXED].psi_episodes++;
 }
 
-/* Signals, the timer, the kernel log, and every container's pressure trigger. */
+/* Signals, the timer, and every container's pressure trigger. */
 static int setup_poll(struct supervisor *s)
 {
 	const struct run_containers *rc = s->cfg->containers;
-	unsigned n = 3 + (rc ? rc->n : 0);
+	unsigned n = POLL_FIXED + (rc ? rc->n : 0);
 
 	s->pfd = calloc(n, sizeof(*s->pfd));
 	if (!s->pfd)
 		return -ENOMEM;
-	s->pfd[0] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
-	s->pfd[1] = (struct pollfd){ .fd = s->timerfd, .events = POLLIN };
-	s->pfd[2] = (struct pollfd){ .fd = s->cfg->kernel ? kernel_watch_fd(s->cfg->kernel) : -1,
-				     .events = POLLIN };
-	for (unsigned i = 3; i < n; i++)
-		s->pfd[i] = (struct pollfd){ .fd = rc->c[i - 3].psi_fd, .events = POLLPRI };
+	s->pfd[POLL_SIGNALS] = (struct pollfd){ .fd = s->sigfd, .events = POLLIN };
+	s->pfd[POLL_TIMER] = (struct pollfd){ .fd = s->timerfd, .events = POLLIN };
+	for (unsigned i = POLL_FIXED; i < n; i++)
+		s->pfd[i] = (struct pollfd){ .fd = rc->c[i - POLL_FIXED].psi_fd,
+					     .events = POLLPRI };
 	s->npfd = n;
 	return 0;
 }
 
+/* Did the timer fire? Reads it so that it is quiet until the next tick. */
+static int read_timer(struct supervisor *s, bool *ret_tick)
+{
+	uint64_t expirations;
+
+	*ret_tick = false;
+	if (!(s->pfd[POLL_TIMER].revents & POLLIN))
+		return 0;
+	if (read(s->timerfd, &expirations, sizeof(expirations)) < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	*ret_tick = true;
+	return 0;
+}
+
+/*
+ * One turn: the signals and the deadline first, then a bounded reap, the
+ * tick's work and the starts that are due. *ret_more: children may be left
+ * to reap or starts are due: come back at once.
+ */
+static int turn(struct supervisor *s, bool *ret_more, bool *ret_done)
+{
+	bool stop = false, child = false, tick, reap_more = false, start_more = false;
+	uint64_t now;
+	int r = 0;
+
+	if (poll(s->pfd, s->npfd, *ret_more ? 0 : -1) < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (s->pfd[POLL_SIGNALS].revents & POLLIN)
+		r = read_signals(s, &stop, &child);
+	if (r < 0 || stop) {
+		*ret_done = true;
+		return r;
+	}
+	r = read_timer(s, &tick);
+	if (r < 0)
+		return r;
+	now = now_monotonic_ns();
+	if (now - s->start_ns >= s->cfg->plan->duration_ns) {
+		s->res.reason = STOP_DURATION;
+		*ret_done = true;
+		return 0;
+	}
+	on_pressure(s);
+	if (child || *ret_more)
+		r = supervisor_reap(s, REAP_PER_TURN, &reap_more);
+	if (tick)
+		on_tick(s, now);
+	if (r >= 0)
+		r = supervisor_start_due(s, now, &start_more);
+	*ret_more = reap_more || start_more;
+	if (r >= 0 && all_finished(s)) {
+		s->res.reason = STOP_FINISHED;
+		*ret_done = true;
+	}
+	return r;
+}
+
 static int event_loop(struct supervisor *s)
 {
-	for (;;) {
-		struct pollfd *pfd = s->pfd;
-		bool stop = false;
-		int r;
+	bool more = true, done = false; /* the first starts are due */
+	int r;
 
-		if (poll(pfd, s->npfd, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (pfd[0].revents & POLLIN) {
-			r = on_signal(s, &stop);
-			if (r < 0 || stop)
-				return r;
-		}
-		if (pfd[2].revents & POLLIN)
-			kernel_watch_drain(s->cfg->kernel);
-		on_pressure(s);
-		if (pfd[1].revents & POLLIN) {
-			uint64_t expirations;
-
-			if (read(s->timerfd, &expirations, sizeof(expirations)) < 0 &&
-			    errno != EAGAIN)
-				return -errno;
-			if (on_tick(s))
-				return 0;
-		}
-		if (all_finished(s)) {
-			s->res.reason = STOP_FINISHED;
-			return 0;
-		}
-	}
+	do
+		r = turn(s, &more, &done);
+	while (r >= 0 && !done);
+	/* A stop is final: what was due to start again never starts. */
+	supervisor_refuse_respawns(s);
+	return r;
 }
 
 /* SIGKILL every writer (what cgroup.kill will do) and reap them with a deadline. */
@@ -290,23 +277,26 @@ static int stop_writers(struct supervisor *s)
 	for (unsigned i = 0; i < s->nhogs; i++)
 		if (s->hogs[i].pid > 0)
 			kill(s->hogs[i].pid, SIGKILL);
-	while (writers_alive(s) + hog_slots_alive(s) > 0) {
+	for (;;) {
 		uint64_t now = now_monotonic_ns();
 		struct pollfd pfd = { .fd = s->sigfd, .events = POLLIN };
-		bool stop;
-		int r;
+		bool more, stop, child;
+		int r = supervisor_reap(s, REAP_PER_TURN, &more);
 
-		if (now >= deadline)
+		if (r < 0)
+			return r;
+		if (writers_alive(s) + hog_slots_alive(s) == 0 || now >= deadline)
 			break;
+		if (more)
+			continue;
 		r = poll(&pfd, 1, (int)MAX((deadline - now) / NSEC_PER_MSEC, 1ULL));
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (r > 0) {
-			r = on_signal(s, &stop);
+			r = read_signals(s, &stop, &child);
 			if (r < 0)
 				return r;
 		}
-		reap(s);
 	}
 	s->res.unreaped = writers_alive(s);
 	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++) {
@@ -337,11 +327,14 @@ static int supervisor_open_fds(struct supervisor *s)
 	return 0;
 }
 
-static uint64_t cpu_time_ns(void)
+/* The supervisor's own CPU time (user + system) and its peak resident set in bytes. */
+static uint64_t own_usage(uint64_t *ret_max_rss)
 {
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
+	if (ret_max_rss)
+		*ret_max_rss = (uint64_t)ru.ru_maxrss * 1024; /* KiB */
 	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * NSEC_PER_SEC +
 	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * NSEC_PER_USEC;
 }
@@ -356,7 +349,8 @@ static int supervisor_open(struct supervisor *s)
 	if (r < 0)
 		return r;
 	s->stalled = calloc(s->ledger->hdr->nwriters, sizeof(*s->stalled));
-	return s->stalled ? 0 : -ENOMEM;
+	s->wrespawn = calloc(MAX(s->ledger->hdr->nwriters, 1u), sizeof(*s->wrespawn));
+	return s->stalled && s->wrespawn ? 0 : -ENOMEM;
 }
 
 static void supervisor_close(struct supervisor *s)
@@ -364,13 +358,18 @@ static void supervisor_close(struct supervisor *s)
 	free(s->pfd);
 	hog_slots_free(s);
 	free(s->stalled);
+	free(s->wrespawn);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
 		close(s->timerfd);
 }
 
-/* The clocks and the counters' baseline, then every writer and every hog started. */
+/*
+ * The clocks and the counters' baseline, the hog slots, and every writer's
+ * and hog's first start scheduled: the event loop starts them, so that a
+ * stop signal is served while a few hundred children start.
+ */
 static int start_children(struct supervisor *s)
 {
 	struct run_containers *rc = s->cfg->containers;
@@ -381,15 +380,15 @@ static int start_children(struct supervisor *s)
 	s->next_sample_ns = s->start_ns;
 	s->res.timeline.ncontainers = rc ? rc->n : 0;
 	s->next_progress_ns = s->start_ns + PROGRESS_NS;
+	s->spawn_cpu_ns = SPAWN_CPU_BURST;
 	schedule_kill(s, s->start_ns);
 	if (rc)
 		containers_read_events(rc); /* the counters' baseline */
 	r = hog_slots_setup(s);
-	for (uint32_t i = 0; i < s->ledger->hdr->nwriters && r >= 0; i++)
-		r = supervisor_spawn_writer(s, i);
-	for (unsigned i = 0; i < s->nhogs && r >= 0; i++)
-		r = supervisor_spawn_hog(s, &s->hogs[i]);
-	return r;
+	if (r < 0)
+		return r;
+	supervisor_schedule_first_starts(s, s->start_ns);
+	return 0;
 }
 
 /* The last status and counters, once every child is gone. */
@@ -398,7 +397,7 @@ static void finish_status(struct supervisor *s, uint64_t cpu_start)
 	struct run_containers *rc = s->cfg->containers;
 
 	update_status(s, now_monotonic_ns());
-	s->res.cpu_ns = cpu_time_ns() - cpu_start;
+	s->res.cpu_ns = own_usage(&s->res.max_rss) - cpu_start;
 	if (rc) {
 		containers_read_events(rc);
 		containers_read_psi_end(rc);
@@ -408,7 +407,7 @@ static void finish_status(struct supervisor *s, uint64_t cpu_start)
 
 static int supervise(struct supervisor *s)
 {
-	uint64_t cpu_start = cpu_time_ns();
+	uint64_t cpu_start = own_usage(NULL);
 	int r, r2;
 
 	r = start_children(s);

@@ -38,14 +38,17 @@ struct supervisor_status {
 	uint64_t duration_ns;
 	uint64_t bytes; /* acknowledged, all writers */
 	uint32_t writers_alive;
-	uint32_t kills; /* by kill-writers */
-	uint32_t respawns;
-	uint32_t deaths;     /* writers that died by a signal */
-	uint32_t failed;     /* writers stopped by an error */
-	uint32_t hogs;	     /* hog processes started, respawns included */
-	uint32_t hog_deaths; /* hogs that died by a signal (the OOM killer, mostly) */
-	uint64_t oom_kills;  /* memory.events oom_kill since the start, all containers */
-	uint32_t stalls;     /* stall episodes so far */
+	uint32_t kills;		    /* by kill-writers */
+	uint32_t respawns;	    /* writers started again after a death */
+	uint32_t respawns_deferred; /* writers and hogs started later than their death (reap.c) */
+	uint32_t respawns_refused;  /* respawns still pending when the run stopped */
+	uint32_t respawns_failed;   /* starts that failed for want of memory or processes */
+	uint32_t deaths;	    /* writers that died by a signal */
+	uint32_t failed;	    /* writers stopped by an error */
+	uint32_t hogs;		    /* hog processes started, respawns included */
+	uint32_t hog_deaths;	    /* hogs that died by a signal (the OOM killer, mostly) */
+	uint64_t oom_kills;	    /* memory.events oom_kill since the start, all containers */
+	uint32_t stalls;	    /* stall episodes so far */
 	const struct timeline *timeline; /* the samples so far, for a live view */
 };
 
@@ -83,7 +86,9 @@ struct supervisor_result {
 	unsigned nunkillable;
 	uint32_t late_ticks; /* the supervisor's own ticks more than a second late */
 	uint64_t max_lateness_ns;
-	uint64_t cpu_ns;	  /* the supervisor's own CPU time (user + system) */
+	uint64_t cpu_ns;       /* the supervisor's own CPU time (user + system) */
+	uint64_t spawn_cpu_ns; /* of that, starting writers and hogs (first starts and respawns) */
+	uint64_t max_rss;      /* the supervisor's peak resident set, bytes */
 	struct timeline timeline; /* owned; timeline_free() */
 };
 

@@ -26,6 +26,7 @@
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/nofollow.h"
 #include "judge/ledger.h"
 #include "stress/leftovers.h"
 #include "stress/rundir.h"
@@ -262,7 +263,8 @@ static int detach_loop(const char *image)
 
 static void unmount_scratch(struct cleanup *c, const struct leftover *run)
 {
-	struct scratch s = { .mounted = true };
+	struct scratch s = { .mounted = true, .dirfd = -1 };
+	_cleanup_close_ int dirfd = -1;
 	char what[PATH_MAX + 32];
 	int r;
 
@@ -278,9 +280,14 @@ static void unmount_scratch(struct cleanup *c, const struct leftover *run)
 		printf("  would unmount %s (keeping %s)\n", s.mountpoint, s.image);
 		return;
 	}
-	r = scratch_umount(&s);
+	/* The mount table names real paths: a symlink on the way was planted since. */
+	dirfd = open_nofollow(AT_FDCWD, run->rundir, O_RDONLY | O_DIRECTORY, 0);
+	s.dirfd = dirfd;
+	r = dirfd < 0 ? dirfd : scratch_umount(&s);
 	if (r < 0) {
-		report_failed(c, what, strerror(-r));
+		report_failed(c, what,
+			      r == -ELOOP ? "a symbolic link now stands on its path" :
+					    strerror(-r));
 		return;
 	}
 	printf("  unmounted %s\n", s.mountpoint);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroups/systemd.h"
+#include "common.h"
 #include "reports/report.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -45,17 +46,43 @@ static void say_scratch_making(const struct stress_run *run, int error _unused_)
 		 (unsigned long long)(run->target.scratch_size >> 20));
 }
 
+/* A path poof makes that something already stands at: a planted symlink, or anything else. */
+static void say_taken(const char *path, int r)
+{
+	if (r == -ELOOP)
+		log_error("%s is a symbolic link where poof makes a path of its own: refused, "
+			  "poof follows no link there.\n  Fix: remove it and run again.",
+			  path);
+	else
+		log_error("%s already exists, where poof makes a path of its own: refused.\n"
+			  "  Fix: remove it and run again.",
+			  path);
+}
+
 static void say_scratch_failed(const struct stress_run *run, int r)
 {
-	log_error("cannot make the scratch filesystem %s (%s): %s%s%s", run->target.scratch.image,
+	const struct scratch *s = &run->target.scratch;
+
+	if ((r == -ELOOP || r == -EEXIST) && scratch_failed_path(s)) {
+		say_taken(scratch_failed_path(s), r);
+		return;
+	}
+	log_error("cannot make the scratch filesystem %s (%s): %s%s%s", s->image,
 		  scratch_fs_name(run->plan.scratch_fs), strerror(-r),
-		  r == -EIO ? "; mkfs output is in " : "",
-		  r == -EIO ? run->target.scratch.log : "");
+		  r == -EIO ? "; mkfs output is in " : "", r == -EIO ? s->log : "");
 }
 
 static void say_data_dir_failed(const struct stress_run *run, int r)
 {
-	log_error("cannot create %s: %s", run->target.data_dir, strerror(-r));
+	if (r == -ELOOP || r == -EEXIST)
+		say_taken(run->target.data_dir, r);
+	else
+		log_error("cannot create %s: %s", run->target.data_dir, strerror(-r));
+}
+
+static void say_file_size_failed(const struct stress_run *run, int error _unused_)
+{
+	log_profile_error(&run->target.sizing);
 }
 
 static void say_rundir_on_target(const struct stress_run *run, int error _unused_)
@@ -243,6 +270,7 @@ static say_fn *const sayers[_RUN_EV_MAX] = {
 	[RUN_EV_SCRATCH_MAKING] = say_scratch_making,
 	[RUN_EV_SCRATCH_FAILED] = say_scratch_failed,
 	[RUN_EV_DATA_DIR_FAILED] = say_data_dir_failed,
+	[RUN_EV_FILE_SIZE_FAILED] = say_file_size_failed,
 	[RUN_EV_RUNDIR_ON_TARGET] = say_rundir_on_target,
 	[RUN_EV_CONTAINERS_FAILED] = say_containers_failed,
 	[RUN_EV_UNPROTECTED] = say_unprotected,

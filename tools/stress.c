@@ -9,6 +9,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "cgroups/manager.h"
@@ -24,6 +26,7 @@
 #include "stress-messages.h"
 #include "stress-sandbox.h"
 #include "stress/containers.h"
+#include "stress/oom-score.h"
 #include "stress/run.h"
 #include "stress/scratch.h"
 
@@ -135,9 +138,43 @@ static int plan_setup(struct stress_cmd *cmd)
 		r = profile_override(plan, cmd->args.overrides[i], &err);
 	if (r >= 0)
 		r = plan_validate(plan, &err);
+	if (r >= 0)
+		r = plan_resolve_percentages(plan, &err);
 	if (r < 0)
 		log_profile_error(&err);
 	return r;
+}
+
+/*
+ * file-size = N% is a share of the target's free space: of --dir's now,
+ * before anything is made; of a scratch filesystem once it exists, so its
+ * size must be given, not derived from the file sizes.
+ */
+static int check_file_shares(struct stress_cmd *cmd)
+{
+	struct plan *p = &cmd->run.plan;
+	struct profile_error err;
+	struct statvfs st;
+
+	if (!plan_sizes_files_by_space(p))
+		return 0;
+	if (!cmd->args.dir && !p->scratch_size) {
+		log_error("file-size is a share of the target's free space, and the scratch "
+			  "filesystem's size comes from the file sizes.\n  Fix: give --dir DIR, "
+			  "or -o scratch-size=SIZE.");
+		return EXIT_USAGE;
+	}
+	if (!cmd->args.dir)
+		return 0; /* sized by the run once the scratch filesystem exists */
+	if (statvfs(cmd->args.dir, &st) < 0) {
+		log_error("--dir %s: %s", cmd->args.dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (plan_size_files(p, (uint64_t)st.f_bavail * st.f_frsize, &err) < 0) {
+		log_profile_error(&err);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* -o cgroup=auto|systemd: is PID 1 systemd, and does it answer on the bus? */
@@ -214,6 +251,33 @@ static int check_cgroups(struct stress_run *run)
 	return 0;
 }
 
+/*
+ * An oom-immune container is only immune when its tasks can go down to
+ * oom_score_adj -1000. Where they cannot, the OOM killer chooses among them
+ * and the run tests nothing of what the container is for: refused.
+ */
+static int check_oom_immune(const struct plan *p)
+{
+	const struct container_spec *ct = NULL;
+	int r;
+
+	for (unsigned i = 0; i < p->ncontainers && !ct; i++)
+		if (p->containers[i].oom_immune)
+			ct = &p->containers[i];
+	if (!ct)
+		return 0;
+	r = oom_score_adj_can_lower();
+	if (r >= 0)
+		return 0;
+	log_error("container %s is oom-immune, but poof cannot lower oom_score_adj to -1000 "
+		  "here (%s; that needs CAP_SYS_RESOURCE): the OOM killer would still find its "
+		  "victims in it, and the run would test nothing of what profile %s is for.\n"
+		  "  Fix: run poof as root with CAP_SYS_RESOURCE (not in a container or sandbox "
+		  "that drops it), or -o container.%s.oom-immune=no for an ordinary container.",
+		  ct->name, strerror(-r), p->profile, ct->name);
+	return EXIT_UNSUPPORTED;
+}
+
 /* --fault-log FILE: readable and well-formed now; the harness appends to it during the run. */
 static int check_fault_log(const char *path)
 {
@@ -244,6 +308,8 @@ static int check_environment(struct stress_cmd *cmd)
 	if (cmd->args.fault_log && check_fault_log(cmd->args.fault_log) < 0)
 		return EXIT_USAGE;
 	r = check_cgroups(&cmd->run);
+	if (r == 0 && cmd->run.contained)
+		r = check_oom_immune(p);
 	if (r != 0)
 		return r;
 	r = stress_check_sandbox(p);
@@ -251,7 +317,7 @@ static int check_environment(struct stress_cmd *cmd)
 		return r;
 	if (cmd->args.dir) {
 		r = check_target_dir(cmd->args.dir);
-		return r < 0 ? -r : 0;
+		return r < 0 ? -r : check_file_shares(cmd);
 	}
 	if (geteuid() != 0) {
 		log_error(
@@ -266,7 +332,7 @@ static int check_environment(struct stress_cmd *cmd)
 			  scratch_mkfs_package(p->scratch_fs));
 		return EXIT_UNSUPPORTED;
 	}
-	return 0;
+	return check_file_shares(cmd);
 }
 
 /* What the run found, in the report's terms. */
@@ -337,6 +403,7 @@ static void fill_container_results(struct stress_cmd *cmd)
 	}
 	cmd->report.containers = cmd->container_results;
 	cmd->report.ncontainers = rc->n;
+	cmd->report.watch_lacking = containers_watch_lacking(rc);
 	cmd->report.cgroup_manager = cg_manager_name(run->manager);
 	fill_cgroup_result(cmd);
 }
@@ -360,7 +427,7 @@ static void fill_report(struct stress_cmd *cmd)
 	rep->data_dir = run->target.data_dir;
 	rep->scratch_fs = run->target.have_scratch ? scratch_fs_name(run->target.scratch.fs) : NULL;
 	rep->interrupted = run->sup.reason == STOP_SIGNAL;
-	rep->rundir_shares_target = rundir_shares_fs(&run->rd, run->target.path);
+	rep->rundir_shares_target = rundir_shares_fs(&run->rd, run->target.dirfd);
 	fill_outcome(cmd);
 	fill_container_results(cmd);
 	rep->started_ns = cmd->started_ns;
@@ -374,7 +441,7 @@ static void write_reports(struct stress_cmd *cmd)
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", cmd->run.rd.path, REPORT_FILE_NAME);
-	r = report_json_write(&cmd->report, path);
+	r = report_json_write_at(&cmd->report, cmd->run.rd.fd, REPORT_FILE_NAME);
 	if (r < 0)
 		log_error("cannot write %s: %s", path, strerror(-r));
 	if (cmd->args.json) {
@@ -394,21 +461,57 @@ static int setup_exit_code(int r)
 	case -EBUSY: /* a cgroup shared with other processes */
 	case -EROFS:
 	case -ENOTSUP:
+	case -EDOM: /* the plan does not fit the target: said by an event */
+		return EXIT_USAGE;
 	case -ECONNREFUSED: /* systemd is not on the bus */
+	case -ELOOP:	    /* a symlink planted where the run makes a path */
+	case -EEXIST:	    /* ... or anything else */
 		return EXIT_UNSUPPORTED;
 	default:
 		return EXIT_INTERNAL;
 	}
 }
 
+/* The default base is not poof's to trust: a symlink, or someone else's directory. */
+static int unsafe_base(int r)
+{
+	struct stat st;
+
+	if (r == -ELOOP)
+		log_error("%s is a symbolic link: poof makes its run directories only in a "
+			  "directory of its own.\n  Fix: remove it (poof makes it again), or give "
+			  "--run-dir DIR.",
+			  RUNDIR_BASE_DEFAULT);
+	else if (lstat(RUNDIR_BASE_DEFAULT, &st) == 0)
+		log_error("%s belongs to uid %u, not to root: its owner could swap a run "
+			  "directory in it for a link.\n  Fix: remove it (poof makes it again), "
+			  "or give --run-dir DIR.",
+			  RUNDIR_BASE_DEFAULT, (unsigned)st.st_uid);
+	else
+		log_error("cannot create a run directory in %s: %s", RUNDIR_BASE_DEFAULT,
+			  strerror(-r));
+	return EXIT_UNSUPPORTED;
+}
+
 /* A --run-dir that cannot be made is the user's to fix; anything else is ours. */
 static int rundir_error(const char *path, int r)
 {
-	log_error("cannot create the run directory %s: %s%s", path ? path : RUNDIR_BASE_DEFAULT,
-		  strerror(-r),
-		  r == -EEXIST ? " (--run-dir must name a directory that does not exist yet)" : "");
+	if (!path && (r == -ELOOP || r == -EPERM))
+		return unsafe_base(r);
+	if (r == -ELOOP)
+		log_error("--run-dir %s is a symbolic link: poof makes the run directory itself "
+			  "and follows no link there.\n  Fix: give a path that does not exist yet.",
+			  path);
+	else
+		log_error("cannot create the run directory %s: %s%s",
+			  path ? path : RUNDIR_BASE_DEFAULT, strerror(-r),
+			  r == -EEXIST ?
+				  " (--run-dir must name a directory that does not exist yet)" :
+				  "");
 	switch (r) {
 	case -EEXIST:
+	case -ELOOP:
+	case -EINVAL:
 	case -ENOENT:
 	case -ENOTDIR:
 	case -ENAMETOOLONG:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/nofollow.h"
 #include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
@@ -89,9 +91,12 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	return 0;
 }
 
+/* What poof verify says of a ledger it cannot use; the exit code of SPEC section 7. */
 static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_unsealed)
 {
-	int r = ledger_load(rd->fd, ret, ret_unsealed);
+	struct ledger_damage d;
+	char what[256];
+	int r = ledger_load(rd->fd, ret, ret_unsealed, &d);
 
 	switch (r) {
 	case 0:
@@ -99,20 +104,29 @@ static int load_ledger(const struct rundir *rd, struct ledger **ret, bool *ret_u
 	case -ENOENT:
 		log_error("%s has no ledger (neither %s nor %s): not a poof run directory",
 			  rd->path, LEDGER_FILE_NAME, LEDGER_LIVE_NAME);
-		break;
+		return EXIT_USAGE;
 	case -EBADMSG:
-		log_error("the ledger in %s is damaged (truncated, or its checksum does not "
-			  "match): refusing to judge data with it",
-			  rd->path);
-		break;
 	case -EPROTO:
-		log_error("the ledger in %s is not a poof ledger of format version %d", rd->path,
-			  LEDGER_VERSION);
-		break;
+		ledger_damage_text(&d, what, sizeof(what));
+		log_error("the ledger %s/%s is damaged: %s. Refusing to judge data with it.",
+			  rd->path, d.name, what);
+		return EXIT_DAMAGED;
+	case -ELOOP:
+		log_error("%s/%s is a symbolic link: poof reads the ledger of the run directory "
+			  "itself, never through a link. Refused.",
+			  rd->path, d.name);
+		return EXIT_DAMAGED;
+	case -EINVAL:
+		log_error("%s/%s is not a regular file: refused", rd->path, d.name);
+		return EXIT_DAMAGED;
+	case -EFBIG:
+		log_error("the ledger %s/%s is larger than any ledger poof writes: refusing it",
+			  rd->path, d.name);
+		return EXIT_DAMAGED;
 	default:
-		log_error("cannot read the ledger in %s: %s", rd->path, strerror(-r));
+		log_error("cannot read the ledger %s/%s: %s", rd->path, d.name, strerror(-r));
+		return r == -ENOMEM ? EXIT_INTERNAL : EXIT_DAMAGED;
 	}
-	return r;
 }
 
 struct verify_session {
@@ -122,9 +136,31 @@ struct verify_session {
 	bool unsealed;
 	struct scratch scratch;
 	bool have_scratch;
+	char data_dir[PATH_MAX]; /* where the data is read, for messages and the report */
 	struct verify_result vr;
 	struct report report;
 };
+
+/* The image or its mountpoint is not what poof left: nothing is mounted. */
+static int scratch_refused(const struct scratch *sc, int r)
+{
+	const char *path = scratch_failed_path(sc) ? scratch_failed_path(sc) : sc->image;
+
+	if (r == -ELOOP)
+		log_error("%s is a symbolic link: poof mounts only the run directory's own image "
+			  "on its own mountpoint, never through a link. Refused; nothing was "
+			  "mounted.",
+			  path);
+	else if (r == -EINVAL && sc->failed == SCRATCH_PATH_IMAGE)
+		log_error("%s is not a regular file: refused; nothing was mounted", path);
+	else if (r == -ENOTDIR)
+		log_error("%s is not a directory: refused; nothing was mounted", path);
+	else {
+		log_error("cannot mount the scratch image %s: %s", sc->image, strerror(-r));
+		return -EXIT_UNSUPPORTED;
+	}
+	return -EXIT_DAMAGED;
+}
 
 static int mount_kept_scratch(struct verify_session *s)
 {
@@ -142,24 +178,68 @@ static int mount_kept_scratch(struct verify_session *s)
 	/* poof stress names a filesystem it knows; ext4 is what any other name always meant */
 	if (scratch_fs_from_name(h->scratch_fs, &fs) < 0)
 		fs = SCRATCH_EXT4;
-	r = scratch_attach(s->rd.path, h->scratch_image, fs, &s->scratch);
+	/* Always this run directory's own image: the ledger's path is a record, not a pointer. */
+	r = scratch_attach(s->rd.fd, s->rd.path, fs, &s->scratch);
 	if (r == -ENOENT) {
 		log_error("the scratch image %s is gone: poof removes it after a run that found "
 			  "no loss (-o keep=always keeps it)",
-			  h->scratch_image);
+			  s->scratch.image);
 		return -EXIT_USAGE;
 	}
 	if (r >= 0)
 		r = scratch_mount(&s->scratch);
-	if (r < 0) {
-		log_error("cannot mount the scratch image %s: %s", h->scratch_image, strerror(-r));
-		return -EXIT_UNSUPPORTED;
-	}
+	if (r < 0)
+		return scratch_refused(&s->scratch, r);
 	s->have_scratch = true;
 	return 0;
 }
 
 #define VERIFY_IO_TIMEOUT_NS (PLAN_IO_TIMEOUT_DEFAULT_S * NSEC_PER_SEC)
+
+/*
+ * The data directory: poof-<id> in the scratch filesystem's root, reached
+ * through the run directory, or the ledger's path, which poof stress
+ * resolved: a symlink on either way is refused (-ELOOP).
+ */
+static int verify_session_data(struct verify_session *s, const struct verify_options *opt)
+{
+	_cleanup_close_ int rootfd = -1;
+	char name[32];
+
+	snprintf(s->data_dir, sizeof(s->data_dir), "%s", s->ledger->hdr->data_dir);
+	if (!s->have_scratch)
+		return verify_run(s->ledger, AT_FDCWD, s->ledger->hdr->data_dir, opt, &s->vr);
+	snprintf(name, sizeof(name), "poof-%016llx", (unsigned long long)s->ledger->hdr->run_id);
+	snprintf(s->data_dir, sizeof(s->data_dir), "%s/%s", s->scratch.mountpoint, name);
+	rootfd = open_dir_nofollow(s->rd.fd, SCRATCH_MOUNT_NAME, O_RDONLY);
+	if (rootfd < 0)
+		return rootfd;
+	return verify_run(s->ledger, rootfd, name, opt, &s->vr);
+}
+
+/* Verification could not run: why, and the exit code (negative). */
+static int verify_failed(const char *data_dir, int r)
+{
+	switch (r) {
+	case -ETIMEDOUT:
+		log_error("HANG: a read of %s did not return within %llu s: the device stopped "
+			  "answering",
+			  data_dir, (unsigned long long)(VERIFY_IO_TIMEOUT_NS / NSEC_PER_SEC));
+		return -EXIT_HANG;
+	case -EMEDIUMTYPE:
+		log_error("%s is on tmpfs or ramfs: nothing there was ever written back", data_dir);
+		return -EXIT_UNSUPPORTED;
+	case -ELOOP:
+		log_error("the data directory %s is, or is reached through, a symbolic link: "
+			  "poof reads its data where the run wrote it, never through a link. "
+			  "Refused.",
+			  data_dir);
+		return -EXIT_DAMAGED;
+	default:
+		log_error("cannot verify %s: %s", data_dir, strerror(-r));
+		return r == -ENOENT ? -EXIT_USAGE : -EXIT_INTERNAL;
+	}
+}
 
 static int verify_session_run(struct verify_session *s)
 {
@@ -173,24 +253,8 @@ static int verify_session_run(struct verify_session *s)
 	};
 	int r;
 
-	r = verify_run(s->ledger, s->ledger->hdr->data_dir, &opt, &s->vr);
-	if (r == -ETIMEDOUT) {
-		log_error("HANG: a read of %s did not return within %llu s: the device stopped "
-			  "answering",
-			  s->ledger->hdr->data_dir,
-			  (unsigned long long)(VERIFY_IO_TIMEOUT_NS / NSEC_PER_SEC));
-		return -EXIT_HANG;
-	}
-	if (r == -EMEDIUMTYPE) {
-		log_error("%s is on tmpfs or ramfs: nothing there was ever written back",
-			  s->ledger->hdr->data_dir);
-		return -EXIT_UNSUPPORTED;
-	}
-	if (r < 0) {
-		log_error("cannot verify %s: %s", s->ledger->hdr->data_dir, strerror(-r));
-		return r == -ENOENT ? -EXIT_USAGE : -EXIT_INTERNAL;
-	}
-	return 0;
+	r = verify_session_data(s, &opt);
+	return r < 0 ? verify_failed(s->data_dir, r) : 0;
 }
 
 static void verify_report(struct verify_session *s, uint64_t started, uint64_t mono)
@@ -207,7 +271,7 @@ static void verify_report(struct verify_session *s, uint64_t started, uint64_t m
 	rep->run_dir = s->rd.path;
 	rep->strict_errors = s->args.plan.strict_errors;
 	rep->target = s->have_scratch ? s->scratch.mountpoint : s->ledger->hdr->data_dir;
-	rep->data_dir = s->ledger->hdr->data_dir;
+	rep->data_dir = s->data_dir;
 	rep->scratch_fs = s->have_scratch ? s->ledger->hdr->scratch_fs : NULL;
 	rep->unsealed_ledger = s->unsealed;
 	rep->interrupted = s->ledger->hdr->interrupted || s->unsealed;
@@ -215,12 +279,40 @@ static void verify_report(struct verify_session *s, uint64_t started, uint64_t m
 	rep->elapsed_ns = now_monotonic_ns() - mono;
 	report_decide(rep);
 	snprintf(path, sizeof(path), "%s/%s", s->rd.path, VERIFY_REPORT_NAME);
-	r = report_json_write(rep, path);
+	r = report_json_write_at(rep, s->rd.fd, VERIFY_REPORT_NAME);
 	if (r < 0)
 		log_warn("cannot write %s: %s", path, strerror(-r));
 	if (s->args.json && (r = report_json_write(rep, s->args.json)) < 0)
 		log_error("cannot write %s: %s", s->args.json, strerror(-r));
 	report_summary_print(rep, stdout);
+}
+
+/*
+ * The run directory itself, never a link to it, and nothing planted where
+ * poof verify writes its report: refused before anything is mounted.
+ */
+static int open_rundir(const char *path, struct rundir *rd)
+{
+	int r = rundir_open(path, rd);
+
+	if (r == -ELOOP)
+		log_error("%s is a symbolic link: poof verify takes the run directory itself, not "
+			  "a link to it",
+			  path);
+	else if (r < 0)
+		log_error("cannot open the run directory %s: %s (poof verify takes the directory "
+			  "that holds a run's ledger)",
+			  path, strerror(-r));
+	if (r < 0)
+		return EXIT_USAGE;
+	r = refuse_symlink(rd->fd, VERIFY_REPORT_NAME);
+	if (r < 0) {
+		log_error("%s/%s is a symbolic link where poof verify writes its report: refused",
+			  rd->path, VERIFY_REPORT_NAME);
+		rundir_close(rd);
+		return EXIT_DAMAGED;
+	}
+	return 0;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -232,17 +324,13 @@ int cmd_verify(int argc, char **argv)
 	r = parse_args(argc, argv, &s.args);
 	if (r != 0)
 		return r > 0 ? 0 : EXIT_USAGE;
-	r = rundir_open(s.args.rundir, &s.rd);
-	if (r < 0) {
-		log_error("cannot open the run directory %s: %s (poof verify takes the directory "
-			  "that holds a run's ledger)",
-			  s.args.rundir, strerror(-r));
-		return EXIT_USAGE;
-	}
+	r = open_rundir(s.args.rundir, &s.rd);
+	if (r != 0)
+		return r;
 	r = load_ledger(&s.rd, &s.ledger, &s.unsealed);
-	if (r < 0) {
+	if (r != 0) {
 		rundir_close(&s.rd);
-		return r == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+		return r;
 	}
 	if (s.unsealed)
 		log_warn("%s was never sealed: the run was interrupted; verifying from %s",

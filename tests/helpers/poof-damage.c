@@ -514,7 +514,7 @@ static int run(const struct args *a)
 	rundir_fd = open(a->rundir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rundir_fd < 0)
 		return fail("%s: %s", a->rundir, strerror(errno));
-	r = ledger_load(rundir_fd, &l, &unsealed);
+	r = ledger_load(rundir_fd, &l, &unsealed, NULL);
 	if (r < 0)
 		return fail("cannot load the ledger in %s: %s", a->rundir, strerror(-r));
 	r = find_file(l, a->file, &t);

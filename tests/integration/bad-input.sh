@@ -3,9 +3,10 @@
 #
 # Bad input is refused before anything is created: an unknown key, a bad
 # size, a bad fsync policy, an unknown profile, a profile file with an
-# error at a known line and a malformed or missing fault log each exit 64 with a message naming the key (and the
-# file and line), create no run directory and leave nothing in the --dir
-# target. A --dir on tmpfs (no writeback: nothing to lose, nothing to
+# error at a known line, a directory or an empty file as the profile, and a
+# malformed or missing fault log each exit 64 with a message naming the key
+# (and the file and line), create no run directory and leave nothing in the
+# --dir target. A --dir on tmpfs (no writeback: nothing to lose, nothing to
 # verify) exits 69 with "tmpfs" and the fix in the message, also before
 # anything is created.
 
@@ -66,6 +67,17 @@ frobnicate = 3
 INI
 refused 64 "$WORK/unknown.ini:3" --profile "$WORK/unknown.ini" --dir "$target"
 assert_contains "unknown.ini: key" frobnicate "$WORK/err-$n"
+
+# A directory, an empty file, or one of comments only, as --profile: not the
+# defaults run silently, but exit 64 naming the path and what is wrong.
+mkdir "$WORK/profile-dir"
+refused 64 "$WORK/profile-dir: is a directory, not a profile file" \
+	--profile "$WORK/profile-dir" --dir "$target"
+: >"$WORK/empty.ini"
+refused 64 "$WORK/empty.ini: the profile is empty" --profile "$WORK/empty.ini" --dir "$target"
+printf '# a profile to write later\n\n' >"$WORK/comments.ini"
+refused 64 "$WORK/comments.ini: the profile is empty" --profile "$WORK/comments.ini" \
+	--dir "$target"
 
 # A fault log that is not one (its line named), or that does not exist.
 printf '1.5 on error-writes\n2.5 off flip-bits\n' >"$WORK/faults"

@@ -44,17 +44,6 @@ scratch)
 *) fail "unknown variant $variant (dir or scratch)" ;;
 esac
 
-# The workers of this run still alive: named poof-wN/poof-hN and mapping its ledger.
-run_workers()
-{
-	local p
-
-	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
-		grep -qF "$run/$1" "/proc/$p/maps" 2>/dev/null && echo "$p($(cat "/proc/$p/comm"))"
-	done
-	true
-}
-
 "$POOF" stress --profile tight-container "${args[@]}" --run-dir "$run" -q \
 	-o duration=30s >"$WORK/stress.out" 2>&1 &
 pid=$!
@@ -62,7 +51,7 @@ pid=$!
 # Wait for its workers; the run's id is the name of its data directory.
 id=
 for _ in $(seq 300); do
-	if [ -e "$run/ledger.live" ] && [ -n "$(run_workers ledger.live)" ]; then
+	if [ -e "$run/ledger.live" ] && [ -n "$(run_workers "$run")" ]; then
 		id=$(basename "$(find "$target" -maxdepth 1 -name 'poof-*' -print -quit)")
 		id=${id#poof-}
 		break
@@ -79,7 +68,7 @@ run_rc rc "$POOF" cleanup >"$WORK/live.out" 2>&1
 assert_eq "poof cleanup during the run: exit code" 0 "$rc"
 assert_contains "cleanup leaves the live run alone" "$id: still running" "$WORK/live.out"
 [ -d "$parent/poof-$id" ] || fail "poof cleanup removed the live run's cgroup"
-[ -n "$(run_workers ledger.live)" ] || fail "poof cleanup killed the live run's workers"
+[ -n "$(run_workers "$run")" ] || fail "poof cleanup killed the live run's workers"
 info "ok: the live run kept its cgroup and workers"
 
 kill -KILL "$pid"
@@ -106,7 +95,7 @@ assert_eq "poof cleanup exit code" 0 "$rc"
 assert_contains "cleanup names the run" "$id" "$WORK/cleanup.out"
 [ ! -e "$parent/poof-$id" ] || fail "$parent/poof-$id is still there: $(find "$parent/poof-$id")"
 info "ok: no cgroup of the run is left"
-left=$(run_workers ledger.live)
+left=$(run_workers "$run")
 assert_eq "workers of the run left" "" "$left"
 [ -f "$run/ledger.live" ] || fail "the run directory lost its ledger.live: $(ls -l "$run")"
 info "ok: $run/ledger.live was kept"

@@ -5,8 +5,10 @@
 # project's build hosts are hybrid): tight-container, shortened, runs with the
 # v1 manager for real: the 32M container reaches the OOM killer, the report's
 # count equals memory.oom_control's, nothing is lost, and no cgroup of the run
-# is left afterwards. Bad limits are refused with exit 64 before anything is
-# created.
+# is left afterwards. The run says once, in the summary and in the report,
+# which of the kernel's means of watching a container it lacked on v1
+# (memory.events, memory.pressure, cgroup.kill, cgroup.events) and what it did
+# instead. Bad limits are refused with exit 64 before anything is created.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -30,6 +32,13 @@ kills=$(json "$report" write_phase.oom_kills)
 assert_ge "OOM kills" 1 "$kills"
 assert_eq "OOM kills in the container" "$kills" "$(json "$report" containers.0.oom_kill)"
 assert_eq losses_total 0 "$(json "$report" verify.losses_total)"
+# What v1 lacks, in the report: the four, in order, each with what was done instead.
+assert_eq "watch lacking" "memory.events
+memory.pressure
+cgroup.kill
+cgroup.events" "$(json "$report" 'cgroup.watch_lacking.*.signal')"
+assert_contains "watch lacking: memory.events instead" "memory.oom_control" \
+	<(json "$report" cgroup.watch_lacking.0.instead)
 id=$(json "$report" run_id)
 [ ! -e "$parent/poof-$id" ] || fail "the run's cgroup $parent/poof-$id was left behind"
 
@@ -42,6 +51,12 @@ assert_eq "loose limits: verdict" INEFFECTIVE "$(json "$WORK/loose/report.json" 
 assert_eq "loose limits: OOM kills" 0 "$(json "$WORK/loose/report.json" write_phase.oom_kills)"
 assert_contains "loose limits: the limit to lower" "lower box's memory-max (now 2G)" \
 	"$WORK/loose.out"
+# ... and in the summary, once.
+assert_contains "summary: what the run lacked" \
+	"watch: this run lacked memory.events, memory.pressure, cgroup.kill and cgroup.events (manager v1)" \
+	"$WORK/loose.out"
+assert_contains "summary: what it did instead" "no memory pressure per container" "$WORK/loose.out"
+assert_eq "summary: said once" 1 "$(grep -c 'this run lacked' "$WORK/loose.out")"
 
 # Bad limits: exit 64, no run directory, no cgroup.
 for bad in memory-max=banana memory-max=-1 container.box.memory-high=64M swap-max=lots; do

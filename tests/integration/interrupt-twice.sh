@@ -31,8 +31,8 @@ assert_eq interrupted true "$(json "$report" interrupted)"
 assert_eq "verification skipped" true "$(json "$report" verify.skipped)"
 assert_eq "verification ran" false "$(json "$report" verify.ran)"
 assert_contains "the summary" "verification skipped" "$WORK/out"
-left=$(pgrep -x 'poof-w[0-9]+' || true)
-[ -z "$left" ] || fail "writers left behind: $left"
+left=$(run_workers "$run")
+[ -z "$left" ] || fail "workers left behind: $left"
 info "ok: no writer left"
 
 run_rc rc "$POOF" verify "$run" --json "$WORK/verify.json"

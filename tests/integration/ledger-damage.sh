@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # poof verify refuses a ledger it cannot trust instead of judging data with
-# it: no ledger, a truncated ledger, one flipped byte (in the header, in the
-# block table), random bytes, and a run directory that does not exist each
-# exit 64 (never a crash: no exit >= 128) with a message on stderr that says
-# what is wrong, and nothing is written to the run directory (no verify.json).
+# it: a truncated ledger, one flipped byte (in the header, in the block
+# table, in its format version), an empty one and random bytes are damaged
+# input data, exit 65, and the message says what is wrong (cut short, N of M
+# bytes; which checksum; the version); no ledger at all, or a run directory
+# that does not exist, is a usage error, exit 64. Never a crash (no exit >=
+# 128), and nothing is written to the run directory (no verify.json).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -48,15 +50,16 @@ with open(path, "r+b") as f:
 PY
 }
 
-# check NAME RUNDIR WANT: poof verify RUNDIR exits 64 and says WANT on stderr.
+# check NAME RUNDIR WANT [CODE]: poof verify RUNDIR exits CODE (65: damaged
+# data) and says WANT on stderr.
 check()
 {
-	local name=$1 dir=$2 want=$3 before after
+	local name=$1 dir=$2 want=$3 code=${4:-65} before after
 
 	before=$(snapshot "$dir")
 	run_rc rc "$POOF" verify "$dir" 2>"$WORK/$name.err" >"$WORK/$name.out"
 	cat "$WORK/$name.err" >&2
-	assert_eq "$name: exit code" 64 "$rc"
+	assert_eq "$name: exit code" "$code" "$rc"
 	[ -s "$WORK/$name.err" ] || fail "$name: nothing on stderr"
 	assert_contains "$name: message" "$want" "$WORK/$name.err"
 	[ ! -e "$dir/verify.json" ] || fail "$name: verify.json was written"
@@ -73,32 +76,50 @@ case_dir()
 
 d=$(case_dir no-ledger)
 rm "$d/ledger"
-check no-ledger "$d" ledger
+check no-ledger "$d" ledger 64
+assert_contains "no-ledger: what RUNDIR is not" "not a poof run directory" "$WORK/no-ledger.err"
 
 d=$(case_dir truncated)
 truncate -s $((size / 2)) "$d/ledger"
 check truncated "$d" ledger
+assert_contains "truncated: size N of M" "cut short: $((size / 2)) of $size bytes" \
+	"$WORK/truncated.err"
 
 d=$(case_dir truncated-header)
 truncate -s 100 "$d/ledger"
 check truncated-header "$d" ledger
+assert_contains "truncated-header: size" "cut short: 100 bytes, less than its 4096-byte header" \
+	"$WORK/truncated-header.err"
 
 d=$(case_dir empty)
 : >"$d/ledger"
 check empty "$d" ledger
+assert_contains "empty: says so" "empty (0 bytes)" "$WORK/empty.err"
 
 d=$(case_dir flipped-middle)
 flip_byte "$d/ledger" $((size / 2))
 check flipped-middle "$d" ledger
+assert_contains "flipped-middle: which checksum" "data checksum does not match" \
+	"$WORK/flipped-middle.err"
 
 d=$(case_dir flipped-header)
 flip_byte "$d/ledger" 40
 check flipped-header "$d" ledger
+assert_contains "flipped-header: which checksum" "header checksum does not match" \
+	"$WORK/flipped-header.err"
+
+# The format version is the uint32 at offset 8: 1 becomes 65.
+d=$(case_dir version)
+flip_byte "$d/ledger" 8
+check version "$d" ledger
+assert_contains "version: both versions" "format version is 65; this poof reads version 1" \
+	"$WORK/version.err"
 
 d=$(case_dir random)
 head -c "$size" /dev/urandom >"$d/ledger"
 check random "$d" ledger
+assert_contains "random: not a ledger" "not a poof ledger" "$WORK/random.err"
 
-check nonexistent "$WORK/does-not-exist" "$WORK/does-not-exist"
+check nonexistent "$WORK/does-not-exist" "$WORK/does-not-exist" 64
 assert_contains "nonexistent: says what RUNDIR is" ledger "$WORK/nonexistent.err"
 [ ! -e "$WORK/does-not-exist" ] || fail "poof verify created $WORK/does-not-exist"

@@ -150,3 +150,17 @@ data_files()
 {
 	json "$1" 'files.*.name'
 }
+
+# run_workers RUNDIR: the workers of that run still alive, as "PID(comm)": named
+# poof-wN or poof-hN and mapping its ledger. Other runs on the machine (another
+# test, a benchmark) have workers of the same names: they are not counted.
+run_workers()
+{
+	local p
+
+	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
+		grep -qF "$1/ledger.live" "/proc/$p/maps" 2>/dev/null &&
+			echo "$p($(cat "/proc/$p/comm" 2>/dev/null))"
+	done
+	true
+}

@@ -26,18 +26,6 @@ trap 'rc=$?; kill_leftovers; (exit $rc); cleanup' EXIT
 
 make_fs ext4
 
-# Workers of the run in $1 still alive: named poof-wN/poof-hN, mapping its ledger.
-run_workers()
-{
-	local p
-
-	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
-		grep -qF "$1/ledger.live" "/proc/$p/maps" 2>/dev/null &&
-			echo "$p($(cat "/proc/$p/comm" 2>/dev/null))"
-	done
-	true
-}
-
 n=0
 for sig in INT TERM INT TERM; do
 	n=$((n + 1))

@@ -196,7 +196,7 @@ static void test_seal_and_load(void **state)
 	bool unsealed = true;
 
 	(void)state;
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), 0);
+	assert_int_equal(ledger_load(dirfd_, &m, &unsealed, NULL), 0);
 	assert_false(unsealed);
 	assert_int_equal(m->hdr->run_id, 0xfeed);
 	assert_int_equal(m->hdr->state, LEDGER_SEALED);
@@ -218,37 +218,89 @@ static void corrupt_at(off_t off)
 	close(fd);
 }
 
+/* ledger_load() refuses the damage with r and says kind, in words that contain text. */
+static void assert_damage(int r, enum ledger_damage_kind kind, const char *text)
+{
+	struct ledger *m = NULL;
+	struct ledger_damage d;
+	bool unsealed;
+	char buf[256];
+
+	assert_int_equal(ledger_load(dirfd_, &m, &unsealed, &d), r);
+	assert_null(m);
+	assert_int_equal(d.kind, kind);
+	assert_string_equal(d.name, "ledger");
+	ledger_damage_text(&d, buf, sizeof(buf));
+	if (!strstr(buf, text))
+		fail_msg("damage text \"%s\" lacks \"%s\"", buf, text);
+}
+
+static void truncate_ledger(off_t by)
+{
+	struct stat st;
+	int fd = openat(dirfd_, "ledger", O_RDWR);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(ftruncate(fd, by < 0 ? st.st_size + by : by), 0);
+	close(fd);
+}
+
 static void test_damage_refused(void **state)
 {
 	struct ledger *m = NULL;
 	bool unsealed;
-	struct stat st;
-	int fd;
+	size_t size = ledger_size(1, 1, 16);
+	char want[64];
 
 	(void)state;
 	/* Missing. */
 	wipe();
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), -ENOENT);
+	assert_int_equal(ledger_load(dirfd_, &m, &unsealed, NULL), -ENOENT);
 	/* A flipped bit in the block table, in the header, and in the magic. */
 	ledger_free(seal_sample());
-	corrupt_at((off_t)ledger_size(1, 1, 16) - 20);
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), -EBADMSG);
+	corrupt_at((off_t)size - 20);
+	assert_damage(-EBADMSG, LEDGER_DATA_CHECKSUM, "data checksum does not match");
 	ledger_free(seal_sample());
 	corrupt_at(offsetof(struct ledger_header, nblocks));
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), -EBADMSG);
+	assert_damage(-EBADMSG, LEDGER_HEADER_CHECKSUM, "header checksum does not match");
 	ledger_free(seal_sample());
 	corrupt_at(0);
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), -EPROTO);
-	/* Truncated, and empty. */
+	assert_damage(-EPROTO, LEDGER_NO_MAGIC, "not a poof ledger");
 	ledger_free(seal_sample());
-	fd = openat(dirfd_, "ledger", O_RDWR);
-	assert_int_equal(fstat(fd, &st), 0);
-	assert_int_equal(ftruncate(fd, st.st_size - 8), 0);
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), -EBADMSG);
-	assert_int_equal(ftruncate(fd, 0), 0);
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), -EBADMSG);
-	close(fd);
-	assert_null(m);
+	corrupt_at(offsetof(struct ledger_header, version));
+	/* corrupt_at() flips the lowest bit, whatever the current version is. */
+	snprintf(want, sizeof(want), "format version is %d; this poof reads version %d",
+		 LEDGER_VERSION ^ 1, LEDGER_VERSION);
+	assert_damage(-EPROTO, LEDGER_BAD_VERSION, want);
+	/* Cut short: by 8 bytes, inside the header, and to nothing. */
+	ledger_free(seal_sample());
+	truncate_ledger(-8);
+	snprintf(want, sizeof(want), "cut short: %zu of %zu bytes", size - 8, size);
+	assert_damage(-EBADMSG, LEDGER_BAD_SIZE, want);
+	truncate_ledger(100);
+	assert_damage(-EBADMSG, LEDGER_SHORT_HEADER, "100 bytes, less than its 4096-byte header");
+	truncate_ledger(0);
+	assert_damage(-EBADMSG, LEDGER_EMPTY, "empty (0 bytes)");
+}
+
+/* Checksums that match do not make tables that do not fit acceptable. */
+static void test_bad_tables_refused(void **state)
+{
+	struct ledger *l = make_ledger(16);
+
+	(void)state;
+	l->files[0].first_block = 1;
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_FILE, "entry 0 of its file table");
+	ledger_free(l);
+	/* A block size the verifier cannot read with (found by the ledger fuzzer). */
+	l = make_ledger(16);
+	l->files[0].block_size = 4195328;
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_BLOCK_SIZE,
+		      "file 0 of its file table has block size 4195328, not a power of two");
+	ledger_free(l);
 }
 
 static void test_live_fallback(void **state)
@@ -260,7 +312,7 @@ static void test_live_fallback(void **state)
 	l->blocks[1].intended = 2;
 	l->blocks[1].acked = 1;
 	/* The supervisor died: only ledger.live exists. */
-	assert_int_equal(ledger_load(dirfd_, &m, &unsealed), 0);
+	assert_int_equal(ledger_load(dirfd_, &m, &unsealed, NULL), 0);
 	assert_true(unsealed);
 	assert_int_equal(m->blocks[1].intended, 2);
 	assert_int_equal(m->hdr->state, LEDGER_RUNNING);
@@ -277,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_ack_only_after_success),
 		cmocka_unit_test(test_seal_and_load),
 		cmocka_unit_test(test_damage_refused),
+		cmocka_unit_test(test_bad_tables_refused),
 		cmocka_unit_test(test_live_fallback),
 	};
 

@@ -170,6 +170,58 @@ static void test_parse_uint(void **state)
 	}
 }
 
+static void test_parse_percent(void **state)
+{
+	static const struct {
+		const char *in;
+		uint32_t max;
+		int r;
+		uint32_t out;
+	} cases[] = {
+		{ "90%", 100, 0, 90 },	      { "1%", 100, 0, 1 },
+		{ "100%", 100, 0, 100 },      { "150%", 1000, 0, 150 },
+		{ "0%", 100, -ERANGE, 0 },    { "101%", 100, -ERANGE, 0 },
+		{ "12.5%", 100, -EINVAL, 0 }, { "%", 100, -EINVAL, 0 },
+		{ "90", 100, -EINVAL, 0 },    { " 90%", 100, -EINVAL, 0 },
+		{ "90 %", 100, -EINVAL, 0 },  { "-5%", 100, -EINVAL, 0 },
+		{ "90%%", 100, -EINVAL, 0 },  { "", 100, -EINVAL, 0 },
+		{ NULL, 100, -EINVAL, 0 },    { "99999999999999999999%", 100, -ERANGE, 0 },
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint32_t v = 7;
+		int r = parse_percent(cases[i].in, 1, cases[i].max, &v);
+
+		if (r != cases[i].r)
+			print_message("case \"%s\"\n", cases[i].in ? cases[i].in : "(null)");
+		assert_int_equal(r, cases[i].r);
+		assert_int_equal(v, r == 0 ? cases[i].out : 7);
+	}
+}
+
+static void test_percent_of(void **state)
+{
+	static const struct {
+		uint64_t whole;
+		uint32_t pct;
+		uint64_t out;
+	} cases[] = {
+		{ 32ULL << 20, 90, 30198988 },
+		{ 1000, 50, 500 },
+		{ 3, 50, 1 },
+		{ 199, 1, 1 },
+		{ 0, 100, 0 },
+		{ UINT64_MAX - 1, 100, UINT64_MAX - 1 },
+		{ UINT64_MAX - 1, 1000, UINT64_MAX }, /* would overflow */
+		{ 1ULL << 62, 150, (1ULL << 62) + (1ULL << 61) },
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_true(percent_of(cases[i].whole, cases[i].pct) == cases[i].out);
+}
+
 static void test_parse_size_or_percent(void **state)
 {
 	static const struct {
@@ -258,6 +310,8 @@ int main(void)
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_parse_bool),
 		cmocka_unit_test(test_parse_uint),
+		cmocka_unit_test(test_parse_percent),
+		cmocka_unit_test(test_percent_of),
 		cmocka_unit_test(test_parse_size_or_percent),
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_format_size_round_trip),

@@ -245,12 +245,19 @@ static void check_defaults(const struct plan *p)
 
 static void test_defaults(void **state)
 {
-	static const char *const texts[] = { "", "[run]\n", "# nothing but a comment\n" };
+	static const char *const texts[] = { "[run]\n", "# defaults\n[run]\n\n" };
+	static const char *const empty[] = { "", "# nothing but a comment\n", "\n\n" };
 	struct profile_error err;
 	struct plan plan;
 	char path[PLAN_PATH_MAX], name[PLAN_PATH_MAX];
 
 	(void)state;
+	/* A file with no section would run the defaults without a word: refused. */
+	for (unsigned i = 0; i < ARRAY_SIZE(empty); i++) {
+		assert_int_equal(load_text(empty[i], &plan, &err, path, sizeof(path)), -EINVAL);
+		assert_non_null(strstr(err.message, "the profile is empty"));
+		assert_int_equal(err.line, 0);
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(texts); i++) {
 		assert_int_equal(load_text(texts[i], &plan, &err, path, sizeof(path)), 0);
 		check_defaults(&plan);
@@ -716,6 +723,7 @@ static void assert_groups_equal(const struct writer_group *a, const struct write
 	assert_int_equal(a->count, b->count);
 	assert_int_equal(a->files, b->files);
 	assert_true(a->file_size == b->file_size);
+	assert_int_equal(a->file_size_pct, b->file_size_pct);
 	assert_int_equal(a->block_size, b->block_size);
 	assert_int_equal(a->engine, b->engine);
 	assert_int_equal(a->fsync, b->fsync);
@@ -731,6 +739,7 @@ static void assert_containers_equal(const struct container_spec *a, const struct
 	assert_int_equal(a->count, b->count);
 	assert_true(a->memory_max == b->memory_max);
 	assert_true(a->memory_high == b->memory_high);
+	assert_int_equal(a->memory_high_pct, b->memory_high_pct);
 	assert_true(a->swap_max == b->swap_max);
 	assert_true(a->pids_max == b->pids_max);
 	assert_int_equal(a->oom_group, b->oom_group);
@@ -744,6 +753,7 @@ static void assert_hogs_equal(const struct hog_spec *a, const struct hog_spec *b
 	assert_int_equal(a->kind, b->kind);
 	assert_int_equal(a->count, b->count);
 	assert_true(a->size == b->size);
+	assert_int_equal(a->size_pct, b->size_pct);
 	assert_true(a->files == b->files);
 	assert_true(a->rate == b->rate);
 	assert_int_equal(a->cycle, b->cycle);
@@ -1326,6 +1336,97 @@ static void test_print_round_trip_containers(void **state)
 	check_round_trip(&plan);
 }
 
+/* Percentages: kept as given, printed back as given, resolved once their whole is known. */
+static void test_percentages(void **state)
+{
+	static const char *const overrides[] = {
+		"container.tight.memory-high=90%",
+		"hog.eat.size=150%",
+		"writer.a.file-size=50%",
+		"writer.a.block-size=64K",
+	};
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	load_containers(&plan);
+	apply_overrides(&plan, overrides, ARRAY_SIZE(overrides));
+	assert_int_equal(plan.containers[0].memory_high_pct, 90);
+	assert_true(plan.containers[0].memory_high == UNLIM);
+	assert_int_equal(plan.hogs[0].size_pct, 150);
+	assert_int_equal(plan.groups[0].file_size_pct, 50);
+	assert_true(plan.groups[0].file_size == 0);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+	check_round_trip(&plan);
+	assert_true(plan_sizes_files_by_space(&plan));
+
+	assert_int_equal(plan_resolve_percentages(&plan, &err), 0);
+	/* 90% of 32M, rounded down; 150% of 32M */
+	assert_true(plan.containers[0].memory_high == (32ULL << 20) * 9 / 10);
+	assert_int_equal(plan.containers[0].memory_high_pct, 0);
+	assert_true(plan.hogs[0].size == 48ULL << 20);
+	/* 2 writers x 2 files share 50% of 1G: 128M each, in whole 64K blocks */
+	assert_int_equal(plan_size_files(&plan, 1ULL << 30, &err), 0);
+	assert_true(plan.groups[0].file_size == 128ULL << 20);
+	assert_false(plan_sizes_files_by_space(&plan));
+	/* a written size is left alone */
+	assert_true(plan.groups[1].file_size == 4ULL << 20);
+}
+
+static void check_percent_refused(const char *override, const char *key, const char *words)
+{
+	struct profile_error err;
+	struct plan plan;
+
+	load_containers(&plan);
+	assert_int_equal(profile_override(&plan, override, &err), -EINVAL);
+	if (!strstr(err.key, key) || !strstr(err.message, words))
+		fail_msg("%s: got %s: %s", override, err.key, err.message);
+}
+
+/* What a percentage may not be, and the keys that take none. */
+static void test_percentages_refused(void **state)
+{
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	check_percent_refused("file-size=0%", "file-size", "1% to 100%");
+	check_percent_refused("file-size=101%", "file-size", "1% to 100%");
+	check_percent_refused("file-size=12.5%", "file-size", "1% to 100%");
+	check_percent_refused("container.tight.memory-high=%", "memory-high", "memory-max");
+	check_percent_refused("hog.eat.size=1001%", "size", "1000%");
+	check_percent_refused("container.tight.memory-max=50%", "memory-max", "or max");
+	check_percent_refused("container.tight.swap-max=50%", "swap-max", "or max");
+	check_percent_refused("scratch-size=50%", "scratch-size", "auto");
+
+	/* Shares of memory-max need one. */
+	load_containers(&plan);
+	apply_overrides(&plan, (const char *const[]){ "container.loose.memory-high=90%" }, 1);
+	assert_int_equal(plan_validate(&plan, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "share of memory-max, which is max"));
+	load_containers(&plan);
+	apply_overrides(&plan,
+			(const char *const[]){ "container.tight.memory-max=max",
+					       "hog.eat.size=50%" },
+			2);
+	assert_int_equal(plan_validate(&plan, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "share of container tight's memory-max"));
+
+	/* The groups' shares of the free space add up to at most 100%. */
+	load_containers(&plan);
+	apply_overrides(&plan, (const char *const[]){ "file-size=60%" }, 1);
+	assert_int_equal(plan_validate(&plan, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "add up to 120%"));
+
+	/* A share too small for one block. */
+	load_containers(&plan);
+	apply_overrides(&plan, (const char *const[]){ "writer.a.file-size=1%" }, 1);
+	assert_int_equal(plan_size_files(&plan, 1ULL << 20, &err), -EINVAL);
+	assert_string_equal(err.key, "writer a.file-size");
+	assert_non_null(strstr(err.message, "1% of the target's 1M free, shared by 4 files"));
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -1370,6 +1471,8 @@ int main(void)
 		cmocka_unit_test(test_override_nothing_to_set),
 		cmocka_unit_test(test_validate_containers),
 		cmocka_unit_test(test_print_round_trip_containers),
+		cmocka_unit_test(test_percentages),
+		cmocka_unit_test(test_percentages_refused),
 		cmocka_unit_test(test_names),
 	};
 

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared by the VM tier: skip (77) with the reason when something is missing,
 # a scratch directory removed on exit, `vm_run` to call poof vm, `classes` and
-# `nothing_left`; skip, fail, json, getv and the assertions come from
+# `nothing_left`, and `systemd_scenarios` for the tests that share a boot of
+# systemd; skip, fail, json, getv and the assertions come from
 # ../assert.sh, shared with the integration tier.
 
 set -uo pipefail
@@ -55,7 +56,12 @@ classes() {
 # nothing_left NAME [systemd]: the guest listed no cgroup and no process of
 # poof after it exited; with systemd (--init systemd), no poof-* unit either.
 nothing_left() {
-	local d=$tmp/$1
+	nothing_left_in "$tmp/$1" "${2:-}"
+}
+
+# nothing_left_in DIR [systemd]: the same for the lists in DIR.
+nothing_left_in() {
+	local d=$1
 	[ -f "$d/cgroups-left.txt" ] || fail "the guest did not list its cgroups ($d)"
 	[ ! -s "$d/cgroups-left.txt" ] || fail "cgroups left behind: $(cat "$d/cgroups-left.txt")"
 	[ ! -s "$d/processes-left.txt" ] || fail "processes left behind: $(cat "$d/processes-left.txt")"
@@ -64,4 +70,50 @@ nothing_left() {
 	[ -f "$d/systemd-after.txt" ] || fail "the guest recorded no systemd-after.txt"
 	[ ! -s "$d/systemd-after.txt" ] || fail "poof-* units left: $(cat "$d/systemd-after.txt")"
 	info "ok: systemd knows no poof-* unit afterwards"
+}
+
+# systemd_scenarios: the runs of systemd-scenarios.sh (poof under systemd as
+# PID 1: the systemd, cleanup and drop scenarios) in one boot of the guest's
+# systemd, shared by the tests of one `meson test` session: the first test
+# boots, the others read what it left in $POOF_VM_SHARED (a directory of the
+# build tree). Results of another session, or of another poof binary or
+# hook, are never reused. Sets sres, the poof vm run directory (each
+# scenario in sres/NAME/), and src, poof vm's exit code.
+systemd_scenarios() {
+	local shared=${POOF_VM_SHARED:-$tmp/shared} hook key t0
+
+	hook=$(dirname "${BASH_SOURCE[0]}")/systemd-scenarios.sh
+	key=$PPID-$(cat "$POOF" "$hook" | sha256sum | cut -c1-16)
+	mkdir -p "$shared"
+	exec 9>"$shared/lock"
+	flock 9
+	sres=$shared/$key
+	if [ ! -f "$sres.rc" ]; then
+		find "$shared" -mindepth 1 -maxdepth 1 ! -name lock -exec rm -rf {} +
+		t0=$SECONDS
+		"$POOF" vm --run-dir "$sres" --init systemd --timeout 720s --fault drop-writes \
+			--fault-after 1h --guest-hook "$hook" -- cleanup --dry-run \
+			>"$sres.out" 2>"$sres.err"
+		echo $? >"$sres.rc"
+		echo "== poof vm --init systemd (the scenarios) -> exit $(cat "$sres.rc") in" \
+			"$((SECONDS - t0))s" >"$sres.log"
+		cat "$sres.err" "$sres.out" | sed 's/^/   /' >>"$sres.log"
+		tr -d '\r' <"$sres/console.log" 2>/dev/null | grep -a "POOF-VM: \(step\|hook\)" |
+			sed 's/^/   /' >>"$sres.log"
+	else
+		echo "== the scenarios' boot of an earlier test of this session: $sres" >&2
+	fi
+	exec 9>&-
+	cat "$sres.log"
+	src=$(cat "$sres.rc")
+	[ "$src" = 0 ] || fail "poof vm ended with exit $src (its guest ran poof cleanup --dry-run)"
+}
+
+# scenario NAME: the results of one scenario of systemd_scenarios (sets d and rc).
+scenario() {
+	d=$sres/$1
+	[ -f "$d/rc" ] || fail "scenario $1 did not end (no $d/rc): see the console above"
+	rc=$(cat "$d/rc")
+	echo "== scenario $1: poof exit $rc"
+	sed 's/^/   /' "$d/stderr.txt" "$d/stdout.txt" 2>/dev/null
 }
