@@ -25,16 +25,39 @@
  *     issued; block.acked = g only after the write returned success for the
  *     whole block. A write that fails leaves intended > acked.
  *   - file.cur_gen/cur_pos is the resume point: the pass being written and
- *     the position (in that pass's order) of the next block. A respawned
- *     writer resumes at cur_pos + 1 when the block at cur_pos was in flight,
- *     so its uncertainty is kept until the next pass overwrites it.
+ *     the position (in that pass's order) of the next block to submit. The
+ *     writer stores it right after intended and before the write is handed
+ *     to its engine, so with many writes in flight (io_uring keeps up to
+ *     queue-depth of them) it is always past every submitted block. A
+ *     respawned writer continues at cur_pos; the blocks its predecessor had
+ *     in flight keep intended > acked, and so their uncertainty, until the
+ *     next pass overwrites them. A pass ends with nothing in flight, so a
+ *     block is never in flight twice.
  *   - file.durable_gen/durable_pos is the fsync watermark: a successful fsync
- *     or fdatasync by the writer moves it to the (cur_gen, cur_pos) it had
- *     before the call. A block's acknowledged generation A is covered iff
- *     A < durable_gen, or A == durable_gen and its position in pass A's
- *     order is < durable_pos.
+ *     or fdatasync (or msync) by the writer moves it to the (cur_gen, pos)
+ *     the writer had when it issued the call, where pos is the lowest
+ *     position still in flight then (cur_pos when none was). Completions
+ *     come back in any order, so only positions all of whose writes had
+ *     completed before the call are covered. A block's acknowledged
+ *     generation A is covered iff A < durable_gen, or A == durable_gen and
+ *     its position in pass A's order is < durable_pos.
  *   - Fields are updated with single aligned stores; there is one writer per
  *     file, and the supervisor only reads them while writers live.
+ *
+ * Why a killed writer's blocks stay exactly in flight: an io_uring writer's
+ * io-wq workers are threads of its process, and the kernel cancels or
+ * finishes the ring's requests while the process exits, before its parent
+ * can reap it. So nothing the dead writer submitted lands after the
+ * supervisor has respawned it, and the respawned writer never rewrites a
+ * block in flight in the same pass.
+ *
+ * Why 8 bytes a block is enough with many blocks in flight: "in flight" is
+ * not a state of its own but intended > acked, which the two stores above
+ * make true for exactly the blocks submitted and not yet acknowledged
+ * (queue-depth of them at most per writer). Everything else a ring needs to
+ * know about a request (its buffer, how much of a short write is done, the
+ * watermark of a queued fsync) lives in the writer process and dies with it;
+ * the ledger never needs it again.
  *
  * Size: 8 bytes per block plus fixed per-writer and per-file records.
  */
@@ -153,7 +176,7 @@ struct ledger_file {
 	uint32_t durable_pos;
 	uint64_t writes_ok;
 	uint64_t write_errors;
-	uint32_t short_writes;
+	uint32_t short_writes; /* the rest queued again */
 	uint32_t eintr;
 	uint32_t err_enomem;
 	uint32_t err_eio;
@@ -168,7 +191,7 @@ struct ledger_file {
 	uint32_t range_ok; /* sync_file_range: flushes, never durability */
 	uint32_t range_errors;
 	int32_t first_range_errno;
-	uint32_t reserved;
+	uint32_t eagain; /* writes retried after EAGAIN (io_uring) */
 	uint64_t last_sync_ns;
 };
 

@@ -17,6 +17,7 @@
 #define MAX_BLOCK_SIZE (1U << 20)
 #define MAX_HOG_COUNT 64
 #define MAX_HOG_FILES 10000000
+#define MAX_QUEUE_DEPTH 256
 
 #define RUN(field) .scope = KEY_RUN, .offset = offsetof(struct plan, field)
 #define WRITER(field) .scope = KEY_WRITER, .offset = offsetof(struct writer_group, field)
@@ -82,7 +83,11 @@ const struct key_def profile_keys[] = {
 	  .max = MAX_BLOCK_SIZE, .def = "4K",
 	  .accepted = "a power of two from 512 to 1M like 4096, 4K, 64K" },
 	{ "engine", WRITER(engine), ENUM(engine_names), .def = "pwrite",
-	  .accepted = "pwrite or write" },
+	  .accepted = "pwrite, write, io_uring or mmap" },
+	{ "queue-depth", WRITER(queue_depth), NUMBER32, .min = 1, .max = MAX_QUEUE_DEPTH,
+	  .def = "16", .accepted = "an integer from 1 to 256" },
+	{ "mmap-flush", WRITER(mmap_flush), ENUM(mmap_flush_names), .def = "msync",
+	  .accepted = "msync or fsync" },
 	/* the field is the whole group: the policy sets fsync and fsync_every */
 	{ "fsync", .scope = KEY_WRITER, .offset = 0, .type = &value_fsync, .def = "every=64",
 	  .accepted = "none, end, every=N, fdatasync[=N] or sync_file_range[=N] "

@@ -23,6 +23,13 @@ const char *const order_names[] = {
 const char *const engine_names[] = {
 	[ENGINE_PWRITE] = "pwrite",
 	[ENGINE_WRITE] = "write",
+	[ENGINE_IO_URING] = "io_uring",
+	[ENGINE_MMAP] = "mmap",
+	NULL,
+};
+const char *const mmap_flush_names[] = {
+	[MMAP_FLUSH_MSYNC] = "msync",
+	[MMAP_FLUSH_FSYNC] = "fsync",
 	NULL,
 };
 const char *const keep_names[] = {
@@ -59,6 +66,11 @@ const char *write_order_name(enum write_order o)
 const char *engine_kind_name(enum engine_kind e)
 {
 	return enum_to_name(engine_names, e);
+}
+
+const char *mmap_flush_name(enum mmap_flush f)
+{
+	return enum_to_name(mmap_flush_names, f);
 }
 
 const char *scratch_fs_name(enum scratch_fs fs)

@@ -115,6 +115,7 @@ bool name_valid(const char *name);
 extern const char *const fsync_names[];
 extern const char *const order_names[];
 extern const char *const engine_names[];
+extern const char *const mmap_flush_names[];
 extern const char *const keep_names[];
 extern const char *const hog_kind_names[];
 extern const char *const scratch_fs_names[];

@@ -47,7 +47,10 @@ enum fsync_policy {
 
 enum write_order { ORDER_SEQUENTIAL, ORDER_RANDOM };
 
-enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, _ENGINE_MAX };
+enum engine_kind { ENGINE_PWRITE, ENGINE_WRITE, ENGINE_IO_URING, ENGINE_MMAP, _ENGINE_MAX };
+
+/* How the mmap engine makes a file durable: msync(MS_SYNC) of the range, or fsync of the file. */
+enum mmap_flush { MMAP_FLUSH_MSYNC, MMAP_FLUSH_FSYNC };
 
 enum keep_policy { KEEP_ON_LOSS, KEEP_ALWAYS, KEEP_NEVER };
 
@@ -68,7 +71,9 @@ struct writer_group {
 	uint32_t block_size; /* power of two, 512..1M; key "block-size" */
 	enum engine_kind engine;
 	enum fsync_policy fsync;
-	uint32_t fsync_every; /* N for every/fdatasync/sync_file_range */
+	uint32_t fsync_every;	    /* N for every/fdatasync/sync_file_range */
+	uint32_t queue_depth;	    /* key "queue-depth": requests in flight (io_uring) */
+	enum mmap_flush mmap_flush; /* key "mmap-flush" */
 	enum write_order order;
 	uint32_t passes;	       /* 0 = until the run ends */
 	char container[PLAN_NAME_MAX]; /* key "container"; "" = outside containers */
@@ -228,6 +233,7 @@ void plan_print(const struct plan *plan, FILE *out);
 const char *fsync_policy_name(enum fsync_policy p);
 const char *write_order_name(enum write_order o);
 const char *engine_kind_name(enum engine_kind e);
+const char *mmap_flush_name(enum mmap_flush f);
 const char *scratch_fs_name(enum scratch_fs fs);
 /* "ext4", "xfs", "btrfs": 0, or -EINVAL (*ret untouched) for any other name. */
 int scratch_fs_from_name(const char *name, enum scratch_fs *ret);

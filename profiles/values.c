@@ -16,6 +16,7 @@
 
 /* Enum fields are written through an unsigned pointer. */
 _Static_assert(sizeof(enum engine_kind) == sizeof(unsigned), "enum size");
+_Static_assert(sizeof(enum mmap_flush) == sizeof(unsigned), "enum size");
 _Static_assert(sizeof(enum fsync_policy) == sizeof(unsigned), "enum size");
 _Static_assert(sizeof(enum hog_kind) == sizeof(unsigned), "enum size");
 

@@ -72,6 +72,8 @@ static json_object *plan_json(const struct plan *p)
 		add_u64(j, "file_size", g->file_size);
 		add_u64(j, "block_size", g->block_size);
 		add_str(j, "engine", engine_kind_name(g->engine));
+		add_u64(j, "queue_depth", g->queue_depth);
+		add_str(j, "mmap_flush", mmap_flush_name(g->mmap_flush));
 		add_str(j, "fsync", fsync_policy_name(g->fsync));
 		add_u64(j, "fsync_every", g->fsync_every);
 		add_str(j, "order", write_order_name(g->order));
@@ -314,6 +316,7 @@ static json_object *file_json(const struct ledger_file *f)
 	add_u64(o, "write_errors", f->write_errors);
 	add_u64(o, "short_writes", f->short_writes);
 	add_u64(o, "eintr", f->eintr);
+	add_u64(o, "eagain", f->eagain);
 	add_u64(o, "enomem", f->err_enomem);
 	add_u64(o, "eio", f->err_eio);
 	add_u64(o, "enospc", f->err_enospc);

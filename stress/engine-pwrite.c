@@ -4,14 +4,22 @@
 
 #include "engine.h"
 
-static ssize_t pwrite_write(struct engine_file *f, const void *buf, size_t len, uint64_t off)
+/* One pwrite(2) or one sync per request, completed at once. */
+static int pwrite_queue(struct engine *e, struct engine_io *io)
 {
-	ssize_t n = pwrite(f->fd, buf, len, (off_t)off);
+	ssize_t n;
 
-	return n < 0 ? -errno : n;
+	(void)e;
+	if (io->op == ENGINE_OP_SYNC) {
+		io->res = engine_sync_fd(io->file->fd, io->sync);
+		return ENGINE_DONE;
+	}
+	n = pwrite(io->file->fd, io->buf, io->len, (off_t)io->off);
+	io->res = n < 0 ? -errno : (int)n;
+	return ENGINE_DONE;
 }
 
 const struct engine_ops engine_pwrite_ops = {
 	.name = "pwrite",
-	.write = pwrite_write,
+	.queue = pwrite_queue,
 };

@@ -5,7 +5,7 @@
 #include "engine.h"
 
 /* write(2) at the file position; seeks only when the order jumps. */
-static ssize_t write_write(struct engine_file *f, const void *buf, size_t len, uint64_t off)
+static int write_at(struct engine_file *f, const void *buf, size_t len, uint64_t off)
 {
 	ssize_t n;
 
@@ -23,10 +23,20 @@ static ssize_t write_write(struct engine_file *f, const void *buf, size_t len, u
 		return -errno;
 	}
 	f->pos += (uint64_t)n;
-	return n;
+	return (int)n;
+}
+
+static int write_queue(struct engine *e, struct engine_io *io)
+{
+	(void)e;
+	if (io->op == ENGINE_OP_SYNC)
+		io->res = engine_sync_fd(io->file->fd, io->sync);
+	else
+		io->res = write_at(io->file, io->buf, io->len, io->off);
+	return ENGINE_DONE;
 }
 
 const struct engine_ops engine_write_ops = {
 	.name = "write",
-	.write = write_write,
+	.queue = write_queue,
 };

@@ -5,33 +5,40 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "judge/block.h"
 #include "engine.h"
+#include "inflight.h"
+#include "judge/block.h"
 #include "judge/order.h"
+#include "judge/verify.h"
 #include "shared/clock.h"
 #include "shared/macro.h"
-#include "judge/verify.h"
 #include "writer.h"
 
 #define BACKOFF_MIN_NS (1 * NSEC_PER_MSEC)
 #define BACKOFF_MAX_NS (100 * NSEC_PER_MSEC)
+#define REAP_BATCH 32 /* completions taken from the engine at once */
 
 struct writer {
 	const struct writer_ctx *ctx;
 	const struct engine_ops *ops;
 	struct ledger_writer *self;
 	struct block_pattern pattern;
-	uint8_t *buf;
 	uint32_t *perm;
 	uint64_t backoff_ns;
+	struct writer_file *files;
+	struct engine_file *efs; /* the files as the engine sees them, in the same order */
+	struct inflight q;
+	struct engine engine;
+	int stop; /* a fatal error came back: queue nothing more */
 };
 
 struct writer_file {
 	struct ledger_file *lf;
 	struct ledger_block *blocks;
-	struct engine_file ef;
+	struct engine_file *ef;
 	uint32_t since_sync;
-	bool resumed; /* first pass after (re)spawn: skip a block left in flight */
+	/* Bytes written since the last successful sync: what a range flush (msync) covers. */
+	uint64_t dirty_lo, dirty_hi;
 };
 
 /* Errors that say the writer itself is broken, not the kernel under stress. */
@@ -46,69 +53,6 @@ static void heartbeat(struct writer *w, uint64_t now)
 	__atomic_store_n(&w->self->progress_ns, now, __ATOMIC_RELAXED);
 }
 
-/* The whole block or an error: short writes and EINTR are carried on and counted. */
-static int write_block(struct writer *w, struct writer_file *f, uint64_t off)
-{
-	size_t len = f->lf->block_size, done = 0;
-
-	while (done < len) {
-		ssize_t n = w->ops->write(&f->ef, w->buf + done, len - done, off + done);
-
-		if (n == -EINTR) {
-			f->lf->eintr++;
-			continue;
-		}
-		if (n < 0)
-			return (int)n;
-		if (n == 0)
-			return -EIO;
-		if ((size_t)n < len - done)
-			f->lf->short_writes++;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-static int sync_file(struct writer_file *f, enum sync_kind kind)
-{
-	int r;
-
-	do {
-		if (kind == SYNC_FSYNC)
-			r = fsync(f->ef.fd);
-		else if (kind == SYNC_FDATASYNC)
-			r = fdatasync(f->ef.fd);
-		else
-			r = sync_file_range(f->ef.fd, 0, 0,
-					    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-						    SYNC_FILE_RANGE_WAIT_AFTER);
-	} while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : 0;
-}
-
-static void sync_record(struct writer_file *f, enum sync_kind kind)
-{
-	uint32_t gen = f->lf->cur_gen, pos = f->lf->cur_pos;
-	int r = sync_file(f, kind);
-
-	ledger_sync_result(f->lf, kind, r, gen, pos, now_monotonic_ns());
-	f->since_sync = 0;
-}
-
-static void sync_after_block(const struct writer_group *g, struct writer_file *f)
-{
-	static const enum sync_kind kinds[] = {
-		[FSYNC_EVERY] = SYNC_FSYNC,
-		[FSYNC_FDATASYNC] = SYNC_FDATASYNC,
-		[FSYNC_SYNC_RANGE] = SYNC_RANGE,
-	};
-
-	if (g->fsync == FSYNC_NONE || g->fsync == FSYNC_END)
-		return;
-	if (++f->since_sync >= g->fsync_every)
-		sync_record(f, kinds[g->fsync]);
-}
-
 static void backoff(struct writer *w, bool failed)
 {
 	if (!failed) {
@@ -119,76 +63,199 @@ static void backoff(struct writer *w, bool failed)
 	sleep_ns(w->backoff_ns);
 }
 
-static int write_one(struct writer *w, struct writer_file *f, uint32_t gen, uint32_t index)
+static void dirty_add(struct writer_file *f, uint64_t off, uint64_t len)
 {
-	struct ledger_block *entry = &f->blocks[index];
-	uint64_t now = now_realtime_ns();
+	f->dirty_lo = MIN(f->dirty_lo, off);
+	f->dirty_hi = MAX(f->dirty_hi, off + len);
+}
+
+static struct writer_file *file_of(const struct writer *w, const struct inflight_req *req)
+{
+	return &w->files[req->io.file - w->efs];
+}
+
+/* A request came back: the ledger is updated; true when it must go out again. */
+static bool finished(struct writer *w, struct inflight_req *req)
+{
+	enum inflight_verdict v = inflight_complete(req, now_monotonic_ns());
+
+	if (v == INFLIGHT_RETRY) {
+		if (req->io.res == -EAGAIN)
+			backoff(w, true);
+		return true;
+	}
+	if (req->io.op == ENGINE_OP_WRITE) {
+		heartbeat(w, now_monotonic_ns());
+		if (v == INFLIGHT_DONE)
+			w->self->bytes += req->lf->block_size;
+		backoff(w, v == INFLIGHT_FAILED);
+	} else if (v == INFLIGHT_FAILED) {
+		/* The next flush covers what this one failed to. */
+		dirty_add(file_of(w, req), req->io.off, req->io.len);
+	}
+	if (v == INFLIGHT_FAILED && error_is_fatal(req->error) && !w->stop)
+		w->stop = req->error;
+	inflight_put(&w->q, req);
+	return false;
+}
+
+/* Hand a request to the engine; a synchronous engine answers at once. */
+static void issue(struct writer *w, struct inflight_req *req)
+{
+	int r;
+
+	do {
+		r = engine_queue(&w->engine, &req->io);
+		if (r == ENGINE_QUEUED)
+			return;
+		if (r < 0)
+			req->io.res = r;
+	} while (finished(w, req));
+}
+
+/* The completions the engine has, waiting for at least min of them. */
+static int reap(struct writer *w, unsigned min)
+{
+	struct engine_io *done[REAP_BATCH];
+	int n = engine_reap(&w->engine, min, done, REAP_BATCH);
+
+	for (int i = 0; i < n; i++) {
+		struct inflight_req *req = inflight_req_of(done[i]);
+
+		if (finished(w, req))
+			issue(w, req);
+	}
+	return MIN(n, 0);
+}
+
+static int commit(struct writer *w)
+{
+	int r;
+
+	/* The kernel could not take them now (no memory, a full completion queue). */
+	while ((r = engine_commit(&w->engine)) == -EAGAIN || r == -EBUSY) {
+		backoff(w, true);
+		r = reap(w, 0);
+		if (r < 0)
+			return r;
+	}
+	return MIN(r, 0);
+}
+
+/* Wait until at most `left` requests are in flight. */
+static int wait_busy(struct writer *w, uint32_t left)
+{
+	while (inflight_busy(&w->q) > left) {
+		int r = commit(w);
+
+		if (r >= 0)
+			r = reap(w, 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int get_req(struct writer *w, struct inflight_req **ret)
+{
+	int r = wait_busy(w, w->q.depth - 1);
+
+	*ret = r < 0 ? NULL : inflight_get(&w->q);
+	return r;
+}
+
+static int submit_block(struct writer *w, struct writer_file *f, uint32_t gen, uint32_t pos)
+{
+	uint32_t index = w->perm[pos];
+	struct inflight_req *req;
 	struct block_id id = {
 		.run_id = w->ctx->ledger->hdr->run_id,
 		.file_id = f->lf->file_id,
 		.writer_id = w->ctx->writer_id,
 		.index = index,
 		.generation = gen,
-		.time_ns = now,
+		.time_ns = now_realtime_ns(),
 	};
-	int r;
+	int r = get_req(w, &req);
 
-	block_encode(&w->pattern, &id, w->buf);
-	ledger_intend(entry, gen);
-	r = write_block(w, f, (uint64_t)index * f->lf->block_size);
-	heartbeat(w, now_monotonic_ns());
-	if (r < 0) {
-		ledger_write_failed(f->lf, r);
+	if (r < 0 || w->stop) {
+		if (req)
+			inflight_put(&w->q, req);
 		return r;
 	}
-	ledger_ack(entry, gen);
-	f->lf->writes_ok++;
-	w->self->bytes += f->lf->block_size;
+	block_encode(&w->pattern, &id, req->base);
+	inflight_start_write(req, f->lf, f->blocks, f->ef, pos, index, gen);
+	dirty_add(f, req->io.off, req->io.len);
+	f->since_sync++;
+	issue(w, req);
 	return 0;
 }
 
-/* Start the next pass unless one is unfinished; pos first so a crash only repeats work. */
+static int submit_sync(struct writer *w, struct writer_file *f, enum sync_kind kind, uint64_t off,
+		       uint64_t len)
+{
+	struct inflight_req *req;
+	int r = get_req(w, &req);
+
+	if (r < 0)
+		return r;
+	inflight_start_sync(&w->q, req, f->lf, f->ef, kind, off, len);
+	f->dirty_lo = UINT64_MAX;
+	f->dirty_hi = 0;
+	f->since_sync = 0;
+	issue(w, req);
+	return 0;
+}
+
+static int sync_after_block(struct writer *w, struct writer_file *f)
+{
+	static const enum sync_kind kinds[] = {
+		[FSYNC_EVERY] = SYNC_FSYNC,
+		[FSYNC_FDATASYNC] = SYNC_FDATASYNC,
+		[FSYNC_SYNC_RANGE] = SYNC_RANGE,
+	};
+	const struct writer_group *g = w->ctx->group;
+
+	if (g->fsync == FSYNC_NONE || g->fsync == FSYNC_END || f->since_sync < g->fsync_every)
+		return 0;
+	if (f->dirty_lo >= f->dirty_hi)
+		return submit_sync(w, f, kinds[g->fsync], 0, 0);
+	return submit_sync(w, f, kinds[g->fsync], f->dirty_lo, f->dirty_hi - f->dirty_lo);
+}
+
+/* The pass to write and its order; a respawned writer goes on after every submitted block. */
 static uint32_t pass_begin(struct writer *w, struct writer_file *f)
 {
 	struct ledger_file *lf = f->lf;
+	uint32_t gen = inflight_pass_begin(lf);
 
-	if (lf->cur_gen == 0 || lf->cur_pos >= lf->nblocks) {
-		__atomic_store_n(&lf->cur_pos, 0, __ATOMIC_RELEASE);
-		__atomic_store_n(&lf->cur_gen, lf->cur_gen + 1, __ATOMIC_RELEASE);
-	}
-	write_order_fill(lf->order, w->ctx->seed, lf->file_id, lf->cur_gen, lf->nblocks, w->perm);
-	/*
-	 * A block the previous process died writing keeps its uncertainty
-	 * (either generation may be on the media) until the next pass.
-	 */
-	if (f->resumed && lf->cur_pos < lf->nblocks) {
-		const struct ledger_block *b = &f->blocks[w->perm[lf->cur_pos]];
-
-		if (b->intended > b->acked)
-			lf->cur_pos++;
-	}
-	f->resumed = false;
-	return lf->cur_gen;
+	write_order_fill(lf->order, w->ctx->seed, lf->file_id, gen, lf->nblocks, w->perm);
+	engine_pass(&w->engine, f->ef);
+	return gen;
 }
 
 static int write_pass(struct writer *w, struct writer_file *f)
 {
-	const struct writer_group *g = w->ctx->group;
 	uint32_t gen = pass_begin(w, f);
+	int r = 0;
 
 	if (gen > BLOCK_GENERATION_MAX)
 		return -EOVERFLOW;
-	for (uint32_t pos = f->lf->cur_pos; pos < f->lf->nblocks; pos++) {
-		int r = write_one(w, f, gen, w->perm[pos]);
-
-		if (r < 0 && error_is_fatal(r))
-			return r;
-		backoff(w, r < 0);
-		__atomic_store_n(&f->lf->cur_pos, pos + 1, __ATOMIC_RELEASE);
-		sync_after_block(g, f);
+	for (uint32_t pos = f->lf->cur_pos; pos < f->lf->nblocks && r >= 0 && !w->stop; pos++) {
+		r = submit_block(w, f, gen, pos);
+		if (r >= 0)
+			r = sync_after_block(w, f);
 	}
-	if (g->fsync == FSYNC_END)
-		sync_record(f, SYNC_FSYNC);
+	/* A pass ends with nothing in flight, so no block is ever in flight twice. */
+	if (r >= 0)
+		r = wait_busy(w, 0);
+	if (r >= 0 && !w->stop && w->ctx->group->fsync == FSYNC_END) {
+		r = submit_sync(w, f, SYNC_FSYNC, 0, f->ef->size);
+		if (r >= 0)
+			r = wait_busy(w, 0);
+	}
+	if (r < 0 || w->stop)
+		return r < 0 ? r : w->stop;
 	f->lf->passes_done++;
 	return 0;
 }
@@ -203,10 +270,16 @@ static int open_file(const struct writer *w, struct writer_file *f)
 	char name[64];
 
 	verify_file_name(f->lf->writer_id, f->lf->file_id, name, sizeof(name));
-	f->ef.fd = openat(w->ctx->data_dirfd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			  0644);
-	f->ef.pos = UINT64_MAX;
-	return f->ef.fd < 0 ? -errno : 0;
+	/* Read and write: a MAP_SHARED mapping that can be written needs both. */
+	*f->ef = (struct engine_file){
+		.fd = openat(w->ctx->data_dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			     0644),
+		.size = (uint64_t)f->lf->nblocks * f->lf->block_size,
+		.pos = UINT64_MAX,
+		.index = -1,
+	};
+	f->dirty_lo = UINT64_MAX;
+	return f->ef->fd < 0 ? -errno : 0;
 }
 
 static int writer_loop(struct writer *w, struct writer_file *files, uint32_t nfiles)
@@ -229,50 +302,96 @@ static int writer_loop(struct writer *w, struct writer_file *files, uint32_t nfi
 	return 0;
 }
 
-static int writer_setup(struct writer *w, struct writer_file **ret_files)
+static int open_files(struct writer *w, uint32_t *ret_maxblocks)
 {
 	struct ledger *l = w->ctx->ledger;
-	uint32_t nfiles = w->self->nfiles, maxblocks = 0;
-	_cleanup_free_ struct writer_file *files = calloc(nfiles, sizeof(*files));
-	int r;
 
-	if (!files)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < nfiles; i++) {
-		files[i].lf = &l->files[w->self->first_file + i];
-		files[i].blocks = ledger_file_blocks(l, files[i].lf);
-		files[i].resumed = true;
-		maxblocks = MAX(maxblocks, files[i].lf->nblocks);
-		r = open_file(w, &files[i]);
+	*ret_maxblocks = 1;
+	for (uint32_t i = 0; i < w->self->nfiles; i++) {
+		struct writer_file *f = &w->files[i];
+		int r;
+
+		f->lf = &l->files[w->self->first_file + i];
+		f->blocks = ledger_file_blocks(l, f->lf);
+		f->ef = &w->efs[i];
+		*ret_maxblocks = MAX(*ret_maxblocks, f->lf->nblocks);
+		r = open_file(w, f);
 		if (r < 0)
 			return r;
 	}
-	r = block_pattern_init(&w->pattern, l->hdr->run_id, w->ctx->group->block_size);
+	return 0;
+}
+
+static int engine_setup(struct writer *w)
+{
+	struct engine_params p;
+	int r;
+
+	r = inflight_init(&w->q, engine_depth(w->ops, w->ctx->group->queue_depth),
+			  w->ctx->group->block_size);
 	if (r < 0)
 		return r;
-	w->buf = aligned_alloc(4096, ALIGN_UP((size_t)w->ctx->group->block_size, (size_t)4096));
-	w->perm = calloc(MAX(maxblocks, 1u), sizeof(uint32_t));
-	if (!w->buf || !w->perm)
+	p = (struct engine_params){
+		.depth = w->q.depth,
+		.bufs = w->q.bufs,
+		.buf_size = w->q.buf_size,
+		.files = w->efs,
+		.nfiles = w->self->nfiles,
+		.mmap_flush = w->ctx->group->mmap_flush,
+	};
+	return engine_open(w->ops, &p, &w->engine);
+}
+
+static int writer_setup(struct writer *w)
+{
+	uint32_t maxblocks;
+	int r;
+
+	w->files = calloc(w->self->nfiles, sizeof(*w->files));
+	w->efs = calloc(w->self->nfiles, sizeof(*w->efs));
+	if (!w->files || !w->efs)
 		return -ENOMEM;
-	*ret_files = steal_pointer(&files);
-	return 0;
+	for (uint32_t i = 0; i < w->self->nfiles; i++)
+		w->efs[i].fd = -1;
+	r = open_files(w, &maxblocks);
+	if (r >= 0)
+		r = block_pattern_init(&w->pattern, w->ctx->ledger->hdr->run_id,
+				       w->ctx->group->block_size);
+	if (r < 0)
+		return r;
+	w->perm = calloc(maxblocks, sizeof(uint32_t));
+	if (!w->perm)
+		return -ENOMEM;
+	return engine_setup(w);
+}
+
+static void writer_cleanup(struct writer *w)
+{
+	engine_close(&w->engine);
+	inflight_free(&w->q);
+	for (uint32_t i = 0; w->efs && i < w->self->nfiles; i++)
+		if (w->efs[i].fd >= 0)
+			close(w->efs[i].fd);
+	free(w->efs);
+	free(w->files);
+	free(w->perm);
 }
 
 int writer_main(const struct writer_ctx *ctx)
 {
 	struct writer w = {
 		.ctx = ctx,
-		.ops = engine_get(ctx->group->engine),
+		.ops = ctx->engine ? ctx->engine : engine_get(ctx->group->engine),
 		.self = &ctx->ledger->writers[ctx->writer_id],
 	};
-	_cleanup_free_ struct writer_file *files = NULL;
 	int r;
 
-	r = writer_setup(&w, &files);
+	r = writer_setup(&w);
 	if (r == 0 && ctx->sandbox)
 		r = sandbox_enter_writer(ctx->sandbox, ctx->group);
 	if (r == 0)
-		r = writer_loop(&w, files, w.self->nfiles);
+		r = writer_loop(&w, w.files, w.self->nfiles);
+	writer_cleanup(&w);
 	if (r < 0) {
 		w.self->error = r;
 		return WRITER_EXIT_FATAL;

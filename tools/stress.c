@@ -26,6 +26,7 @@
 #include "stress-messages.h"
 #include "stress-sandbox.h"
 #include "stress/containers.h"
+#include "stress/engine.h"
 #include "stress/oom-score.h"
 #include "stress/run.h"
 #include "stress/scratch.h"
@@ -294,6 +295,65 @@ static int check_fault_log(const char *path)
 	return r;
 }
 
+/* kernel.io_uring_disabled (Linux 6.6+): 0 allows rings, 1 only to io_uring_group, 2 to nobody. */
+static int io_uring_disabled(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "re");
+	int v = 0;
+
+	if (!f || fscanf(f, "%d", &v) != 1)
+		return 0;
+	return v;
+}
+
+static void io_uring_refused(int r)
+{
+	const char *fix = "run where the kernel allows io_uring, or use -o engine=pwrite";
+	int disabled = io_uring_disabled();
+
+	if (r == -ENOTSUP)
+		log_error("engine=io_uring: this poof was built without liburing.\n  Fix: install "
+			  "liburing-dev and rebuild poof, or use -o engine=pwrite.");
+	else if (r == -EPERM && disabled)
+		log_error(
+			"engine=io_uring: the kernel refuses io_uring: kernel.io_uring_disabled "
+			"= %d.\n  Fix: sysctl kernel.io_uring_disabled=0, or use -o engine=pwrite.",
+			disabled);
+	else if (r == -EPERM)
+		log_error("engine=io_uring: io_uring_setup is not permitted here (a seccomp "
+			  "filter or a security module forbids it).\n  Fix: %s.",
+			  fix);
+	else if (r == -ENOSYS)
+		log_error("engine=io_uring: this kernel has no io_uring (io_uring_setup: ENOSYS; "
+			  "too old, built without CONFIG_IO_URING, or hidden by a seccomp "
+			  "filter).\n  Fix: %s.",
+			  fix);
+	else if (r == -EINVAL)
+		log_error("engine=io_uring: this kernel cannot cap io_uring's io-wq workers "
+			  "(IORING_REGISTER_IOWQ_MAX_WORKERS needs Linux 5.15).\n  Fix: %s.",
+			  fix);
+	else
+		log_error("engine=io_uring: cannot set up an io_uring: %s.\n  Fix: %s.",
+			  strerror(-r), fix);
+}
+
+/* A ring the kernel refuses is refused now, in this process, not by every writer later. */
+static int check_engines(const struct plan *p)
+{
+	int r;
+
+	for (unsigned i = 0; i < p->ngroups; i++)
+		if (p->groups[i].engine == ENGINE_IO_URING) {
+			r = engine_io_uring_probe();
+			if (r < 0) {
+				io_uring_refused(r);
+				return EXIT_UNSUPPORTED;
+			}
+			break;
+		}
+	return 0;
+}
+
 /* Everything that can be checked is checked before anything is created. */
 static int check_environment(struct stress_cmd *cmd)
 {
@@ -307,6 +367,9 @@ static int check_environment(struct stress_cmd *cmd)
 	}
 	if (cmd->args.fault_log && check_fault_log(cmd->args.fault_log) < 0)
 		return EXIT_USAGE;
+	r = check_engines(p);
+	if (r != 0)
+		return r;
 	r = check_cgroups(&cmd->run);
 	if (r == 0 && cmd->run.contained)
 		r = check_oom_immune(p);

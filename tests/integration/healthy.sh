@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# healthy.sh FS: on a healthy kernel and filesystem (FS: ext4, xfs, btrfs on a
-# loop-mounted image), writers SIGKILLed mid-run and at the end lose nothing:
+# healthy.sh FS [ENGINE]: on a healthy kernel and filesystem (FS: ext4, xfs,
+# btrfs on a loop-mounted image), writers (ENGINE: pwrite, the default, or
+# write, io_uring, mmap) SIGKILLed mid-run and at the end lose nothing:
 # `poof stress --profile smoke` exits 0 with PASS, no block in any failing
 # class (nor lost-reported), the blocks the killed writers were writing are
 # counted in-flight, killed writers were respawned, and the data files are
@@ -19,12 +20,14 @@
 
 . "$(dirname "$0")/lib.sh"
 
-fs=${1:?usage: healthy.sh ext4|xfs|btrfs}
+fs=${1:?usage: healthy.sh ext4|xfs|btrfs [ENGINE]}
+engine=${2:-pwrite}
 make_fs "$fs"
 
 run=$WORK/run
 run_rc rc "$POOF" stress --profile smoke --dir "$MNT" --run-dir "$run" -q \
-	-o writers=8 -o fsync=none
+	-o writers=8 -o fsync=none -o engine="$engine"
+
 report=$run/report.json
 [ -f "$report" ] || fail "no report at $report (exit $rc)"
 
@@ -43,6 +46,7 @@ ok=$(json "$report" verify.classes.ok)
 in_flight=$(json "$report" verify.classes.in-flight)
 assert_eq "ok + in-flight" "$blocks" $((ok + in_flight))
 assert_eq "read method" o_direct "$(json "$report" verify.method)"
+assert_eq engine "$engine" "$(json "$report" plan.writer_groups.0.engine)"
 
 # A passing run keeps nothing of the user's target.
 left=$(find "$MNT" -mindepth 1 -name 'poof-*' | head -1)

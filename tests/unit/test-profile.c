@@ -154,6 +154,57 @@ static void test_oom_storm_settings(void **state)
 	assert_int_equal(plan_validate(&plan, &err), 0);
 }
 
+/* The engine profiles: every writer in the one tight container, through its engine. */
+static void test_engine_profiles(void **state)
+{
+	static const struct {
+		const char *name;
+		enum engine_kind engine;
+	} cases[] = { { "io-uring", ENGINE_IO_URING }, { "mmap", ENGINE_MMAP } };
+	struct profile_error err;
+	struct plan plan;
+
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(profile_load(cases[i].name, &plan, &err), 0);
+		assert_true(plan.expect_oom);
+		assert_int_equal(plan.ncontainers, 1);
+		assert_true(plan.containers[0].memory_max == 32 << 20);
+		assert_int_equal(plan.ngroups, 1);
+		assert_int_equal(plan.groups[0].engine, cases[i].engine);
+		assert_string_equal(plan.groups[0].container, plan.containers[0].name);
+		assert_int_equal(plan_validate(&plan, &err), 0);
+	}
+	assert_int_equal(profile_load("io-uring", &plan, &err), 0);
+	assert_int_equal(plan.groups[0].queue_depth, 64);
+	assert_int_equal(profile_load("mmap", &plan, &err), 0);
+	assert_int_equal(plan.groups[0].mmap_flush, MMAP_FLUSH_MSYNC);
+}
+
+/* fsync-storm: fsync, fdatasync through a ring and sync_file_range, all often, all squeezed. */
+static void test_fsync_storm_settings(void **state)
+{
+	struct profile_error err;
+	struct plan plan;
+	unsigned policies = 0;
+
+	(void)state;
+	assert_int_equal(profile_load("fsync-storm", &plan, &err), 0);
+	assert_true(plan.expect_oom);
+	assert_int_equal(plan.ncontainers, 1);
+	assert_int_equal(plan.nhogs, 1);
+	for (unsigned i = 0; i < plan.ngroups; i++) {
+		assert_string_equal(plan.groups[i].container, plan.containers[0].name);
+		assert_true(plan.groups[i].fsync_every <= 8);
+		policies |= 1u << plan.groups[i].fsync;
+		if (plan.groups[i].fsync == FSYNC_FDATASYNC)
+			assert_int_equal(plan.groups[i].engine, ENGINE_IO_URING);
+	}
+	assert_int_equal(policies,
+			 1u << FSYNC_EVERY | 1u << FSYNC_FDATASYNC | 1u << FSYNC_SYNC_RANGE);
+	assert_int_equal(plan_validate(&plan, &err), 0);
+}
+
 static void test_kmem_squeeze_settings(void **state)
 {
 	struct profile_error err;
@@ -432,7 +483,13 @@ static const struct bad_profile bad_profiles[] = {
 	{ "scratch-fs", "[run]\nscratch-fs = zfs\n", 2, "run.scratch-fs", "ext4, xfs or btrfs" },
 	{ "scratch-size too small", "[run]\nscratch-size = 32M\n", 2, "run.scratch-size", "64M" },
 	{ "bad bool", "[run]\nremount = perhaps\n", 2, "run.remount", "yes or no" },
-	{ "bad engine", "[writer x]\nengine = mmap\n", 2, "writer x.engine", "pwrite or write" },
+	{ "bad engine", "[writer x]\nengine = aio\n", 2, "writer x.engine",
+	  "pwrite, write, io_uring or mmap" },
+	{ "bad mmap-flush", "[writer x]\nmmap-flush = munmap\n", 2, "writer x.mmap-flush",
+	  "msync or fsync" },
+	{ "queue-depth zero", "[writer x]\nqueue-depth = 0\n", 2, "writer x.queue-depth",
+	  "1 to 256" },
+	{ "queue-depth too deep", "[run]\nqueue-depth = 257\n", 2, "run.queue-depth", "1 to 256" },
 	{ "bad order", "[writer x]\norder = backwards\n", 2, "writer x.order", "sequential" },
 	{ "long line",
 	  "[run]\nseed = "
@@ -1445,6 +1502,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bundled_profiles_load),
+		cmocka_unit_test(test_engine_profiles),
+		cmocka_unit_test(test_fsync_storm_settings),
 		cmocka_unit_test(test_smoke_settings),
 		cmocka_unit_test(test_tight_container_settings),
 		cmocka_unit_test(test_oom_storm_settings),
