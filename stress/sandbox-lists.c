@@ -53,12 +53,35 @@ static const char *const pwrite_calls[] = { "pwrite64", NULL };
 static const char *const write_calls[] = { "write", "lseek", NULL };
 
 /*
+ * io_uring: the ring, its registered buffers and files and its io-wq cap
+ * are made before the filter. Submitting and waiting for completions are
+ * io_uring_enter; the teardown unmaps the rings and closes the ring's fd
+ * (both on the lists above). The writes and syncs themselves are ring
+ * operations, which seccomp never sees.
+ */
+static const char *const io_uring_calls[] = { "io_uring_enter", NULL };
+
+/*
+ * mmap: a file is sized (fstat, then ftruncate) and mapped afresh for every
+ * pass, and the last mapping is unmapped at the end; mmap-flush=msync
+ * flushes with msync. A SIGBUS while copying unblocks SIGBUS again; the
+ * engine's exit puts the old SIGBUS action back; a SIGBUS outside a copy
+ * resets the action and raises the signal again to die of it.
+ */
+static const char *const mmap_calls[] = {
+	"fstat",	"newfstatat", "fstatat64", "ftruncate", "msync", "rt_sigprocmask",
+	"rt_sigaction", "getpid",     "gettid",	   "tgkill",	NULL,
+};
+
+/*
  * An engine's own calls in its write loop. An engine missing here cannot
  * run sandboxed: the run refuses it before it starts.
  */
 static const char *const *const engine_calls[_ENGINE_MAX] = {
 	[ENGINE_PWRITE] = pwrite_calls,
 	[ENGINE_WRITE] = write_calls,
+	[ENGINE_IO_URING] = io_uring_calls,
+	[ENGINE_MMAP] = mmap_calls,
 };
 
 /* anon: chunks are mapped and unmapped (in worker_calls); pause() holds them. */
