@@ -224,14 +224,18 @@ const struct value_type value_inject = { .parse = parse_key_inject, .format = fo
 
 /*
  * The syscalls a writer group makes that an error can be injected into:
- * its engine's write and its fsync policy's sync. An engine that is not
- * listed here calls none of them.
+ * its engine's write and its fsync policy's sync. io_uring's are ring
+ * operations, decided on their completions under the same names (a ring
+ * write is write). mmap writes by copying, so only its syncs count: msync
+ * with mmap-flush=msync, but sync_file_range stays itself.
  */
 static unsigned group_calls(const struct writer_group *g)
 {
 	static const unsigned engine_calls[] = {
 		[ENGINE_PWRITE] = 1U << INJECT_PWRITE64,
 		[ENGINE_WRITE] = 1U << INJECT_WRITE,
+		[ENGINE_IO_URING] = 1U << INJECT_WRITE,
+		[ENGINE_MMAP] = 0,
 	};
 	static const unsigned sync_calls[] = {
 		[FSYNC_NONE] = 0,
@@ -244,9 +248,12 @@ static unsigned group_calls(const struct writer_group *g)
 
 	if ((unsigned)g->engine < ARRAY_SIZE(engine_calls))
 		calls |= engine_calls[g->engine];
-	if ((unsigned)g->fsync < ARRAY_SIZE(sync_calls))
-		calls |= sync_calls[g->fsync];
-	return calls;
+	if ((unsigned)g->fsync >= ARRAY_SIZE(sync_calls))
+		return calls;
+	if (g->engine == ENGINE_MMAP && g->mmap_flush == MMAP_FLUSH_MSYNC &&
+	    g->fsync != FSYNC_SYNC_RANGE && g->fsync != FSYNC_NONE)
+		return calls | 1U << INJECT_MSYNC;
+	return calls | sync_calls[g->fsync];
 }
 
 const char *profile_inject_problem(const struct plan *plan, char *buf, size_t len)
@@ -260,9 +267,10 @@ const char *profile_inject_problem(const struct plan *plan, char *buf, size_t le
 			continue;
 		snprintf(buf, len,
 			 "no writer calls %s, so no error can be injected into it: the engine "
-			 "decides the write (pwrite: pwrite64, write: write) and the fsync policy "
-			 "the sync (every=N and end: fsync, fdatasync: fdatasync, "
-			 "sync_file_range: sync_file_range)",
+			 "decides the write (pwrite: pwrite64, write and io_uring: write, mmap: "
+			 "none) and the fsync policy the sync (every=N and end: fsync, "
+			 "fdatasync: fdatasync, sync_file_range: sync_file_range; with mmap and "
+			 "mmap-flush=msync, msync but for sync_file_range)",
 			 inject_call_name(c));
 		return buf;
 	}

@@ -227,6 +227,57 @@ static void test_plan_keys(void **state)
 	assert_int_equal(plan_validate(&plan, &err), -EINVAL);
 }
 
+/* Which syscalls each engine and sync policy makes, so which rules a plan accepts. */
+struct engine_case {
+	const char *engine, *fsync, *flush, *inject;
+	int r; /* plan_validate() */
+};
+
+static const struct engine_case engine_cases[] = {
+	{ "io_uring", "every=4", "msync", "write:EIO:1/50", 0 },
+	{ "io_uring", "every=4", "msync", "fsync:ENOMEM:1/8", 0 },
+	{ "io_uring", "fdatasync=8", "msync", "fdatasync:EIO:1/8", 0 },
+	{ "io_uring", "sync_file_range=8", "msync", "sync_file_range:EIO:1/8", 0 },
+	{ "io_uring", "every=4", "msync", "pwrite64:EIO:1/50", -EINVAL },
+	{ "io_uring", "every=4", "msync", "msync:EIO:1/8", -EINVAL },
+	{ "mmap", "every=4", "msync", "msync:EIO:1/8", 0 },
+	{ "mmap", "end", "msync", "msync:ENOMEM:1/2", 0 },
+	{ "mmap", "fdatasync=8", "msync", "msync:EIO:1/8", 0 },
+	{ "mmap", "every=4", "msync", "fsync:EIO:1/8", -EINVAL },
+	{ "mmap", "every=4", "msync", "write:EIO:1/8", -EINVAL },
+	{ "mmap", "every=4", "fsync", "fsync:EIO:1/8", 0 },
+	{ "mmap", "fdatasync=8", "fsync", "fdatasync:EIO:1/8", 0 },
+	{ "mmap", "every=4", "fsync", "msync:EIO:1/8", -EINVAL },
+	{ "mmap", "sync_file_range=8", "msync", "sync_file_range:EIO:1/8", 0 },
+	{ "mmap", "sync_file_range=8", "msync", "msync:EIO:1/8", -EINVAL },
+	{ "mmap", "none", "msync", "msync:EIO:1/8", -EINVAL },
+	{ "pwrite", "none", "msync", "fsync:EIO:1/8", -EINVAL },
+};
+
+static void test_engine_calls(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < ARRAY_SIZE(engine_cases); i++) {
+		const struct engine_case *t = &engine_cases[i];
+		struct profile_error err;
+		struct plan plan;
+		char o[4][64];
+
+		snprintf(o[0], sizeof(o[0]), "engine=%s", t->engine);
+		snprintf(o[1], sizeof(o[1]), "fsync=%s", t->fsync);
+		snprintf(o[2], sizeof(o[2]), "mmap-flush=%s", t->flush);
+		snprintf(o[3], sizeof(o[3]), "inject=%s", t->inject);
+		assert_int_equal(profile_load("smoke", &plan, &err), 0);
+		for (unsigned k = 0; k < ARRAY_SIZE(o); k++)
+			assert_int_equal(profile_override(&plan, o[k], &err), 0);
+		if (plan_validate(&plan, &err) != t->r)
+			fail_msg("%s, %s, %s, %s: %s", t->engine, t->fsync, t->flush, t->inject,
+				 t->r ? "accepted" : err.message);
+		if (t->r)
+			assert_non_null(strstr(err.message, "no writer calls"));
+	}
+}
+
 static struct inject_rule rule_of(const char *rate)
 {
 	struct inject_rule rule = { .error = ENOMEM };
@@ -374,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_spec_values),	    cmocka_unit_test(test_plan_keys),
 		cmocka_unit_test(test_decide_rate),	    cmocka_unit_test(test_decide_edges),
 		cmocka_unit_test(test_decide_reproducible), cmocka_unit_test(test_next_and_log),
+		cmocka_unit_test(test_engine_calls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
