@@ -55,6 +55,20 @@ void inject_delivered(const struct inject_ctx *c, uint32_t writer, enum inject_c
 	}
 }
 
+int inject_completion(const struct inject_ctx *c, uint32_t writer, enum inject_call call, int res)
+{
+	uint64_t index;
+	int r;
+
+	if ((unsigned)call >= _INJECT_CALL_MAX || !c->spec->rules[call].error)
+		return res;
+	r = inject_next(c, writer, call, &index);
+	if (r == 0)
+		return res;
+	inject_delivered(c, writer, call, index);
+	return r;
+}
+
 const char *const *inject_call_syscalls(enum inject_call call)
 {
 	static const char *const names[_INJECT_CALL_MAX][3] = {

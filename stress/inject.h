@@ -69,6 +69,13 @@ int inject_next(const struct inject_ctx *c, uint32_t writer, enum inject_call ca
 void inject_delivered(const struct inject_ctx *c, uint32_t writer, enum inject_call call,
 		      uint64_t index);
 
+/*
+ * A completion of `call` that seccomp never saw, which the kernel answered
+ * with res: counted like a notified call when a rule names `call`; the
+ * injected -errno when one is decided (and delivered), else res.
+ */
+int inject_completion(const struct inject_ctx *c, uint32_t writer, enum inject_call call, int res);
+
 /* The names seccomp knows `call` by, NULL-terminated (sync_file_range2 too). */
 const char *const *inject_call_syscalls(enum inject_call call);
 

@@ -418,6 +418,50 @@ static void test_next_and_log(void **state)
 	assert_null(inject_call_syscalls(INJECT_WRITE)[1]);
 }
 
+/*
+ * io_uring's path: a completion takes the same decision as the notified
+ * call with the same index, replaces the kernel's answer only then, and is
+ * counted only for a syscall that has a rule.
+ */
+static void test_completion(void **state)
+{
+	struct ledger_writer writers[1] = { 0 };
+	struct ledger_header hdr = { .nwriters = 1 };
+	struct ledger ledger = { .hdr = &hdr, .writers = writers };
+	struct inject_spec spec = { 0 };
+	struct inject_log *log;
+	struct inject_ctx c = { .spec = &spec, .seed = 99, .ledger = &ledger };
+	unsigned errors = 0;
+
+	(void)state;
+	assert_int_equal(inject_spec_parse("write:EIO:1/50,fdatasync:ENOMEM:1/8", &spec), 0);
+	assert_int_equal(inject_log_map(1, &log), 0);
+	c.log = log;
+	for (uint64_t i = 0; i < 5000; i++) {
+		bool hit = inject_decide(&spec.rules[INJECT_WRITE], 99, 0, INJECT_WRITE, i);
+		int kernel = i % 7 ? 4096 : -EAGAIN; /* the kernel's answer, kept unless hit */
+
+		assert_int_equal(inject_completion(&c, 0, INJECT_WRITE, kernel),
+				 hit ? -EIO : kernel);
+		errors += hit;
+	}
+	assert_int_equal(writers[0].inject_calls[INJECT_WRITE], 5000);
+	assert_int_equal(writers[0].inject_errors[INJECT_WRITE], errors);
+	assert_int_equal(inject_log_of(log, 0, INJECT_WRITE)->n, MIN(errors, INJECT_LOG_MAX));
+	assert_true(inject_decide(&spec.rules[INJECT_WRITE], 99, 0, INJECT_WRITE,
+				  inject_log_of(log, 0, INJECT_WRITE)->index[0]));
+	/* no rule for fsync: the answer as it was, nothing counted */
+	assert_int_equal(inject_completion(&c, 0, INJECT_FSYNC, -EIO), -EIO);
+	assert_int_equal(inject_completion(&c, 0, INJECT_FSYNC, 0), 0);
+	assert_int_equal(writers[0].inject_calls[INJECT_FSYNC], 0);
+	assert_int_equal(inject_completion(&c, 0, _INJECT_CALL_MAX, 7), 7);
+	for (unsigned i = 0; i < 200; i++)
+		(void)inject_completion(&c, 0, INJECT_FDATASYNC, 0);
+	assert_int_equal(writers[0].inject_calls[INJECT_FDATASYNC], 200);
+	assert_in_range(writers[0].inject_errors[INJECT_FDATASYNC], 1, 199);
+	inject_log_unmap(log, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,7 +469,7 @@ int main(void)
 		cmocka_unit_test(test_spec_values),	    cmocka_unit_test(test_plan_keys),
 		cmocka_unit_test(test_decide_rate),	    cmocka_unit_test(test_decide_edges),
 		cmocka_unit_test(test_decide_reproducible), cmocka_unit_test(test_next_and_log),
-		cmocka_unit_test(test_engine_calls),
+		cmocka_unit_test(test_engine_calls),	    cmocka_unit_test(test_completion),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
