@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# inject.sh fsync|write|seed|usage: errors injected into the writers'
+# inject.sh fsync|write|io-uring|msync|seed|usage: errors injected into the writers'
 # syscalls through seccomp user notification (-o inject), on ext4 with the
 # smoke profile, writers never killed so that every count is exact.
 #   fsync  fsync:ENOMEM:1/8: the run passes (an fsync that failed moves no
@@ -11,6 +11,11 @@
 #          errors, and the summary says how many calls were injected;
 #   write  write:EIO:1/50 with the write engine and one pass: every block
 #          hit stays in flight (intended, never acknowledged), none is lost;
+#   io-uring  write:EIO:1/50 with the io_uring engine, whose ring writes
+#          seccomp never sees: decided on the completions, with the same
+#          accounting as write (blocks hit in flight, counted in the ledger);
+#   msync  msync:EIO:1/8 with the mmap engine (mmap-flush=msync): the run
+#          passes and the ledger's files count the injected msync errors;
 #   seed   the same inject-seed twice fails the same call indices of every
 #          writer (from the two JSON reports); another seed fails others;
 #   usage  bad values and a syscall no writer calls exit 64, naming what is
@@ -18,7 +23,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-case=${1:?usage: inject.sh fsync|write|seed|usage}
+case=${1:?usage: inject.sh fsync|write|io-uring|msync|seed|usage}
 make_fs ext4
 common=(--profile smoke --dir "$MNT" -o kill-writers=off)
 
@@ -65,6 +70,39 @@ write)
 	assert_eq "the ledger's EIO write errors" "$injected" "$(json --sum "$r" 'files.*.eio')"
 	assert_eq "calls: a write per block" "$(json "$r" verify.blocks)" \
 		"$(json "$r" injection.calls.write)"
+	;;
+io-uring)
+	stress run -o engine=io_uring -o fsync=none -o passes=1 -o duration=60s \
+		-o inject=write:EIO:1/50
+	[ "$rc" = 69 ] && grep -q "io_uring" "$WORK/run.err" && skip "$(cat "$WORK/run.err")"
+	r=$WORK/run/report.json
+	assert_eq "exit code" 0 "$rc"
+	assert_eq verdict PASS "$(json "$r" verdict)"
+	assert_classes "$r"
+	getv injected "$r" injection.injected.write.EIO
+	assert_ge "injected write errors" 1 "$injected"
+	assert_eq "blocks in flight" "$injected" "$(json "$r" verify.classes.in-flight)"
+	assert_eq "the ledger's EIO write errors" "$injected" "$(json --sum "$r" 'files.*.eio')"
+	assert_eq "injected = the writers' counts" "$injected" \
+		"$(json --sum "$r" 'injection.writers.*.write.injected')"
+	# A completion is a call: at least one per block (more after a short write).
+	assert_ge "calls: a completion per block" "$(json "$r" verify.blocks)" \
+		"$(json "$r" injection.calls.write)"
+	assert_eq "listeners (nothing to notify)" 0 "$(json "$r" injection.notifications.listeners)"
+	assert_contains "summary" "write EIO $injected of" "$WORK/run.out"
+	;;
+msync)
+	stress run -o engine=mmap -o fsync=every=4 -o duration=4s -o inject=msync:EIO:1/8
+	r=$WORK/run/report.json
+	assert_eq "exit code" 0 "$rc"
+	assert_eq verdict PASS "$(json "$r" verdict)"
+	assert_classes "$r"
+	getv injected "$r" injection.injected.msync.EIO
+	assert_ge "injected msync errors" 1 "$injected"
+	assert_eq "the ledger's fsync errors" "$injected" "$(json --sum "$r" 'files.*.fsync_errors')"
+	assert_eq "injected = the writers' counts" "$injected" \
+		"$(json --sum "$r" 'injection.writers.*.msync.injected')"
+	assert_contains "summary" "msync EIO $injected of" "$WORK/run.out"
 	;;
 seed)
 	opts=(-o passes=1 -o duration=60s -o fsync=none -o seed=7 -o inject=pwrite:EIO:1/16)
