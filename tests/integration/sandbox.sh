@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# sandbox.sh writer|hog|off: a worker that leaves its seccomp allow-list is
+# sandbox.sh writer|hog|off [ENGINE]: a worker that leaves its seccomp allow-list is
 # stopped and reported, never ignored. POOF_FORBIDDEN_BIN is poof built with
 # tests/helpers/forbidden.c: its writer 0 (or hog 0) calls socket(2) right
 # after entering its sandbox.
@@ -11,10 +11,13 @@
 #   hog     the same for a hog in a container (cgroup=auto: v1 on the hybrid
 #           build hosts), which is not restarted either;
 #   off     -o sandbox=no loads no filter, so the same binary passes.
+# ENGINE (default pwrite) is the writers' engine: every engine's writer
+# loads its own allow-list, and each must trap the call the same way.
 
 . "$(dirname "$0")/lib.sh"
 
-case=${1:?usage: sandbox.sh writer|hog|off}
+case=${1:?usage: sandbox.sh writer|hog|off [ENGINE]}
+engine=${2:-pwrite}
 [ -x "${POOF_FORBIDDEN_BIN:-}" ] || skip "poof-forbidden was not built (no libseccomp)"
 make_fs ext4
 arch=$(uname -m)
@@ -23,7 +26,7 @@ i?86) arch=x86 ;;
 esac
 
 profile=smoke
-opts=(-o duration=3s -o kill-writers=off)
+opts=(-o duration=3s -o kill-writers=off -o engine="$engine")
 if [ "$case" = hog ]; then
 	require_root "to create cgroups"
 	profile=$WORK/hog.ini
