@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The workers' sandbox and error injection on cgroup v2, in the guest's
-# kernel (Debian's 6.1): three boots.
+# kernel (Debian's 6.1): four boots.
 #   1. poof-forbidden (POOF_FORBIDDEN_BIN, poof with a writer that calls
 #      socket(2) after entering its sandbox; under poof vm the guest runs
 #      that same binary): exit 70, and the summary and the report name the
@@ -12,6 +12,10 @@
 #      nothing is lost, PASS, and the summary says how many were injected.
 #   3. tight-container with the write engine and -o inject=write:EIO:1/50:
 #      the blocks hit are in flight, none is lost.
+#   4. fsync-storm with -o inject=write:EIO:1/50,fdatasync:ENOMEM:1/8: its
+#      io_uring group's ring writes and fdatasyncs fail on their completions
+#      (seccomp never sees them), counted as the ledger counts them, under
+#      the OOM killer, nothing lost.
 . "$(dirname "$0")/lib.sh"
 
 [ -x "${POOF_FORBIDDEN_BIN:-}" ] || skip "poof-forbidden was not built (no libseccomp)"
@@ -52,3 +56,24 @@ assert_eq losses 0 "$(json "$r" verify.losses_total)"
 assert_ge "injected write errors" 1 "$(json "$r" injection.injected.write.EIO)"
 assert_ge "blocks in flight" 1 "$in_flight"
 echo "ok: the blocks injected write errors hit are in flight, not lost"
+
+vm_run uring -- stress --profile fsync-storm -o duration=20s \
+	-o inject=write:EIO:1/50,fdatasync:ENOMEM:1/8 --json "$tmp/uring.json"
+[ "$rc" -eq 0 ] || fail "io_uring completions on fsync-storm: exit $rc, expected 0 (PASS)"
+r=$tmp/uring.json
+classes "$r"
+assert_eq losses 0 "$(json "$r" verify.losses_total)"
+getv deaths "$r" write_phase.writer_deaths
+getv eio "$r" injection.injected.write.EIO
+getv ledger_eio --sum "$r" 'files.*.eio'
+getv enomem "$r" injection.injected.fdatasync.ENOMEM
+getv ledger_sync --sum "$r" 'files.*.fsync_errors'
+assert_ge "injected ring write errors" 1 "$eio"
+assert_ge "injected ring fdatasync errors" 1 "$enomem"
+[ "$ledger_eio" -le "$eio" ] && [ "$ledger_eio" -ge $((eio - deaths)) ] ||
+	fail "the ledger's $ledger_eio EIO write errors do not match $eio injected ($deaths deaths)"
+[ "$ledger_sync" -le "$enomem" ] && [ "$ledger_sync" -ge $((enomem - deaths)) ] ||
+	fail "the ledger's $ledger_sync sync errors do not match $enomem injected ($deaths deaths)"
+info "ok: ring errors $eio/$ledger_eio and $enomem/$ledger_sync, $deaths deaths"
+assert_contains "the guest's summary" "write EIO $eio of" "$tmp/uring.out"
+echo "ok: io_uring's completions take the injected errors, counted, nothing lost"
