@@ -239,33 +239,80 @@ static void advise(struct next_step *s, const char *advice)
 	snprintf(s->advice, sizeof(s->advice), "%s", advice);
 }
 
-void facts_next_step(json_object *r, struct next_step *ret)
+/* This report's file in the run directory: report.json, or verify.json after poof verify. */
+static const char *report_file(json_object *r)
+{
+	return jget_str(r, "reports.file",
+			streq(jget_str(r, "command", NULL), "verify") ? "verify.json" :
+									"report.json");
+}
+
+/* The HTML report: the file the command wrote, else the command that renders one. */
+static void html_step(json_object *r, const char *why, struct next_step *s)
+{
+	const char *dir = jget_str(r, "run_dir", "RUNDIR"), *file = report_file(r);
+	const char *html = jget_str(r, "reports.html", NULL);
+	size_t stem = strcspn(file, ".");
+
+	if (html) {
+		snprintf(s->advice, sizeof(s->advice), "%s: open the HTML report %s", why, html);
+		return;
+	}
+	snprintf(s->advice, sizeof(s->advice), "%s: render the HTML report", why);
+	snprintf(s->command, sizeof(s->command), "poof report %s%s%s --html %s/%.*s.html", dir,
+		 streq(file, "report.json") ? "" : "/", streq(file, "report.json") ? "" : file, dir,
+		 (int)stem, file);
+}
+
+/* FAIL: re-verify after a run; after poof verify, the loss table of its own report. */
+static void fail_step(json_object *r, int64_t code, struct next_step *s)
 {
 	const char *dir = jget_str(r, "run_dir", "RUNDIR");
+
+	if (code == 1 && streq(jget_str(r, "command", NULL), "verify")) {
+		html_step(r, "read the loss table", s);
+		return;
+	}
+	advise(s, code == 1 ? "re-verify the data from the ledger, then read the loss table" :
+			      "verification did not finish: re-verify from the ledger");
+	snprintf(s->command, sizeof(s->command), "poof verify %s", dir);
+}
+
+/* HANG and KERNEL: the stalled tasks' stacks in the report, and the kernel log. */
+static void kernel_step(json_object *r, int64_t code, struct next_step *s)
+{
+	const char *dir = jget_str(r, "run_dir", "RUNDIR");
+
+	if (code == 2 && jget_obj(r, "verify.target_hung")) {
+		advise(s, "the target stopped answering: once the device answers again, verify");
+		snprintf(s->command, sizeof(s->command), "poof verify %s", dir);
+		return;
+	}
+	if (code == 2)
+		snprintf(s->advice, sizeof(s->advice),
+			 "read the stalled and unkillable writers' kernel stacks (in %s/%s, "
+			 "write_phase.stalled and write_phase.unkillable), then the kernel log "
+			 "around them",
+			 dir, report_file(r));
+	else
+		advise(s, "read the kernel log: it logged a failure");
+	kernel_log_command(r, s->command, sizeof(s->command));
+}
+
+void facts_next_step(json_object *r, struct next_step *ret)
+{
 	int64_t code = jget_int(r, "exit_code", -1);
 	struct check c;
 
 	*ret = (struct next_step){ 0 };
 	if (code == 0) {
-		advise(ret, "nothing lost, no hang, no kernel failure: read the HTML report to see "
-			    "how hard the run squeezed");
-		snprintf(ret->command, sizeof(ret->command),
-			 "poof report %s%s --html %s/report.html", dir,
-			 streq(jget_str(r, "command", NULL), "verify") ? "/verify.json" : "", dir);
+		html_step(r,
+			  "nothing lost, no hang, no kernel failure: see how hard the run squeezed",
+			  ret);
 	} else if (code == 1 || code == 130 || code == 70) {
-		advise(ret, code == 1 ?
-				    "re-verify the data from the ledger, then read the loss table" :
-				    "verification did not finish: re-verify from the ledger");
-		snprintf(ret->command, sizeof(ret->command), "poof verify %s", dir);
-	} else if (code == 2 && jget_obj(r, "verify.target_hung")) {
-		advise(ret, "the target stopped answering: once the device answers again, verify");
-		snprintf(ret->command, sizeof(ret->command), "poof verify %s", dir);
+		fail_step(r, code, ret);
 	} else if (code == 2 || code == 3) {
-		advise(ret, code == 2 ?
-				    "read the stalled tasks' kernel stacks in this report, then "
-				    "the kernel log around them" :
-				    "read the kernel log: it logged a failure");
-		kernel_log_command(r, ret->command, sizeof(ret->command));
+		kernel_step(r, code, ret);
 	} else if (code == 4) {
 		facts_check(r, CHECK_EXPECT_OOM, &c);
 		advise(ret, c.message);

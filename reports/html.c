@@ -136,7 +136,10 @@ static void next_step(json_object *r, FILE *out)
 	facts_next_step(r, &next);
 	fputs("<p class=\"next\"><b>Next:</b> ", out);
 	if (jget_int(r, "exit_code", -1) == 0)
-		fputs("nothing to do: this page is the run's record; render it again with ", out);
+		fputs(next.command[0] ? "nothing to do: this page is the run's record; render it "
+					"again with " :
+					"nothing to do: this page is the run's record",
+		      out);
 	else
 		text(out, next.advice);
 	if (next.command[0]) {

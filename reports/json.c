@@ -4,54 +4,18 @@
  * man/poof-report.5.scd. Written atomically.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "json-internal.h"
 #include "report.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "shared/names.h"
-
-static inline void json_object_putp(json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
-}
-#define _cleanup_json_ _cleanup_(json_object_putp)
-
-static void add_str(json_object *o, const char *key, const char *v)
-{
-	json_object_object_add(o, key, v ? json_object_new_string(v) : NULL);
-}
-
-static void add_u64(json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
-static void add_int(json_object *o, const char *key, int64_t v)
-{
-	json_object_object_add(o, key, json_object_new_int64(v));
-}
-
-static void add_bool(json_object *o, const char *key, bool v)
-{
-	json_object_object_add(o, key, json_object_new_boolean(v));
-}
-
-static void add_seconds(json_object *o, const char *key, uint64_t ns)
-{
-	json_object_object_add(o, key, json_object_new_double((double)ns / NSEC_PER_SEC));
-}
-
-/* null for success, the errno name ("EIO") for -errno. */
-static void add_errno(json_object *o, const char *key, int err)
-{
-	add_str(o, key, err < 0 ? strerrorname_np(-err) : NULL);
-}
 
 static json_object *plan_json(const struct plan *p)
 {
@@ -81,6 +45,7 @@ static json_object *plan_json(const struct plan *p)
 		json_object_array_add(groups, j);
 	}
 	json_object_object_add(o, "writer_groups", groups);
+	add_bool(o, "expect_oom", p->expect_oom);
 	return o;
 }
 
@@ -437,6 +402,9 @@ static json_object *kernel_json(const struct report *r)
 	}
 	add_bool(o, "target_error", k->target_error);
 	add_bool(o, "failed", kernel_watch_failed(k));
+	add_str(o, "log_file", k->log_fd >= 0 ? KWATCH_LOG_NAME : NULL);
+	add_errno(o, "log_error", k->log_error);
+	add_u64(o, "oom_kills_unkept", k->kills_dropped);
 	json_object_object_add(o, "fs", fs_trouble_json(r));
 	for (unsigned e = 1; e < _KMSG_EVENT_MAX; e++) {
 		add_u64(events, kmsg_event_name(e), k->counts[e]);
@@ -511,55 +479,16 @@ static json_object *containers_json(const struct report *r)
 	return a;
 }
 
-static json_object *series(const struct timeline *t, unsigned ci, size_t field)
+/* Where this report and its renderings were written: the next step points at them. */
+static json_object *reports_json(const struct report *r)
 {
-	json_object *a = json_object_new_array();
+	json_object *o = json_object_new_object();
 
-	for (unsigned i = 0; i < t->nsamples; i++) {
-		const struct container_sample *c = &t->c[(size_t)i * t->ncontainers + ci];
-		uint64_t v = *(const uint64_t *)(const void *)((const char *)c + field);
-
-		json_object_array_add(a, v == UINT64_MAX ? NULL : json_object_new_uint64(v));
-	}
-	return a;
-}
-
-/* Columns, one value per sample: compact for long runs and easy to plot. */
-static json_object *timeline_json(const struct report *r)
-{
-	const struct timeline *t = &r->supervisor->timeline;
-	json_object *o = json_object_new_object(), *ts = json_object_new_array();
-	json_object *bytes = json_object_new_array(), *cs = json_object_new_array();
-
-	add_seconds(o, "interval_s", SAMPLE_NS);
-	for (unsigned i = 0; i < t->nsamples; i++) {
-		json_object_array_add(ts,
-				      json_object_new_double((double)t->t_ns[i] / NSEC_PER_SEC));
-		json_object_array_add(bytes, json_object_new_uint64(t->bytes[i]));
-	}
-	json_object_object_add(o, "t_s", ts);
-	json_object_object_add(o, "bytes_acknowledged", bytes);
-	for (unsigned ci = 0; ci < t->ncontainers && ci < r->ncontainers; ci++) {
-		json_object *c = json_object_new_object();
-
-		add_str(c, "name", r->containers[ci].name);
-		json_object_object_add(c, "memory_current",
-				       series(t, ci, offsetof(struct container_sample, current)));
-		json_object_object_add(c, "anon",
-				       series(t, ci, offsetof(struct container_sample, stat.anon)));
-		json_object_object_add(c, "file",
-				       series(t, ci, offsetof(struct container_sample, stat.file)));
-		json_object_object_add(c, "file_dirty",
-				       series(t, ci,
-					      offsetof(struct container_sample, stat.file_dirty)));
-		json_object_object_add(
-			c, "file_writeback",
-			series(t, ci, offsetof(struct container_sample, stat.file_writeback)));
-		json_object_object_add(c, "oom_kills",
-				       series(t, ci, offsetof(struct container_sample, oom_kills)));
-		json_object_array_add(cs, c);
-	}
-	json_object_object_add(o, "containers", cs);
+	add_str(o, "file", r->file_name);
+	add_str(o, "json", r->json_path);
+	add_str(o, "html", r->html_path);
+	add_str(o, "junit", r->junit_path);
+	add_str(o, "ktap", r->ktap_path);
 	return o;
 }
 
@@ -581,12 +510,20 @@ static json_object *report_json(const struct report *r)
 	add_int(o, "exit_code", r->exit_code);
 	json_object_object_add(o, "verdicts", verdict_json(r));
 	add_bool(o, "interrupted", r->interrupted);
+	json_object_object_add(o, "reports", reports_json(r));
 	json_object_object_add(o, "target", target_json(r));
 	json_object_object_add(o, "device_fault", device_fault_json(r));
 	json_object_object_add(o, "sandbox", report_sandbox_json(r));
 	json_object_object_add(o, "injection", report_inject_json(r));
-	if (r->plan)
-		json_object_object_add(o, "plan", plan_json(r->plan));
+	json_object_object_add(o, "environment", report_environment_json());
+	if (r->plan) {
+		json_object *plan = plan_json(r->plan);
+
+		json_object_object_add(plan, "overrides", report_overrides_json(r));
+		json_object_object_add(o, "plan", plan);
+	}
+	if (r->phases)
+		json_object_object_add(o, "phases", report_phases_json(r));
 	if (r->supervisor)
 		json_object_object_add(o, "write_phase", write_phase_json(r));
 	add_str(o, "cgroup_manager", r->cgroup_manager ? r->cgroup_manager : "none");
@@ -595,7 +532,7 @@ static json_object *report_json(const struct report *r)
 		json_object_object_add(o, "containers", containers_json(r));
 	}
 	if (r->supervisor)
-		json_object_object_add(o, "timeline", timeline_json(r));
+		json_object_object_add(o, "timeline", report_timeline_json(r));
 	if (r->ledger) {
 		int s = r->ledger->hdr->syncfs_result;
 
@@ -605,8 +542,11 @@ static json_object *report_json(const struct report *r)
 						     "ok");
 	}
 	json_object_object_add(o, "verify", verify_json(r));
-	if (r->kernel_watch)
+	if (r->kernel_watch) {
 		json_object_object_add(o, "kernel", kernel_json(r));
+		if (r->cgroup_manager)
+			json_object_object_add(o, "oom_kills", report_oom_kills_json(r));
+	}
 	if (r->ledger) {
 		json_object_object_add(o, "writers", writers_json(r->ledger));
 		json_object_object_add(o, "files", files_json(r->ledger));
@@ -614,42 +554,28 @@ static json_object *report_json(const struct report *r)
 	return o;
 }
 
-/* The report's text, with a final newline, in a malloc'ed buffer. */
-static char *report_json_text(const struct report *r, size_t *ret_len)
+json_object *report_json_new(const struct report *r)
 {
-	_cleanup_json_ json_object *o = report_json(r);
-	const char *text;
-	size_t len;
-	char *buf;
+	return report_json(r);
+}
 
-	if (!o)
-		return NULL;
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE);
+int report_json_save(json_object *doc, int dirfd, const char *name)
+{
+	const char *text = json_object_to_json_string_ext(doc,
+							  JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
 	if (!text)
-		return NULL;
+		return -ENOMEM;
 	len = strlen(text);
 	buf = malloc(len + 1);
 	if (!buf)
-		return NULL;
+		return -ENOMEM;
 	memcpy(buf, text, len);
 	buf[len] = '\n';
-	*ret_len = len + 1;
-	return buf;
-}
-
-int report_json_write(const struct report *r, const char *path)
-{
-	size_t len = 0;
-	_cleanup_free_ char *buf = report_json_text(r, &len);
-
-	return buf ? write_path_atomic(path, buf, len, 0644) : -ENOMEM;
-}
-
-int report_json_write_at(const struct report *r, int dirfd, const char *name)
-{
-	size_t len = 0;
-	_cleanup_free_ char *buf = report_json_text(r, &len);
-
-	return buf ? write_file_atomic(dirfd, name, buf, len, 0644) : -ENOMEM;
+	if (dirfd == AT_FDCWD)
+		return write_path_atomic(name, buf, len + 1, 0644);
+	return write_file_atomic(dirfd, name, buf, len + 1, 0644);
 }

@@ -14,6 +14,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shared/macro.h"
+
+static inline void json_object_putp(json_object **o)
+{
+	if (*o)
+		json_object_put(*o);
+}
+/* A document this scope owns: put when it ends. */
+#define _cleanup_json_ _cleanup_(json_object_putp)
+
 /* The value at path, or NULL when it is missing or JSON null. Borrowed. */
 json_object *jget(json_object *root, const char *path);
 

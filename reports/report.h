@@ -8,6 +8,7 @@
  * SPEC section 7.
  */
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,11 +19,14 @@
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
 #include "stress/sandbox-run.h"
+#include "stress/run.h"
 #include "stress/supervisor.h"
 #include "judge/verify.h"
+#include "reports/jsonget.h"
 
 #define REPORT_SCHEMA_VERSION 1
 #define REPORT_FILE_NAME "report.json"
+#define VERIFY_REPORT_FILE_NAME "verify.json" /* poof verify's, beside the run's */
 
 enum exit_code {
 	EXIT_PASS = 0,
@@ -48,6 +52,9 @@ struct report_container {
 	uint64_t psi_some_us;		/* memory stall time over the run: some tasks */
 	uint64_t psi_full_us;		/* ... all non-idle tasks */
 	uint64_t psi_episodes;		/* stall episodes (>= 100 ms within 1 s) */
+	struct psi_totals psi_start;	/* memory.pressure totals before the first sample */
+	uint64_t memory_high;		/* PLAN_UNLIMITED for none */
+	char memcg[512]; /* its cgroup as the kernel log names it (below the hierarchy's root) */
 };
 
 /* What of the run's I/O on the target outlived io-timeout. */
@@ -102,6 +109,13 @@ struct report {
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
 	/* poof stress: the hogs' sandbox slots and injection's log; NULL for verify. */
 	const struct sandbox_run *sandbox;
+	const char *const *overrides; /* the -o KEY=VALUE the plan was made with */
+	unsigned noverrides;
+	const struct run_phases *phases; /* when each phase ran; NULL for verify */
+	/* The reports the command writes: its file in the run directory, and those asked for. */
+	const char *file_name;				/* REPORT_FILE_NAME or VERIFY_... */
+	const char *json_path;				/* --json, or NULL */
+	const char *html_path, *junit_path, *ktap_path; /* --html, --junit, --ktap, or NULL */
 	/* Filled by report_decide(). */
 	int exit_code;
 	bool fail, hang, kernel, ineffective;
@@ -155,7 +169,15 @@ bool report_inject_failed(const struct report *r);
 void report_inject_print(const struct report *r, FILE *out);
 struct json_object *report_inject_json(const struct report *r);
 
-int report_json_write(const struct report *r, const char *path);
-/* ... as dirfd/name: a report in the run directory, reached through its fd. */
-int report_json_write_at(const struct report *r, int dirfd, const char *name);
-void report_summary_print(const struct report *r, FILE *out);
+/*
+ * The report as one JSON document (schema in poof-report(5)): written with
+ * report_json_save(), and handed as it is to the renderers (render.h) and
+ * the summary's next step, so that every format says the same. NULL when
+ * out of memory; json_object_put() it.
+ */
+json_object *report_json_new(const struct report *r);
+/* Write doc atomically to dirfd/name (AT_FDCWD: name is a path). 0 or -errno. */
+int report_json_save(json_object *doc, int dirfd, const char *name);
+
+/* The summary a person reads in ten seconds; doc (may be NULL) words the next step. */
+void report_summary_print(const struct report *r, json_object *doc, FILE *out);

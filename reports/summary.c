@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "facts.h"
 #include "report.h"
 #include "shared/macro.h"
 #include "shared/parse.h"
@@ -83,8 +84,9 @@ static void print_losses(const struct report *r, FILE *out)
 			verdict_class_name(l->cls), l->expected_gen, found);
 	}
 	if (total > n)
-		fprintf(out, "    ... and %llu more (all listed up to report-losses in %s)\n",
-			(unsigned long long)(total - n), REPORT_FILE_NAME);
+		fprintf(out, "    ... and %llu more (all listed up to report-losses in %s/%s)\n",
+			(unsigned long long)(total - n), r->run_dir,
+			r->file_name ? r->file_name : REPORT_FILE_NAME);
 }
 
 static const char *method_text(const struct verify_result *v)
@@ -444,7 +446,19 @@ static void print_also(const struct report *r, FILE *out)
 	}
 }
 
-void report_summary_print(const struct report *r, FILE *out)
+/* The same next step every format names (facts.h), from the report's JSON document. */
+static void print_next_step(json_object *doc, FILE *out)
+{
+	struct next_step next;
+
+	if (!doc)
+		return;
+	facts_next_step(doc, &next);
+	fprintf(out, "  next: %s%s%s\n", next.advice, next.command[0] ? ":\n    " : "",
+		next.command);
+}
+
+void report_summary_print(const struct report *r, json_object *doc, FILE *out)
 {
 	fprintf(out, "\npoof %s %s: %s (exit %d)", r->command, r->run_id,
 		report_verdict_name(r->exit_code), r->exit_code);
@@ -466,6 +480,5 @@ void report_summary_print(const struct report *r, FILE *out)
 	if (r->scratch_kept)
 		fprintf(out, "  scratch filesystem kept for inspection: %s\n", r->scratch_kept);
 	fprintf(out, "  run directory: %s\n", r->run_dir);
-	if (r->exit_code == EXIT_FAIL || r->verify_skipped || r->target_hung != TARGET_ANSWERED)
-		fprintf(out, "  next: poof verify %s\n", r->run_dir);
+	print_next_step(doc, out);
 }

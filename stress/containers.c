@@ -67,14 +67,22 @@ static void psi_open(struct run_container *c)
 	c->psi_fd = fd >= 0 ? fd : -1;
 }
 
+int containers_read_psi(const struct run_container *c, struct psi_totals *ret)
+{
+	char path[PATH_MAX];
+
+	if (!c->psi_known)
+		return -ENOENT;
+	pressure_path(c, path, sizeof(path));
+	return psi_read(path, ret);
+}
+
 void containers_read_psi_end(struct run_containers *rc)
 {
 	for (unsigned i = 0; i < rc->n; i++) {
 		struct run_container *c = &rc->c[i];
-		char path[PATH_MAX];
 
-		pressure_path(c, path, sizeof(path));
-		if (c->psi_known && psi_read(path, &c->psi_end) < 0)
+		if (c->psi_known && containers_read_psi(c, &c->psi_end) < 0)
 			c->psi_end = c->psi_start;
 	}
 }

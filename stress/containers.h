@@ -67,6 +67,9 @@ uint64_t containers_oom_kills(const struct run_containers *rc);
 /* The enum cg_watch bits some container of the run lacked (pressure: also when unreadable). */
 unsigned containers_watch_lacking(const struct run_containers *rc);
 
+/* The container's memory.pressure totals now: 0, or -errno (-ENOENT without PSI). */
+int containers_read_psi(const struct run_container *c, struct psi_totals *ret);
+
 /* Read each container's memory.pressure totals at the end of the run. */
 void containers_read_psi_end(struct run_containers *rc);
 

@@ -6,6 +6,7 @@
  * from the media; then the removal of what the run made.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 
 #include "flush.h"
@@ -23,7 +24,8 @@ void run_tell(const struct stress_run *run, enum run_event ev, int error)
 void stress_run_init(struct stress_run *run)
 {
 	*run = (struct stress_run){ .rd = { .fd = -1 },
-				    .target = { .dirfd = -1, .data_dirfd = -1 } };
+				    .target = { .dirfd = -1, .data_dirfd = -1 },
+				    .kernel = { .reader = { .fd = -1 }, .log_fd = -1 } };
 }
 
 int stress_run_open(struct stress_run *run)
@@ -55,12 +57,21 @@ static int prepare_containers(struct stress_run *run)
 	return 0;
 }
 
+/* The kernel log excerpt in the run directory; -1 (no excerpt) when it cannot be made. */
+static int open_kernel_log(struct stress_run *run)
+{
+	int fd = openat(run->rd.fd, KWATCH_LOG_NAME,
+			O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	return fd >= 0 ? fd : -1;
+}
+
 static void start_kernel_watch(struct stress_run *run)
 {
 	char marker[64];
 
 	snprintf(marker, sizeof(marker), "poof: run %s started", run->rd.id);
-	kernel_watch_start(&run->kernel, marker, run->target.path);
+	kernel_watch_start(&run->kernel, marker, run->target.path, open_kernel_log(run));
 	if (!run->kernel.active)
 		run_tell(run, RUN_EV_KMSG_UNWATCHED, run->kernel.open_error);
 }
@@ -88,7 +99,9 @@ static int write_phase(struct stress_run *run)
 	start_kernel_watch(run);
 	run->write_start_boot_ns = now_boottime_ns();
 	run_tell(run, RUN_EV_WRITE_STARTED, 0);
+	run->phases.write_start = now_monotonic_ns();
 	r = supervisor_run(&cfg, &run->sup);
+	run->phases.write_end = now_monotonic_ns();
 	sandbox_run_stop(&run->sandbox); /* no writer is left to answer */
 	run_tell(run, RUN_EV_WRITE_ENDED, r);
 	return r;
@@ -141,7 +154,9 @@ static void flush_and_seal(struct stress_run *run)
 	pid_t stuck;
 	int r;
 
+	run->phases.flush_start = now_monotonic_ns();
 	r = flush_target(run->target.data_dirfd, run->plan.io_timeout_ns, &stuck);
+	run->phases.flush_end = now_monotonic_ns();
 	if (r == -ETIMEDOUT) {
 		/* Not an error anyone saw: the flush did not happen. */
 		h->syncfs_result = LEDGER_SYNCFS_NOT_RUN;
@@ -232,7 +247,9 @@ static void verify_phase(struct stress_run *run)
 		opt.remounted = true;
 	}
 	run_tell(run, RUN_EV_VERIFYING, 0);
+	run->phases.verify_start = now_monotonic_ns();
 	r = verify_run(run->ledger, run->target.dirfd, run->target.data_name, &opt, &run->vr);
+	run->phases.verify_end = now_monotonic_ns();
 	verify_done(run, r);
 }
 
@@ -299,6 +316,7 @@ void stress_run_free(struct stress_run *run)
 {
 	verify_result_free(&run->vr);
 	timeline_free(&run->sup.timeline);
+	kernel_watch_free(&run->kernel);
 	sandbox_run_free(&run->sandbox);
 	if (run->ledger)
 		ledger_free(run->ledger);

@@ -110,6 +110,13 @@ struct run_outcome {
 	bool scratch_kept;		 /* the scratch image stays for poof verify */
 };
 
+/* When each phase started and ended (CLOCK_MONOTONIC; 0: it did not happen). */
+struct run_phases {
+	uint64_t write_start, write_end;
+	uint64_t flush_start, flush_end;
+	uint64_t verify_start, verify_end;
+};
+
 struct stress_run {
 	/* Set by the caller, after stress_run_init(). */
 	struct plan plan;
@@ -130,6 +137,7 @@ struct stress_run {
 	struct kernel_watch kernel;
 	struct sandbox_run sandbox;   /* the workers' sandbox, kept for the report */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME, the clock of the fault log */
+	struct run_phases phases;
 
 	/* Found by the run. */
 	struct supervisor_result sup;

@@ -52,6 +52,8 @@ void timeline_sample(struct timeline *t, const struct run_containers *rc, uint64
 			o->stat = (struct cg_memory_stat){ UINT64_MAX, UINT64_MAX, UINT64_MAX,
 							   UINT64_MAX };
 		o->oom_kills = c->events_known ? c->last.tree.oom_kill - c->start.tree.oom_kill : 0;
+		if (containers_read_psi(c, &o->psi) < 0)
+			o->psi = (struct psi_totals){ UINT64_MAX, UINT64_MAX };
 	}
 	t->nsamples++;
 }

@@ -3,7 +3,7 @@
 
 /*
  * The run's timeline: once a second, every container's memory.current,
- * memory.stat and OOM kills, and the bytes the writers had acknowledged.
+ * memory.stat, memory.pressure totals and OOM kills, and the bytes the writers had acknowledged.
  * The supervisor samples it during the write phase; the reports draw it.
  */
 
@@ -19,7 +19,8 @@
 struct container_sample {
 	uint64_t current; /* memory.current (v2) / memory.usage_in_bytes (v1) */
 	struct cg_memory_stat stat;
-	uint64_t oom_kills; /* since the start */
+	uint64_t oom_kills;    /* since the start */
+	struct psi_totals psi; /* memory.pressure totals; UINT64_MAX when not read */
 };
 
 /* The timeline: every container once a second, and what the writers had written. */

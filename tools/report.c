@@ -18,24 +18,19 @@
 
 #include "commands.h"
 #include "common.h"
+#include "outputs.h"
 #include "reports/jsonget.h"
-#include "reports/render.h"
 #include "reports/report.h"
 #include "shared/fileio.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 
-/* Damaged input data: SPEC section 7 (report.h's table has no name for it yet). */
-#define EXIT_BAD_REPORT 65
-
 /* A report of a 1-hour run with 64 containers is tens of MiB; refuse what no run writes. */
 #define REPORT_MAX_BYTES (1024UL * 1024 * 1024)
 
-#define VERIFY_REPORT_FILE_NAME "verify.json"
-
 struct report_args {
 	const char *input;
-	const char *outputs[ARRAY_SIZE(report_formats)]; /* by the index in report_formats */
+	struct outputs outputs;
 };
 
 static void report_usage(FILE *out)
@@ -46,79 +41,38 @@ static void report_usage(FILE *out)
 		"RUNDIR: RUNDIR/report.json, else RUNDIR/verify.json). See poof-report(1).\n");
 }
 
-static size_t format_index(const char *option)
-{
-	size_t f = 0;
-
-	while (f + 1 < ARRAY_SIZE(report_formats) && !streq(report_formats[f]->option, option))
-		f++;
-	return f;
-}
-
-static int set_output(struct report_args *a, size_t f, const char *path)
-{
-	if (a->outputs[f]) {
-		log_error("%s given twice (%s and %s): each format is written once",
-			  report_formats[f]->option, a->outputs[f], path);
-		return -EINVAL;
-	}
-	if (!*path || (streq(path, "-") && !report_formats[f]->dash_is_stdout)) {
-		log_error("%s \"%s\": expected a file name%s", report_formats[f]->option, path,
-			  report_formats[f]->dash_is_stdout ? " or - for standard output" : "");
-		return -EINVAL;
-	}
-	a->outputs[f] = path;
-	return 0;
-}
-
 static int check_args(int argc, char **argv, struct report_args *a)
 {
-	bool any = false;
-
 	if (argc - optind != 1) {
 		log_error("poof report takes exactly one RUNDIR or report JSON file, got %d",
 			  argc - optind);
 		return -EINVAL;
 	}
 	a->input = argv[optind];
-	for (size_t f = 0; f < ARRAY_SIZE(report_formats); f++) {
-		if (!a->outputs[f])
-			continue;
-		any = true;
-		if (!streq(a->outputs[f], "-") &&
-		    check_output_path(a->outputs[f], report_formats[f]->option) < 0)
-			return -EINVAL;
-	}
-	if (!any) {
+	if (!outputs_any(&a->outputs)) {
 		log_error("nothing to render: give at least one of --html FILE, --junit FILE, "
 			  "--ktap FILE|-");
 		return -EINVAL;
 	}
-	return 0;
+	return outputs_check(&a->outputs);
 }
 
 static int parse_args(int argc, char **argv, struct report_args *a)
 {
-	static const struct option options[] = {
-		{ "html", required_argument, NULL, 'H' }, { "junit", required_argument, NULL, 'J' },
-		{ "ktap", required_argument, NULL, 'K' }, { "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },	  {}
-	};
+	static const struct option options[] = { OUTPUT_OPTIONS,
+						 { "help", no_argument, NULL, 'h' },
+						 { "quiet", no_argument, NULL, 'q' },
+						 {} };
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "hq", options, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-		case 'J':
-		case 'K':
-			if (set_output(a,
-				       format_index(c == 'H' ? "--html" :
-						    c == 'J' ? "--junit" :
-							       "--ktap"),
-				       optarg) < 0)
+		if (outputs_option(c)) {
+			if (outputs_set(&a->outputs, c, optarg) < 0)
 				return -EINVAL;
-			break;
+			continue;
+		}
+		switch (c) {
 		case 'q':
 			log_set_level(LOG_WARN);
 			break;
@@ -215,7 +169,7 @@ static int parse_report(const char *path, const char *text, size_t len, json_obj
 		  err == json_tokener_continue ? "it ends in the middle of a value" :
 						 json_tokener_error_desc(err),
 		  where);
-	return -EXIT_BAD_REPORT;
+	return -EXIT_DAMAGED;
 }
 
 /* A poof report of a schema this poof reads: what is wrong is named. */
@@ -226,17 +180,17 @@ static int check_report(const char *path, json_object *o)
 
 	if (!json_object_is_type(o, json_type_object)) {
 		log_error("%s is JSON but not a poof report: a report is one JSON object", path);
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	if (jget(o, "tool") && !streq(tool, "poof")) {
 		log_error("%s is not a poof report: tool.name is %s, not \"poof\"", path,
 			  tool ? tool : "missing");
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	if (!json_object_is_type(version, json_type_int)) {
 		log_error("%s is not a poof report: schema_version is %s (see poof-report(5))",
 			  path, version ? "not an integer" : "missing");
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	if (json_object_get_int64(version) != REPORT_SCHEMA_VERSION) {
 		log_error("%s has schema_version %lld; this poof reads version %d%s", path,
@@ -244,7 +198,7 @@ static int check_report(const char *path, json_object *o)
 			  json_object_get_int64(version) > REPORT_SCHEMA_VERSION ?
 				  ": render it with the poof that wrote it, or a newer one" :
 				  "");
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	return 0;
 }
@@ -268,10 +222,10 @@ static int load_report(const char *path, json_object **ret)
 	else if (r < 0)
 		log_error("cannot read %s: %s", path, strerror(-r));
 	if (r < 0)
-		return r == -ENOMEM ? -EXIT_INTERNAL : r == -EFBIG ? -EXIT_BAD_REPORT : -EXIT_USAGE;
+		return r == -ENOMEM ? -EXIT_INTERNAL : r == -EFBIG ? -EXIT_DAMAGED : -EXIT_USAGE;
 	if (strspn(data, " \t\r\n") == len) {
 		log_error("%s is empty: not a poof report", path);
-		return -EXIT_BAD_REPORT;
+		return -EXIT_DAMAGED;
 	}
 	r = parse_report(path, data, len, ret);
 	if (r < 0)
@@ -282,27 +236,6 @@ static int load_report(const char *path, json_object **ret)
 		*ret = NULL;
 	}
 	return r;
-}
-
-static int render_all(const struct report_args *a, json_object *report)
-{
-	int ret = 0;
-
-	for (size_t f = 0; f < ARRAY_SIZE(report_formats); f++) {
-		int r;
-
-		if (!a->outputs[f])
-			continue;
-		r = report_render(report_formats[f], report, a->outputs[f]);
-		if (r < 0) {
-			log_error("cannot write the %s report %s: %s", report_formats[f]->name,
-				  a->outputs[f], strerror(-r));
-			ret = -EXIT_INTERNAL;
-		} else if (!streq(a->outputs[f], "-")) {
-			log_info("wrote %s (%s)", a->outputs[f], report_formats[f]->name);
-		}
-	}
-	return ret;
 }
 
 int cmd_report(int argc, char **argv)
@@ -318,8 +251,8 @@ int cmd_report(int argc, char **argv)
 	r = resolve_input(a.input, path, sizeof(path));
 	if (r >= 0)
 		r = load_report(path, &report);
-	if (r >= 0)
-		r = render_all(&a, report);
+	if (r >= 0 && outputs_write(&a.outputs, report) < 0)
+		r = -EXIT_INTERNAL;
 	json_object_put(report);
 	return r < 0 ? -r : 0;
 }

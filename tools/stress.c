@@ -5,6 +5,7 @@
  * reports, the summary and the exit code.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "commands.h"
 #include "common.h"
 #include "judge/device-faults.h"
+#include "outputs.h"
 #include "reports/report.h"
 #include "shared/clock.h"
 #include "shared/log.h"
@@ -40,7 +42,8 @@ struct stress_args {
 	const char *dir;
 	const char *run_dir;
 	const char *json;
-	const char *fault_log; /* --fault-log: the faults a harness switched on (poof vm) */
+	struct outputs outputs; /* --html, --junit, --ktap */
+	const char *fault_log;	/* --fault-log: the faults a harness switched on (poof vm) */
 	const char *overrides[MAX_OVERRIDES];
 	unsigned noverrides;
 	bool quiet;
@@ -64,7 +67,8 @@ static void stress_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: poof stress [--profile NAME|FILE] [--dir DIR] [--run-dir DIR]\n"
-		"                   [-o KEY=VALUE]... [--json FILE] [--fault-log FILE] [-q] [-v]\n\n"
+		"                   [-o KEY=VALUE]... [--json FILE] [--html FILE] [--junit FILE]\n"
+		"                   [--ktap FILE|-] [--fault-log FILE] [-q] [-v]\n\n"
 		"Run writers, kill them, verify every block they were told was written.\n"
 		"Without --dir, the target is a scratch filesystem poof makes (root needed).\n"
 		"Default profile: " DEFAULT_PROFILE ". See poof-stress(1), poof-profile(5).\n");
@@ -77,6 +81,7 @@ static int parse_args(int argc, char **argv, struct stress_args *a)
 						 { "run-dir", required_argument, NULL, 'R' },
 						 { "json", required_argument, NULL, 'j' },
 						 { "fault-log", required_argument, NULL, 'F' },
+						 OUTPUT_OPTIONS,
 						 { "quiet", no_argument, NULL, 'q' },
 						 { "verbose", no_argument, NULL, 'v' },
 						 { "help", no_argument, NULL, 'h' },
@@ -86,6 +91,11 @@ static int parse_args(int argc, char **argv, struct stress_args *a)
 	a->profile = DEFAULT_PROFILE;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "p:d:R:j:o:qvh", options, NULL)) != -1) {
+		if (outputs_option(c)) {
+			if (outputs_set(&a->outputs, c, optarg) < 0)
+				return -EINVAL;
+			continue;
+		}
 		switch (c) {
 		case 'p':
 			a->profile = optarg;
@@ -360,11 +370,10 @@ static int check_environment(struct stress_cmd *cmd)
 	const struct plan *p = &cmd->run.plan;
 	int r;
 
-	if (cmd->args.json) {
-		r = check_output_path(cmd->args.json, "--json");
-		if (r < 0)
-			return EXIT_USAGE;
-	}
+	if (cmd->args.json && check_output_path(cmd->args.json, "--json") < 0)
+		return EXIT_USAGE;
+	if (outputs_check(&cmd->args.outputs) < 0)
+		return EXIT_USAGE;
 	if (cmd->args.fault_log && check_fault_log(cmd->args.fault_log) < 0)
 		return EXIT_USAGE;
 	r = check_engines(p);
@@ -435,6 +444,20 @@ static void fill_cgroup_result(struct stress_cmd *cmd)
 	rep->cgroup_delegated = cg_run_delegated(cg);
 }
 
+/* A cgroup's path as the kernel log names it: below its hierarchy's mount point. */
+static const char *below_hierarchy(const struct cg_layout *l, const char *path)
+{
+	const char *mounts[] = { l->v2_mount, l->v1_memory_mount };
+
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
+		size_t n = strlen(mounts[i]);
+
+		if (n && strncmp(path, mounts[i], n) == 0 && path[n] == '/')
+			return path + n;
+	}
+	return path;
+}
+
 static void fill_container_results(struct stress_cmd *cmd)
 {
 	const struct stress_run *run = &cmd->run;
@@ -463,6 +486,10 @@ static void fill_container_results(struct stress_cmd *cmd)
 		o->psi_some_us = c->psi_end.some_us - c->psi_start.some_us;
 		o->psi_full_us = c->psi_end.full_us - c->psi_start.full_us;
 		o->psi_episodes = c->psi_episodes;
+		o->psi_start = c->psi_start;
+		o->memory_high = run->plan.containers[c->spec].memory_high;
+		snprintf(o->memcg, sizeof(o->memcg), "%s",
+			 below_hierarchy(&run->layout, cg_container_path(c->cg)));
 	}
 	cmd->report.containers = cmd->container_results;
 	cmd->report.ncontainers = rc->n;
@@ -486,6 +513,9 @@ static void fill_report(struct stress_cmd *cmd)
 	rep->run_dir = run->rd.path;
 	rep->strict_errors = run->plan.strict_errors;
 	rep->write_start_boot_ns = run->write_start_boot_ns;
+	rep->phases = &run->phases;
+	rep->overrides = cmd->args.overrides;
+	rep->noverrides = cmd->args.noverrides;
 	rep->target = run->target.path;
 	rep->data_dir = run->target.data_dir;
 	rep->scratch_fs = run->target.have_scratch ? scratch_fs_name(run->target.scratch.fs) : NULL;
@@ -498,20 +528,25 @@ static void fill_report(struct stress_cmd *cmd)
 	report_decide(rep);
 }
 
+/* One JSON document: report.json, --json, the renderings, and the summary's next step. */
 static void write_reports(struct stress_cmd *cmd)
 {
-	char path[PATH_MAX];
+	_cleanup_json_ json_object *doc = report_json_new(&cmd->report);
 	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", cmd->run.rd.path, REPORT_FILE_NAME);
-	r = report_json_write_at(&cmd->report, cmd->run.rd.fd, REPORT_FILE_NAME);
-	if (r < 0)
-		log_error("cannot write %s: %s", path, strerror(-r));
-	if (cmd->args.json) {
-		r = report_json_write(&cmd->report, cmd->args.json);
-		if (r < 0)
-			log_error("cannot write %s: %s", cmd->args.json, strerror(-r));
+	if (!doc) {
+		log_error("cannot build the report: %s", strerror(ENOMEM));
+		return;
 	}
+	r = report_json_save(doc, cmd->run.rd.fd, REPORT_FILE_NAME);
+	if (r < 0)
+		log_error("cannot write %s/%s: %s", cmd->run.rd.path, REPORT_FILE_NAME,
+			  strerror(-r));
+	if (cmd->args.json && (r = report_json_save(doc, AT_FDCWD, cmd->args.json)) < 0)
+		log_error("cannot write %s: %s", cmd->args.json, strerror(-r));
+	outputs_write(&cmd->args.outputs, doc);
+	if (!cmd->args.quiet || cmd->report.exit_code != EXIT_PASS)
+		report_summary_print(&cmd->report, doc, stdout);
 }
 
 /* Setting up a run failed: what the environment refused is the user's to fix (69). */
@@ -604,9 +639,9 @@ static int run_stress(struct stress_cmd *cmd)
 	if (r >= 0) {
 		if (run->outcome.scratch_kept)
 			cmd->report.scratch_kept = run->target.scratch.image;
+		outputs_name_in_report(&cmd->args.outputs, REPORT_FILE_NAME, cmd->args.json,
+				       &cmd->report);
 		write_reports(cmd);
-		if (!cmd->args.quiet || cmd->report.exit_code != EXIT_PASS)
-			report_summary_print(&cmd->report, stdout);
 	}
 	free(cmd->container_results);
 	stress_run_free(run);

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "outputs.h"
 #include "reports/report.h"
 #include "shared/clock.h"
 #include "shared/log.h"
@@ -20,12 +21,11 @@
 #include "stress/scratch.h"
 #include "judge/verify.h"
 
-#define VERIFY_REPORT_NAME "verify.json"
-
 struct verify_args {
 	const char *rundir;
 	const char *json;
-	struct plan plan; /* only the run keys of verify_keys: there is no profile */
+	struct outputs outputs; /* --html, --junit, --ktap */
+	struct plan plan;	/* only the run keys of verify_keys: there is no profile */
 };
 
 /* The run keys that still mean something once the run is over. */
@@ -34,8 +34,8 @@ static const char *const verify_keys[] = { "strict-errors", "report-losses", NUL
 static void verify_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: poof verify [--json FILE] [-o strict-errors=yes|no] "
-		"[-o report-losses=N] RUNDIR\n\n"
+		"Usage: poof verify [--json FILE] [--html FILE] [--junit FILE] [--ktap FILE|-]\n"
+		"                   [-o strict-errors=yes|no] [-o report-losses=N] RUNDIR\n\n"
 		"Re-verify a finished or interrupted run from its ledger. See poof-verify(1).\n");
 }
 
@@ -51,16 +51,21 @@ static int parse_override(struct verify_args *a, const char *kv)
 
 static int parse_args(int argc, char **argv, struct verify_args *a)
 {
-	static const struct option options[] = { { "json", required_argument, NULL, 'j' },
-						 { "help", no_argument, NULL, 'h' },
-						 { "quiet", no_argument, NULL, 'q' },
-						 { "verbose", no_argument, NULL, 'v' },
-						 {} };
+	static const struct option options[] = {
+		{ "json", required_argument, NULL, 'j' }, OUTPUT_OPTIONS,
+		{ "help", no_argument, NULL, 'h' },	  { "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },	  {}
+	};
 	int c;
 
 	plan_run_defaults(&a->plan);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:o:hqv", options, NULL)) != -1) {
+		if (outputs_option(c)) {
+			if (outputs_set(&a->outputs, c, optarg) < 0)
+				return -EINVAL;
+			continue;
+		}
 		switch (c) {
 		case 'j':
 			a->json = optarg;
@@ -88,7 +93,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	a->rundir = argv[optind];
 	if (a->json && check_output_path(a->json, "--json") < 0)
 		return -EINVAL;
-	return 0;
+	return outputs_check(&a->outputs);
 }
 
 /* What poof verify says of a ledger it cannot use; the exit code of SPEC section 7. */
@@ -257,11 +262,9 @@ static int verify_session_run(struct verify_session *s)
 	return r < 0 ? verify_failed(s->data_dir, r) : 0;
 }
 
-static void verify_report(struct verify_session *s, uint64_t started, uint64_t mono)
+static void fill_report(struct verify_session *s, uint64_t started, uint64_t mono)
 {
 	struct report *rep = &s->report;
-	char path[PATH_MAX];
-	int r;
 
 	rep->command = "verify";
 	rep->ledger = s->ledger;
@@ -277,14 +280,30 @@ static void verify_report(struct verify_session *s, uint64_t started, uint64_t m
 	rep->interrupted = s->ledger->hdr->interrupted || s->unsealed;
 	rep->started_ns = started;
 	rep->elapsed_ns = now_monotonic_ns() - mono;
+	outputs_name_in_report(&s->args.outputs, VERIFY_REPORT_FILE_NAME, s->args.json, rep);
 	report_decide(rep);
-	snprintf(path, sizeof(path), "%s/%s", s->rd.path, VERIFY_REPORT_NAME);
-	r = report_json_write_at(rep, s->rd.fd, VERIFY_REPORT_NAME);
+}
+
+/* One JSON document: verify.json, --json, the renderings, and the summary's next step. */
+static void verify_report(struct verify_session *s, uint64_t started, uint64_t mono)
+{
+	_cleanup_json_ json_object *doc = NULL;
+	int r;
+
+	fill_report(s, started, mono);
+	doc = report_json_new(&s->report);
+	if (!doc) {
+		log_error("cannot build the report: %s", strerror(ENOMEM));
+		return;
+	}
+	r = report_json_save(doc, s->rd.fd, VERIFY_REPORT_FILE_NAME);
 	if (r < 0)
-		log_warn("cannot write %s: %s", path, strerror(-r));
-	if (s->args.json && (r = report_json_write(rep, s->args.json)) < 0)
+		log_warn("cannot write %s/%s: %s", s->rd.path, VERIFY_REPORT_FILE_NAME,
+			 strerror(-r));
+	if (s->args.json && (r = report_json_save(doc, AT_FDCWD, s->args.json)) < 0)
 		log_error("cannot write %s: %s", s->args.json, strerror(-r));
-	report_summary_print(rep, stdout);
+	outputs_write(&s->args.outputs, doc);
+	report_summary_print(&s->report, doc, stdout);
 }
 
 /*
@@ -305,10 +324,10 @@ static int open_rundir(const char *path, struct rundir *rd)
 			  path, strerror(-r));
 	if (r < 0)
 		return EXIT_USAGE;
-	r = refuse_symlink(rd->fd, VERIFY_REPORT_NAME);
+	r = refuse_symlink(rd->fd, VERIFY_REPORT_FILE_NAME);
 	if (r < 0) {
 		log_error("%s/%s is a symbolic link where poof verify writes its report: refused",
-			  rd->path, VERIFY_REPORT_NAME);
+			  rd->path, VERIFY_REPORT_FILE_NAME);
 		rundir_close(rd);
 		return EXIT_DAMAGED;
 	}

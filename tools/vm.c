@@ -240,10 +240,14 @@ static int parse_args(int argc, char **argv, struct vm_args *a)
 	return check_args(a, argc - optind, argv + optind);
 }
 
-/* --json FILE / --json=FILE (and --junit, --html): the guest writes it, the host gets it. */
+/*
+ * --json FILE / --json=FILE (and --junit, --html, --ktap): the guest writes
+ * it, the host gets it. --ktap - stays as it is: the guest's standard output
+ * comes back anyway.
+ */
 static int output_option(const char *arg, const char **ret_name)
 {
-	static const char *const names[] = { "--json", "--junit", "--html" };
+	static const char *const names[] = { "--json", "--junit", "--html", "--ktap" };
 
 	for (unsigned i = 0; i < ARRAY_SIZE(names); i++) {
 		size_t n = strlen(names[i]);
@@ -285,14 +289,16 @@ static int rewrite_guest_args(struct vm_args *a)
 		const char *arg = a->guest_argv[i], *opt;
 		struct vm_output *o;
 		int k = output_option(arg, &opt);
+		const char *value = k == 1			    ? strchr(arg, '=') + 1 :
+				    k == 0 && i + 1 < a->guest_argc ? a->guest_argv[i + 1] :
+								      NULL;
 
 		has_dir |= streq(arg, "--dir") || strncmp(arg, "--dir=", 6) == 0;
-		if (k < 0 || (k == 0 && i + 1 == a->guest_argc)) {
+		if (!value || streq(value, "-")) {
 			a->rewritten[n++] = arg;
 			continue;
 		}
-		if (add_output(a, opt, k == 1 ? strchr(arg, '=') + 1 : a->guest_argv[i + 1], &o) <
-		    0)
+		if (add_output(a, opt, value, &o) < 0)
 			return -EINVAL;
 		if (k == 1) {
 			char *guest_arg = a->output_args[o - a->outputs];

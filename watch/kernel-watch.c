@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "watch/kernel-watch.h"
 #include "shared/fileio.h"
@@ -126,9 +127,9 @@ void kernel_target_device(const char *path, char *ret, size_t len)
 	snprintf(ret, len, "%s", name);
 }
 
-void kernel_watch_start(struct kernel_watch *w, const char *marker, const char *target)
+void kernel_watch_start(struct kernel_watch *w, const char *marker, const char *target, int log_fd)
 {
-	*w = (struct kernel_watch){ .reader = { .fd = -1 } };
+	*w = (struct kernel_watch){ .reader = { .fd = -1 }, .log_fd = log_fd, .last_victim = -1 };
 	kernel_target_device(target, w->device, sizeof(w->device));
 	w->taint_known = kernel_taint(NULL, &w->taint_before) == 0;
 	w->open_error = kmsg_open("/dev/kmsg", marker, true, &w->reader);
@@ -175,6 +176,20 @@ static void note(struct kernel_watch *w, const struct kmsg_record *r, enum kmsg_
 		note_fs_trouble(&w->fs, r, e, w->reader.marker_usec);
 }
 
+/* "[   12.345678] text", as dmesg prints it: the run's excerpt of the kernel log. */
+static void log_record(struct kernel_watch *w, const struct kmsg_record *r)
+{
+	char line[KMSG_TEXT_MAX + 32];
+	int n;
+
+	if (w->log_fd < 0 || w->log_error)
+		return;
+	n = snprintf(line, sizeof(line), "[%5llu.%06llu] %s\n",
+		     (unsigned long long)(r->ts_usec / 1000000),
+		     (unsigned long long)(r->ts_usec % 1000000), r->text);
+	w->log_error = write_all(w->log_fd, line, MIN((size_t)n, sizeof(line) - 1));
+}
+
 void kernel_watch_drain(struct kernel_watch *w)
 {
 	struct kmsg_record r;
@@ -187,10 +202,22 @@ void kernel_watch_drain(struct kernel_watch *w)
 		if (r.facility != 0)
 			continue;
 		w->records++;
+		log_record(w, &r);
 		e = kmsg_classify(&r);
 		if (e != KMSG_NONE)
 			note(w, &r, e);
+		kernel_oom_note(w, &r, e);
 	}
+}
+
+void kernel_watch_free(struct kernel_watch *w)
+{
+	free(w->kills);
+	w->kills = NULL;
+	w->nkills = w->kills_cap = 0;
+	if (w->log_fd >= 0)
+		close(w->log_fd);
+	w->log_fd = -1;
 }
 
 void kernel_watch_stop(struct kernel_watch *w)

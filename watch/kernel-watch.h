@@ -13,6 +13,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "watch/kmsg.h"
@@ -29,8 +30,25 @@ struct kernel_fs_trouble {
 	char shut_down_line[KWATCH_LINE_MAX];
 };
 
+/* One OOM kill the kernel logged, with the cgroup of its victim. */
+struct kernel_oom_kill {
+	uint64_t usec; /* since the run's marker */
+	int pid;
+	char comm[64];
+	char task_memcg[512]; /* the victim's cgroup, as the kernel names it (below its root) */
+};
+
+#define KWATCH_OOM_KILLS_MAX 100000 /* kills beyond are counted, not kept */
+#define KWATCH_LOG_NAME "kernel.log"
+
 struct kernel_watch {
 	struct kmsg_reader reader;
+	int log_fd;    /* the kernel log excerpt, when kept (KWATCH_LOG_NAME), else -1 */
+	int log_error; /* -errno: the excerpt could not be written in full */
+	struct kernel_oom_kill *kills; /* every OOM kill from the "oom-kill:" and group lines */
+	unsigned nkills, kills_cap;
+	uint64_t kills_dropped; /* beyond KWATCH_OOM_KILLS_MAX, or out of memory */
+	int last_victim;	/* index in kills of the last "oom-kill:" victim, or -1 */
 	bool active;
 	int open_error;	 /* -errno when the log could not be watched */
 	char device[32]; /* the target's block device ("loop3", "dm-0"); "" unknown */
@@ -43,8 +61,21 @@ struct kernel_watch {
 	struct kernel_fs_trouble fs; /* lines naming the target (any, when unknown) */
 };
 
-/* Start watching; never fails the run: open_error says why it is not active. */
-void kernel_watch_start(struct kernel_watch *w, const char *marker, const char *target);
+/*
+ * Start watching; never fails the run: open_error says why it is not active.
+ * Every kernel record read is also written to log_fd, dmesg-like, when it is
+ * not -1 (the watch owns it from here and closes it in kernel_watch_free).
+ */
+void kernel_watch_start(struct kernel_watch *w, const char *marker, const char *target, int log_fd);
+
+/* Keep the OOM kill a record (classified as e) tells of, if any (oom-kills.c). */
+void kernel_oom_note(struct kernel_watch *w, const struct kmsg_record *r, enum kmsg_event e);
+
+/* Pure: "... Killed process PID (COMM) ...": 0 with pid and comm, else -1. */
+int kernel_parse_killed(const char *text, int *ret_pid, char *ret_comm, size_t len);
+
+/* Free what the watch holds (its OOM kills, the log excerpt's fd). */
+void kernel_watch_free(struct kernel_watch *w);
 
 /* The fd to poll for news, or -1. */
 int kernel_watch_fd(const struct kernel_watch *w);

@@ -84,8 +84,11 @@ static void verify_and_report(const struct ledger *l)
 	rep.data_dir = data_dir();
 	report_decide(&rep);
 	out = fopen("/dev/null", "we");
-	if (out)
-		report_summary_print(&rep, out);
+	if (out) {
+		_cleanup_json_ json_object *doc = report_json_new(&rep);
+
+		report_summary_print(&rep, doc, out);
+	}
 	verify_result_free(&vr);
 }
 

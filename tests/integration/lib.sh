@@ -164,3 +164,25 @@ run_workers()
 	done
 	true
 }
+
+# v1_memory_parent: for the tests that need the cgroup v1 memory controller.
+# Sets parent (the memory cgroup this test runs in, where poof makes its
+# groups) and pid (the poof in the background, "" for none), and makes the
+# exit kill that poof before the usual cleanup. Skips where there is no v1
+# memory controller.
+v1_memory_parent()
+{
+	local self mount
+
+	self=$(sed -n 's/^[0-9]*:\(.*,\)\{0,1\}memory\(,.*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)
+	mount=$(findmnt -n -t cgroup -o TARGET -O memory | head -1)
+	[ -n "$mount" ] && [ -n "$self" ] || skip "no cgroup v1 memory controller on this host"
+	parent=$mount${self%/}
+	pid=
+	trap 'rc=$?; kill_background; (exit $rc); cleanup' EXIT
+}
+
+kill_background()
+{
+	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
+}

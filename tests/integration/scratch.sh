@@ -4,8 +4,8 @@
 # scratch.sh FS: without --dir, poof makes its own scratch filesystem (FS),
 # runs, verifies (after remounting) and passes with exit 0, and then leaves
 # nothing behind: no loop device backed by RUNDIR/scratch.img, nothing
-# mounted under RUNDIR, no scratch.img, no mountpoint, only the ledger and
-# the report.
+# mounted under RUNDIR, no scratch.img, no mountpoint, only the ledger, the
+# report and the kernel log excerpt.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -30,4 +30,4 @@ assert_eq "loop devices backed by files in $run" "" "$loops"
 mounts=$(findmnt -rn -o TARGET | grep -F "$run/" || true)
 assert_eq "mounts under $run" "" "$mounts"
 [ ! -e "$run/scratch.img" ] || fail "$run/scratch.img was left behind"
-assert_eq "files left in $run" "ledger report.json" "$(cd "$run" && echo *)"
+assert_eq "files left in $run" "kernel.log ledger report.json" "$(cd "$run" && echo *)"

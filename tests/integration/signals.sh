@@ -12,17 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root "to create cgroups"
-self=$(sed -n 's/^[0-9]*:\(.*,\)\{0,1\}memory\(,.*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)
-mount=$(findmnt -n -t cgroup -o TARGET -O memory | head -1)
-[ -n "$mount" ] && [ -n "$self" ] || skip "no cgroup v1 memory controller on this host"
-parent=$mount${self%/}
-pid=
-
-kill_leftovers()
-{
-	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
-}
-trap 'rc=$?; kill_leftovers; (exit $rc); cleanup' EXIT
+v1_memory_parent
 
 make_fs ext4
 

@@ -20,31 +20,9 @@
 
 count=${1:-32}
 require_root "to create cgroups"
-self=$(sed -n 's/^[0-9]*:\(.*,\)\{0,1\}memory\(,.*\)\{0,1\}:\(.*\)$/\3/p' /proc/self/cgroup)
-mount=$(findmnt -n -t cgroup -o TARGET -O memory | head -1)
-[ -n "$mount" ] && [ -n "$self" ] || skip "no cgroup v1 memory controller on this host"
-parent=$mount${self%/}
-pid=
-
-kill_leftovers()
-{
-	[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null || true
-}
-trap 'rc=$?; kill_leftovers; (exit $rc); cleanup' EXIT
+v1_memory_parent
 
 make_fs ext4 1G
-
-# Workers of the run in $1 still alive: named poof-wN/poof-hN, mapping its ledger.
-run_workers()
-{
-	local p
-
-	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
-		grep -qF "$1/ledger.live" "/proc/$p/maps" 2>/dev/null &&
-			echo "$p($(cat "/proc/$p/comm" 2>/dev/null))"
-	done
-	true
-}
 
 # storm NAME [SIGNAL-AFTER-SECONDS]: one run; sets rc, took (seconds) and report.
 storm()

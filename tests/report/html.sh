@@ -12,25 +12,7 @@
 # (synth-report.py), or long-run for an hour of 64 containers.
 . "$(dirname "$0")/lib.sh"
 
-chromium=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$chromium" ] || skip "chromium not found (apt-get install chromium)"
-
-# browse HTML OUT-PREFIX: OUT-PREFIX.dom and OUT-PREFIX.png from headless chromium.
-browse()
-{
-	local profile flags
-
-	profile=$(mktemp -d "$WORK/chromium.XXXXXX")
-	flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
-		--disable-background-networking --disable-component-update --disable-sync
-		--hide-scrollbars --user-data-dir="$profile")
-	timeout 120 "$chromium" "${flags[@]}" --dump-dom "file://$1" >"$2.dom" 2>"$2.err" ||
-		fail "chromium --dump-dom $1 failed: $(tail -5 "$2.err")"
-	timeout 120 "$chromium" "${flags[@]}" --window-size=1200,1600 --screenshot="$2.png" \
-		"file://$1" >/dev/null 2>>"$2.err" ||
-		fail "chromium --screenshot $1 failed: $(tail -5 "$2.err")"
-	[ -s "$2.png" ] || fail "chromium wrote no screenshot of $1"
-}
+. "$(dirname "$0")/chromium.sh"
 
 fixture()
 {

@@ -108,12 +108,16 @@ echo '{"schema_version": 1, "verdict": ' >"$WORK/damaged-run/report.json"
 run 65 "damaged-run/report.json does not parse" "$WORK/damaged-run" --junit "$bad/x.xml"
 no_outputs "$bad"
 
-# An output that cannot be written: 70, the file named, no temporary file left.
+# An output that is a directory: refused before anything is read or written (64).
 mkdir -p "$bad/a-directory.html"
-run 70 "cannot write the html report" "$FIX_PASS" --html "$bad/a-directory.html"
+run 64 "is a directory" "$FIX_PASS" --html "$bad/a-directory.html"
 [ -d "$bad/a-directory.html" ] || fail "the directory in the way was replaced"
 rmdir "$bad/a-directory.html"
 no_outputs "$bad"
+
+# An output that cannot be written (procfs makes no files): 70, the file named.
+run 70 "cannot write the html report" "$FIX_PASS" --html /proc/poof-report-test.html
+[ ! -e /proc/poof-report-test.html ] || fail "a file appeared in /proc"
 
 # --help is not an error.
 run 0 "" --help

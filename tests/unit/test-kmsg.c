@@ -192,6 +192,44 @@ static void test_oom_attribution(void **state)
 			 -EINVAL);
 }
 
+/* The kills kept from a stream of lines: the victim once, its group's members, no global kill. */
+static void test_oom_kills_kept(void **state)
+{
+	static const char *const oom_lines[] = {
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/poof-1a2b/box,task_memcg=/poof-1a2b/box,task=poof-h0,pid=70,uid=0",
+		"Memory cgroup out of memory: Killed process 70 (poof-h0) total-vm:70000kB, "
+		"anon-rss:30000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB "
+		"oom_score_adj:0",
+		"Memory cgroup out of memory: Killed process 71 (poof-w1) total-vm:9000kB, "
+		"anon-rss:100kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:50kB oom_score_adj:0",
+		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"global_oom,task_memcg=/other,task=java,pid=900,uid=0",
+		"Out of memory: Killed process 900 (java) total-vm:1kB, anon-rss:1kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0",
+		"Out of memory: Killed process 901 (java) total-vm:1kB, anon-rss:1kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:1kB oom_score_adj:0",
+	};
+	struct kernel_watch w = { .log_fd = -1, .last_victim = -1 };
+	struct kmsg_record r = { .ts_usec = 5000000 };
+
+	(void)state;
+	w.reader.marker_usec = 1000000;
+	for (size_t i = 0; i < sizeof(oom_lines) / sizeof(oom_lines[0]); i++) {
+		snprintf(r.text, sizeof(r.text), "%s", oom_lines[i]);
+		kernel_oom_note(&w, &r, kmsg_classify(&r));
+	}
+	assert_int_equal(w.nkills, 2);
+	assert_int_equal(w.kills[0].pid, 70);
+	assert_string_equal(w.kills[0].comm, "poof-h0");
+	assert_string_equal(w.kills[0].task_memcg, "/poof-1a2b/box");
+	assert_int_equal(w.kills[0].usec, 4000000);
+	assert_int_equal(w.kills[1].pid, 71);
+	assert_string_equal(w.kills[1].comm, "poof-w1");
+	assert_string_equal(w.kills[1].task_memcg, "/poof-1a2b/box");
+	kernel_watch_free(&w);
+}
+
 static void test_failure_events(void **state)
 {
 	(void)state;
@@ -333,8 +371,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_lines),	cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_oom_attribution),
-		cmocka_unit_test(test_failure_events),	cmocka_unit_test(test_loss_reported),
-		cmocka_unit_test(test_fs_trouble),
+		cmocka_unit_test(test_oom_kills_kept),	cmocka_unit_test(test_failure_events),
+		cmocka_unit_test(test_loss_reported),	cmocka_unit_test(test_fs_trouble),
 	};
 	const struct CMUnitTest root_tests[] = {
 		cmocka_unit_test(test_reader_marker),
