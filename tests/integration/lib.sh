@@ -153,14 +153,18 @@ data_files()
 
 # run_workers RUNDIR: the workers of that run still alive, as "PID(comm)": named
 # poof-wN or poof-hN and mapping its ledger. Other runs on the machine (another
-# test, a benchmark) have workers of the same names: they are not counted.
+# test, a benchmark) have workers of the same names: they are not counted. One
+# grep reads every process's maps: a process forked per candidate made one
+# call take tens of seconds on a loaded host with hundreds of other workers.
 run_workers()
 {
-	local p
+	local f p comm
 
-	for p in $(pgrep -x 'poof-[wh][0-9]+' || true); do
-		grep -qF "$1/ledger.live" "/proc/$p/maps" 2>/dev/null &&
-			echo "$p($(cat "/proc/$p/comm" 2>/dev/null))"
+	for f in $(grep -lF "$1/ledger.live" /proc/[0-9]*/maps 2>/dev/null || true); do
+		p=${f#/proc/}
+		p=${p%/maps}
+		read -r comm <"/proc/$p/comm" 2>/dev/null || continue
+		[[ $comm =~ ^poof-[wh][0-9]+$ ]] && echo "$p($comm)"
 	done
 	true
 }
