@@ -74,6 +74,8 @@ assert_eq syscall socket "$(json "$report" sandbox.violations.0.syscall)"
 assert_eq arch "$arch" "$(json "$report" sandbox.violations.0.arch)"
 assert_contains "summary" "$case 0 called socket ($arch)" "$WORK/out"
 assert_contains "summary" "exit 70" "$WORK/out"
+assert_contains "the next step" "next: $case 0 called socket, outside its sandbox: a bug in poof" \
+	"$WORK/out"
 assert_classes "$report"
 if [ "$case" = writer ]; then
 	assert_eq "writer 0" failed "$(json "$report" writers.0.state)"
