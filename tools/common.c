@@ -59,8 +59,15 @@ int check_output_path(const char *path, const char *option)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		log_error("%s %s: the directory %s does not exist", option, path, dir);
+	if (stat(dir, &st) < 0) {
+		log_error("%s %s: the directory %s does not exist: give a file in an existing "
+			  "directory",
+			  option, path, dir);
+		return -EINVAL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_error("%s %s: %s is not a directory: give a file in an existing directory",
+			  option, path, dir);
 		return -EINVAL;
 	}
 	return 0;

@@ -19,7 +19,7 @@ int parse_common_option(int c, void (*usage)(FILE *out), bool *quiet);
 /* "poof: error: FILE:LINE: KEY: message" for a profile or -o error. */
 void log_profile_error(const struct profile_error *err);
 
-/* The directory of an output file must exist and not be a symlink target trap. */
+/* The directory an output file goes in exists: else -EINVAL, logged naming the option. */
 int check_output_path(const char *path, const char *option);
 
 /*

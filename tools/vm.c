@@ -4,6 +4,7 @@
  * programs, the kernel, the initramfs, the accelerator); vm/run.h does the
  * run; this file says what happened and gives the exit code.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -576,6 +577,27 @@ static void print_tail(const struct qemu_result *res)
 	fprintf(stderr, "---\n");
 }
 
+/*
+ * The guest's summary names its run directories as the guest saw them
+ * (/var/tmp/poof/ID); say where each one is on the host now.
+ */
+static void print_guest_runs(const struct vm_run *run)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	char dir[PATH_MAX];
+	struct dirent *e;
+
+	if (snprintf(dir, sizeof(dir), "%s/run", run->result_dir) >= (int)sizeof(dir))
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			log_notice("the guest's /var/tmp/poof/%s is %s/%s here: poof report %s/%s "
+				   "--html report.html", e->d_name, dir, e->d_name, dir, e->d_name);
+}
+
 /* QEMU's outcome in words, and the exit code of poof vm. */
 static int verdict(const struct vm_cmd *cmd, const struct vm_run *run)
 {
@@ -590,6 +612,7 @@ static int verdict(const struct vm_cmd *cmd, const struct vm_run *run)
 		log_notice("guest poof exited %d after %.1fs (boot %.1fs); results in %s",
 			   res->guest_exit, (double)res->elapsed_ns / 1e9,
 			   (double)res->boot_ns / 1e9, run->result_dir);
+		print_guest_runs(run);
 		return res->guest_exit;
 	case QEMU_HANG:
 		print_tail(res);

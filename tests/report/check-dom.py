@@ -7,7 +7,8 @@
 # --dump-dom) against the report it was rendered from: the verdict and
 # exit code in the banner, the four checks, a timeline figure for every
 # container with one OOM-kill mark per kill the report counts for it, as
-# many in the run's chart, the loss table's first row, and nothing that
+# many in the run's chart, the count of every verdict class, the loss
+# table's first row, and nothing that
 # would load from elsewhere (scripts, external URLs). Prints what it found;
 # exit 1 with every mismatch named.
 
@@ -27,7 +28,8 @@ class Dom(html.parser.HTMLParser):
         self.classes = {}           # class name -> text of the first such element
         self.class_stack = []
         self.loss_rows = []         # cells of each row of #loss-table
-        self.in_losses = False
+        self.class_rows = []        # cells of each row of the class table
+        self.table = None           # the list the rows of this table go to
         self.row = None
         self.cell = None
         self.scripts = 0
@@ -49,10 +51,12 @@ class Dom(html.parser.HTMLParser):
         if "mk" in cls and "oom-kill" in cls and self.figure:
             self.marks[self.figure] += 1
         if tag == "table" and a.get("id") == "loss-table":
-            self.in_losses = True
-        if self.in_losses and tag == "tr":
+            self.table = self.loss_rows
+        if tag == "table" and "classes" in cls:
+            self.table = self.class_rows
+        if self.table is not None and tag == "tr":
             self.row = []
-        if self.in_losses and tag in ("td", "th") and self.row is not None:
+        if self.table is not None and tag in ("td", "th") and self.row is not None:
             self.cell = ""
         if a.get("id"):
             self.texts[a["id"]] = ""
@@ -62,14 +66,14 @@ class Dom(html.parser.HTMLParser):
     def handle_endtag(self, tag):
         if tag == "figure":
             self.figure = None
-        if self.in_losses and tag in ("td", "th") and self.cell is not None:
+        if self.table is not None and tag in ("td", "th") and self.cell is not None:
             self.row.append(self.cell.strip())
             self.cell = None
-        if self.in_losses and tag == "tr" and self.row is not None:
-            self.loss_rows.append(self.row)
+        if self.table is not None and tag == "tr" and self.row is not None:
+            self.table.append(self.row)
             self.row = None
         if tag == "table":
-            self.in_losses = False
+            self.table = None
         if self.ids:
             self.ids.pop()
             self.class_stack.pop()
@@ -133,6 +137,10 @@ def main(dom_path, report_path):
         expect("OOM-kill marks of %s" % c["name"], want, dom.marks.get(fid))
     if get(r, "timeline.containers"):
         expect("OOM-kill marks in the run's chart", total, dom.marks.get("run-chart"))
+    classes = get(r, "verify.classes")
+    if get(r, "verify.ran") and isinstance(classes, dict):
+        shown = {row[0]: row[1] for row in dom.class_rows[1:] if len(row) > 1}
+        expect("class counts", {k: str(v) for k, v in classes.items()}, shown)
     losses = get(r, "verify.losses", [])
     if losses:
         first = losses[0]

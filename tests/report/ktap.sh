@@ -2,24 +2,19 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # The KTAP report, read by the kernel's own parser: kunit_parser.py from
-# Debian's linux-source-6.1 (only tools/testing/kunit is taken from the
-# tarball). For every fixture, its counts of passed, failed and skipped
-# checks, per check, agree with what the JSON says (kunit-counts.py), with
-# no parse error; --ktap - writes the same text to stdout.
+# Debian's linux-source-6.1 (kunit.sh). For every fixture, its counts of
+# passed, failed and skipped checks, per check, agree with what the JSON
+# says (kunit-counts.py), with no parse error; --ktap - writes the same
+# text to stdout.
 . "$(dirname "$0")/lib.sh"
 
-tarball=${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-[ -r "$tarball" ] || skip "$tarball not found (apt-get install linux-source-6.1)"
-tar -xf "$tarball" -C "$WORK" linux-source-6.1/tools/testing/kunit 2>"$WORK/tar.err" ||
-	skip "no tools/testing/kunit in $tarball: $(cat "$WORK/tar.err")"
-kunit=$WORK/linux-source-6.1/tools/testing/kunit
-[ -f "$kunit/kunit_parser.py" ] || skip "no kunit_parser.py in $tarball"
+. "$HERE/kunit.sh"
+kunit_tree "$WORK" || skip "$kunit_missing"
 
 for report in "$FIXTURES"/*.json "$(synth future future "$FIX_FAIL")" "$(synth bare bare)"; do
 	out=$WORK/$(basename "$report" .json).ktap
 	render ktap "$report" "$out"
-	python3 "$HERE/kunit-counts.py" "$kunit" "$out" "$report" >&2 ||
-		fail "$(basename "$report"): kunit_parser disagrees with the report"
+	kunit_check "$out" "$report"
 	info "ok: $(basename "$report")"
 done
 

@@ -6,10 +6,12 @@
 # loaded by headless chromium, whose DOM must hold the verdict and one
 # OOM-kill mark per kill on the container's timeline (check-dom.py) and
 # whose screenshot is not blank (png-check.py); the JUnit validates against
-# tests/report/junit.xsd, the KTAP is version 1 with its plan. Each OOM kill
-# the report lists names its pid, comm and container, and each container's
-# kills are as many as memory.events counted for it (oom_kill); the kernel
-# log excerpt came back in the run directory.
+# tests/report/junit.xsd, the KTAP is version 1 with its plan and the
+# kernel's kunit_parser.py counts its passed, failed and skipped checks as
+# the JSON says (kunit-counts.py). Each OOM kill the report lists names its
+# pid, comm and container, and each container's kills are as many as
+# memory.events counted for it (oom_kill); the kernel log excerpt came back
+# in the run directory.
 . "$(dirname "$0")/lib.sh"
 
 : "${POOF_SOURCE_ROOT:?POOF_SOURCE_ROOT must name the source tree}"
@@ -73,3 +75,8 @@ head -n2 "$tmp/tight.ktap" | tr '\n' ' ' | grep -q '^KTAP version 1 1\.\.4 $' ||
 assert_eq "KTAP not ok lines" 0 "$(grep -c '^not ok' "$tmp/tight.ktap")"
 echo "ok: the KTAP report has its plan and no failing check"
 nothing_left tight
+
+. "$report_tests/kunit.sh"
+kunit_tree "$tmp" || skip "the reports were checked, the KTAP's counts cannot be: $kunit_missing"
+kunit_check "$tmp/tight.ktap" "$r"
+echo "ok: kunit_parser counts the KTAP's checks as the JSON says"
