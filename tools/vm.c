@@ -595,7 +595,8 @@ static void print_guest_runs(const struct vm_run *run)
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.')
 			log_notice("the guest's /var/tmp/poof/%s is %s/%s here: poof report %s/%s "
-				   "--html report.html", e->d_name, dir, e->d_name, dir, e->d_name);
+				   "--html report.html",
+				   e->d_name, dir, e->d_name, dir, e->d_name);
 }
 
 /* QEMU's outcome in words, and the exit code of poof vm. */
