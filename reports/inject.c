@@ -21,6 +21,19 @@ static int rule_errno(const struct report *r, enum inject_call c)
 	return r->ledger ? r->ledger->hdr->inject_errno[c] : 0;
 }
 
+/* Its name; a ledger's may hold any number (poof verify reads forged ones): "errno N" then. */
+static const char *rule_errno_name(const struct report *r, enum inject_call c, char *buf,
+				   size_t len)
+{
+	int e = rule_errno(r, c);
+	const char *name = e > 0 ? strerrorname_np(e) : NULL;
+
+	if (name)
+		return name;
+	snprintf(buf, len, "errno %d", e);
+	return buf;
+}
+
 bool report_injects(const struct report *r)
 {
 	for (unsigned c = 0; c < _INJECT_CALL_MAX; c++)
@@ -63,14 +76,15 @@ void report_inject_print(const struct report *r, FILE *out)
 	fprintf(out, "  injected %llu errors (seed %llu)", (unsigned long long)report_injected(r),
 		(unsigned long long)r->ledger->hdr->inject_seed);
 	for (unsigned c = 0; c < _INJECT_CALL_MAX; c++) {
-		char rate[32] = "";
+		char rate[32] = "", name[24];
 
 		if (!rule_errno(r, c))
 			continue;
 		if (r->plan)
 			inject_rate_format(&r->plan->inject.rules[c].rate, rate, sizeof(rate));
 		fprintf(out, "%s %s %s %llu of %llu calls%s%s%s", sep, inject_call_name(c),
-			strerrorname_np(rule_errno(r, c)), (unsigned long long)total(r, c, true),
+			rule_errno_name(r, c, name, sizeof(name)),
+			(unsigned long long)total(r, c, true),
 			(unsigned long long)total(r, c, false), rate[0] ? " (" : "", rate,
 			rate[0] ? ")" : "");
 		sep = ",";
@@ -89,14 +103,15 @@ static json_object *rules_json(const struct report *r)
 
 	for (unsigned c = 0; c < _INJECT_CALL_MAX; c++) {
 		json_object *o;
-		char rate[32];
+		char rate[32], name[24];
 
 		if (!rule_errno(r, c))
 			continue;
 		o = json_object_new_object();
 		json_object_object_add(o, "syscall", json_object_new_string(inject_call_name(c)));
 		json_object_object_add(o, "errno",
-				       json_object_new_string(strerrorname_np(rule_errno(r, c))));
+				       json_object_new_string(
+					       rule_errno_name(r, c, name, sizeof(name))));
 		if (r->plan)
 			inject_rate_format(&r->plan->inject.rules[c].rate, rate, sizeof(rate));
 		json_object_object_add(o, "rate", r->plan ? json_object_new_string(rate) : NULL);
@@ -112,6 +127,7 @@ static json_object *per_call_json(const struct report *r, bool errors)
 
 	for (unsigned c = 0; c < _INJECT_CALL_MAX; c++) {
 		json_object *v = json_object_new_uint64(total(r, c, errors));
+		char name[24];
 
 		if (!rule_errno(r, c)) {
 			json_object_put(v);
@@ -120,7 +136,7 @@ static json_object *per_call_json(const struct report *r, bool errors)
 		if (errors) {
 			json_object *e = json_object_new_object();
 
-			json_object_object_add(e, strerrorname_np(rule_errno(r, c)), v);
+			json_object_object_add(e, rule_errno_name(r, c, name, sizeof(name)), v);
 			v = e;
 		}
 		json_object_object_add(o, inject_call_name(c), v);
