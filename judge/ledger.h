@@ -67,12 +67,15 @@
 #include <stdint.h>
 
 #define LEDGER_MAGIC "POOFLDGR"
-#define LEDGER_VERSION 1
+/* 2: the writers' injection counters and sandbox violations, the run's injection and sandbox. */
+#define LEDGER_VERSION 2
 #define LEDGER_HEADER_SIZE 4096
 #define LEDGER_PATH_MAX 1024
 #define LEDGER_FILE_NAME "ledger"
 #define LEDGER_LIVE_NAME "ledger.live"
 #define LEDGER_SYNCFS_NOT_RUN 1
+/* The syscalls an error can be injected into: enum inject_call of profiles/inject.h. */
+#define LEDGER_INJECT_CALLS 6
 
 enum ledger_state {
 	LEDGER_RUNNING = 1, /* live mapping of a run in progress (or interrupted) */
@@ -107,6 +110,10 @@ struct ledger_header {
 	char scratch_image[LEDGER_PATH_MAX]; /* image file, when LEDGER_F_SCRATCH */
 	char scratch_fs[16];
 	char profile[64];
+	/* What the supervisor asked of the workers (stress/sandbox.h, stress/inject.h). */
+	uint64_t inject_seed;
+	uint32_t sandbox; /* 1: every worker ran under its seccomp allow-list */
+	int32_t inject_errno[LEDGER_INJECT_CALLS]; /* errno injected into each syscall, 0: none */
 	uint64_t data_csum;   /* XXH3-64 of bytes [header_size, size); sealed only */
 	uint64_t header_csum; /* XXH3-64 of the header up to this field */
 };
@@ -117,6 +124,12 @@ enum writer_state {
 	WRITER_DONE,   /* finished its passes */
 	WRITER_FAILED, /* stopped by an error it could not carry on from */
 	WRITER_KILLED, /* killed, not respawned */
+};
+
+/* A system call outside a worker's allow-list; arch 0 when there was none. */
+struct ledger_violation {
+	int32_t syscall; /* its number on arch */
+	uint32_t arch;	 /* AUDIT_ARCH_* of the call, as seccomp reports it */
 };
 
 struct ledger_writer {
@@ -135,6 +148,18 @@ struct ledger_writer {
 	uint32_t container;  /* index of its run container, CONTAINER_NONE outside */
 	uint32_t stopped_ms; /* WRITER_FAILED: when, in ms since the write phase started */
 	uint64_t bytes;	     /* bytes acknowledged */
+	/*
+	 * Error injection, per syscall (enum inject_call): the calls seen so
+	 * far, which is the index of the next, and the errors injected into
+	 * them. Kept here so that the indices carry on across respawns. The
+	 * supervisor's notification thread writes them for the calls seccomp
+	 * notifies; a writer whose engine completes calls in user space
+	 * (io_uring) writes them for those itself.
+	 */
+	uint64_t inject_calls[LEDGER_INJECT_CALLS];
+	uint32_t inject_errors[LEDGER_INJECT_CALLS];
+	/* Written once by the writer's SIGSYS handler, just before it exits. */
+	struct ledger_violation violation;
 };
 
 struct ledger_file {

@@ -9,7 +9,7 @@
 
 static void print_key(const struct key_def *k, const struct plan *plan, const void *obj, FILE *out)
 {
-	char value[PLAN_NAME_MAX + 32];
+	char value[PLAN_NAME_MAX + 256]; /* an inject value lists up to six rules */
 
 	key_format(k, plan, obj, value, sizeof(value));
 	fprintf(out, "%s =%s%s\n", k->name, value[0] ? " " : "", value);

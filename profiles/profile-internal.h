@@ -98,6 +98,12 @@ extern const struct value_type value_u64, value_u32, value_duration, value_durat
 	value_size_auto, value_block_size, value_bool, value_enum, value_fsync, value_limit,
 	value_u64_or_max, value_name, value_hog_rate, value_cgroup;
 
+/* The inject key's value (inject.c). */
+extern const struct value_type value_inject;
+
+/* NULL, or why an injected syscall is one no writer group calls (inject.c). */
+const char *profile_inject_problem(const struct plan *plan, char *buf, size_t len);
+
 /* Exact, unlike format_size(): "1536" stays "1536", never "1.5K". */
 void format_exact_size(uint64_t bytes, char *buf, size_t len);
 

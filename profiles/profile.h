@@ -22,6 +22,7 @@
 #include <stdio.h>
 
 #include "cgroups/manager.h"
+#include "profiles/inject.h"
 
 /* No container: a writer or group outside every [container]. */
 #define CONTAINER_NONE UINT32_MAX
@@ -127,6 +128,9 @@ struct plan {
 	uint64_t stall_timeout_ns;	  /* "stall-timeout": no heartbeat this long is a stall */
 	uint64_t io_timeout_ns;		  /* "io-timeout": the final syncfs, each verify read */
 	bool expect_oom;		  /* "expect-oom": no OOM kill is INEFFECTIVE */
+	bool sandbox;			  /* "sandbox": workers under their seccomp allow-list */
+	struct inject_spec inject;	  /* "inject": errors injected into the writers' syscalls */
+	uint64_t inject_seed;		  /* "inject-seed": 0 = the run's seed */
 	struct writer_group groups[PLAN_MAX_GROUPS];
 	unsigned ngroups;
 	struct container_spec containers[PLAN_MAX_CONTAINERS];

@@ -121,12 +121,16 @@ static int validate_sections(const struct plan *plan, struct profile_error *err)
 
 static int validate_run(const struct plan *plan, struct profile_error *err)
 {
+	char problem[400];
+
 	if (plan->duration_ns == 0)
 		return error_set(err, -EINVAL, 0, "run.duration", "duration must be above 0");
 	if (plan->cgroup == CG_MANAGER_NONE && plan_uses_containers(plan))
 		return error_set(err, -EINVAL, 0, "run.cgroup", "%s", CGROUP_NEEDED);
 	if (plan->expect_oom && !plan_has_memory_max(plan))
 		return error_set(err, -EINVAL, 0, "run.expect-oom", "%s", EXPECT_OOM_NEEDS_LIMIT);
+	if (profile_inject_problem(plan, problem, sizeof(problem)))
+		return error_set(err, -EINVAL, 0, "run.inject", "%s", problem);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * command to run for a verdict: see facts.h. JUnit puts the detail in a
  * failure's body, KTAP in diagnostic lines, HTML beside its tables.
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -278,6 +279,23 @@ static void fail_step(json_object *r, int64_t code, struct next_step *s)
 	snprintf(s->command, sizeof(s->command), "poof verify %s", dir);
 }
 
+/* An internal error because a worker left its sandbox: the data were verified all the same. */
+static bool sandbox_step(json_object *r, struct next_step *s)
+{
+	json_object *v = jidx(jget_array(r, "sandbox.violations"), 0);
+
+	if (!v)
+		return false;
+	snprintf(s->advice, sizeof(s->advice),
+		 "%s %" PRId64
+		 " called %s, outside its sandbox: a bug in poof; report it with %s/%s "
+		 "(sandbox.violations), and run with -o sandbox=no meanwhile",
+		 jget_str(v, "worker", "a worker"), jget_int(v, "id", 0),
+		 jget_str(v, "syscall", "a system call"), jget_str(r, "run_dir", "RUNDIR"),
+		 report_file(r));
+	return true;
+}
+
 /* HANG and KERNEL: the stalled tasks' stacks in the report, and the kernel log. */
 static void kernel_step(json_object *r, int64_t code, struct next_step *s)
 {
@@ -309,6 +327,8 @@ void facts_next_step(json_object *r, struct next_step *ret)
 		html_step(r,
 			  "nothing lost, no hang, no kernel failure: see how hard the run squeezed",
 			  ret);
+	} else if (code == 70 && sandbox_step(r, ret)) {
+		return;
 	} else if (code == 1 || code == 130 || code == 70) {
 		fail_step(r, code, ret);
 	} else if (code == 2 || code == 3) {

@@ -513,6 +513,8 @@ static json_object *report_json(const struct report *r)
 	json_object_object_add(o, "reports", reports_json(r));
 	json_object_object_add(o, "target", target_json(r));
 	json_object_object_add(o, "device_fault", device_fault_json(r));
+	json_object_object_add(o, "sandbox", report_sandbox_json(r));
+	json_object_object_add(o, "injection", report_inject_json(r));
 	json_object_object_add(o, "environment", report_environment_json());
 	if (r->plan) {
 		json_object *plan = plan_json(r->plan);

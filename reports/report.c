@@ -51,7 +51,8 @@ void report_stopped_writers(const struct report *r, struct report_stopped *ret)
 		const struct ledger_writer *w = &r->ledger->writers[i];
 		uint64_t at = (uint64_t)w->stopped_ms * NSEC_PER_MSEC;
 
-		if (w->state != WRITER_FAILED)
+		/* A writer that left its sandbox was stopped by poof, not by an error. */
+		if (w->state != WRITER_FAILED || w->violation.arch)
 			continue;
 		ret->writers++;
 		ret->first_ns = MIN(ret->first_ns, at);
@@ -83,8 +84,16 @@ void report_decide(struct report *r)
 	r->cut_off = r->fs_failed || writers_stopped_early(r);
 	r->ineffective = r->plan && r->plan->expect_oom && r->supervisor &&
 			 r->supervisor->status.oom_kills == 0 && !r->cut_off;
-	/* The lowest non-zero code of those that apply wins; the report lists all. */
-	if (r->fail)
+	r->violations = report_count_violations(r);
+	r->inject_failed = report_inject_failed(r);
+	/*
+	 * The lowest non-zero code of those that apply wins; the report lists
+	 * all. A worker that left its sandbox is a bug in poof, which makes
+	 * everything else the run found doubtful: that comes first.
+	 */
+	if (r->violations || r->inject_failed)
+		r->exit_code = EXIT_INTERNAL;
+	else if (r->fail)
 		r->exit_code = EXIT_FAIL;
 	else if (r->hang)
 		r->exit_code = EXIT_HANG;

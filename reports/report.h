@@ -18,6 +18,7 @@
 #include "judge/device-faults.h"
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
+#include "stress/sandbox-run.h"
 #include "stress/run.h"
 #include "stress/supervisor.h"
 #include "judge/verify.h"
@@ -106,6 +107,8 @@ struct report {
 	int faults_error;	      /* -errno: the fault log could not be read */
 	unsigned faults_error_line;   /* ... and its bad line, when malformed */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME at the write phase's start */
+	/* poof stress: the hogs' sandbox slots and injection's log; NULL for verify. */
+	const struct sandbox_run *sandbox;
 	const char *const *overrides; /* the -o KEY=VALUE the plan was made with */
 	unsigned noverrides;
 	const struct run_phases *phases; /* when each phase ran; NULL for verify */
@@ -118,6 +121,10 @@ struct report {
 	bool fail, hang, kernel, ineffective;
 	bool fs_failed; /* the filesystem under test logged errors, aborted or shut down */
 	bool cut_off;	/* the writers were stopped by errors, or the filesystem gave up */
+	/* Calls outside a worker's allow-list: an internal error. */
+	uint32_t violations;
+	/* The notification thread of error injection stopped early: an internal error. */
+	bool inject_failed;
 };
 
 /* What a run without watch bit number i (enum cg_watch) did instead, in a few words. */
@@ -148,6 +155,19 @@ struct report_stopped {
 	unsigned nerrors;
 };
 void report_stopped_writers(const struct report *r, struct report_stopped *ret);
+
+/* sandbox.c: the workers' sandbox, counted, printed and in JSON. */
+struct json_object;
+uint32_t report_count_violations(const struct report *r);
+void report_sandbox_print(const struct report *r, FILE *out);
+struct json_object *report_sandbox_json(const struct report *r);
+
+/* inject.c: error injection, printed and in JSON. */
+bool report_injects(const struct report *r);
+uint64_t report_injected(const struct report *r);
+bool report_inject_failed(const struct report *r);
+void report_inject_print(const struct report *r, FILE *out);
+struct json_object *report_inject_json(const struct report *r);
 
 /*
  * The report as one JSON document (schema in poof-report(5)): written with

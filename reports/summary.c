@@ -464,6 +464,8 @@ void report_summary_print(const struct report *r, json_object *doc, FILE *out)
 		report_verdict_name(r->exit_code), r->exit_code);
 	print_also(r, out);
 	fprintf(out, "%s\n", r->interrupted ? ", interrupted" : "");
+	report_sandbox_print(r, out);
+	report_inject_print(r, out);
 	if (r->supervisor) {
 		print_write_phase(r, out);
 		print_containers(r, out);

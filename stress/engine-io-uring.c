@@ -17,7 +17,8 @@
  * Buffered writes that cannot complete inline run in io-wq worker threads
  * (iou-wrk-*). They are threads of the writer, so they sit in its container,
  * are charged to it and count against its pids.max; they die with it. Rings
- * bypass seccomp: a filter never sees these writes.
+ * bypass seccomp: a filter never sees these writes, so injected errors are
+ * decided by the writer on their completions (stress/inject.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -235,6 +236,7 @@ int engine_io_uring_probe(void)
 const struct engine_ops engine_io_uring_ops = {
 	.name = "io_uring",
 	.async = true,
+	.unseen_by_seccomp = true,
 	.init = uring_init,
 	.exit = uring_exit,
 	.queue = uring_queue,

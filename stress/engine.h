@@ -66,6 +66,11 @@ enum { ENGINE_DONE = 0, ENGINE_QUEUED = 1 };
 struct engine_ops {
 	const char *name;
 	bool async; /* keeps requests in flight: depth is the profile's queue-depth */
+	/*
+	 * Its writes and syncs never reach a seccomp filter (ring operations):
+	 * injected errors are decided on its completions (stress/inject.h).
+	 */
+	bool unseen_by_seccomp;
 	/* Optional: set up for one writer process, and undo it. */
 	int (*init)(struct engine *e);
 	void (*exit)(struct engine *e);
@@ -85,6 +90,9 @@ extern const struct engine_ops engine_io_uring_ops;
 extern const struct engine_ops engine_mmap_ops;
 
 const struct engine_ops *engine_get(enum engine_kind kind);
+
+/* Whether the engine's operations bypass seccomp; false for an unknown kind. */
+bool engine_unseen_by_seccomp(enum engine_kind kind);
 
 /* Requests in flight the engine keeps: queue_depth, or 1 when it is synchronous. */
 uint32_t engine_depth(const struct engine_ops *ops, uint32_t queue_depth);

@@ -69,6 +69,9 @@ static void on_hog_exit(struct supervisor *s, struct hog_proc *h, int status, ui
 	h->pid = 0;
 	if (s->stopping)
 		return;
+	/* It would only break it again: the report names it. */
+	if (s->cfg->sandbox && sandbox_run_hog_violated(s->cfg->sandbox, h->id, status))
+		return;
 	if (WIFSIGNALED(status))
 		s->res.status.hog_deaths++;
 	schedule(s, &h->respawn, now);

@@ -85,17 +85,24 @@ static int write_phase(struct stress_run *run)
 		.seed = run->seed,
 		.kernel = &run->kernel,
 		.containers = run->contained ? &run->containers : NULL,
+		.sandbox = &run->sandbox,
 		.progress = run->hooks ? run->hooks->progress : NULL,
 		.userdata = run->hooks ? run->hooks->userdata : NULL,
 	};
 	int r;
 
+	r = sandbox_run_start(&run->sandbox, &run->plan, run->ledger, run->seed);
+	if (r < 0) {
+		run_tell(run, RUN_EV_SANDBOX_FAILED, r);
+		return r;
+	}
 	start_kernel_watch(run);
 	run->write_start_boot_ns = now_boottime_ns();
 	run_tell(run, RUN_EV_WRITE_STARTED, 0);
 	run->phases.write_start = now_monotonic_ns();
 	r = supervisor_run(&cfg, &run->sup);
 	run->phases.write_end = now_monotonic_ns();
+	sandbox_run_stop(&run->sandbox); /* no writer is left to answer */
 	run_tell(run, RUN_EV_WRITE_ENDED, r);
 	return r;
 }
@@ -310,6 +317,7 @@ void stress_run_free(struct stress_run *run)
 	verify_result_free(&run->vr);
 	timeline_free(&run->sup.timeline);
 	kernel_watch_free(&run->kernel);
+	sandbox_run_free(&run->sandbox);
 	if (run->ledger)
 		ledger_free(run->ledger);
 	run->ledger = NULL;

@@ -24,6 +24,7 @@
 #include "judge/verify.h"
 #include "profiles/profile.h"
 #include "rundir.h"
+#include "sandbox-run.h"
 #include "scratch.h"
 #include "supervisor.h"
 #include "watch/kernel-watch.h"
@@ -45,6 +46,7 @@ enum run_event {
 	RUN_EV_LEDGER_UNLOCKED,	     /* the ledger could not be mlocked */
 	RUN_EV_LEDGER_PATH_TOO_LONG, /* a path does not fit the ledger header */
 	RUN_EV_KMSG_UNWATCHED,	     /* the kernel log cannot be watched */
+	RUN_EV_SANDBOX_FAILED,	     /* the workers' sandbox could not be prepared */
 	RUN_EV_WRITE_STARTED,	     /* the writers are about to start */
 	RUN_EV_WRITE_ENDED,	     /* with the write phase's result; sup says why it ended */
 	RUN_EV_TARGET_HUNG,	     /* outcome.target_hung says during what */
@@ -133,6 +135,7 @@ struct stress_run {
 	struct run_containers containers;
 	struct ledger *ledger;
 	struct kernel_watch kernel;
+	struct sandbox_run sandbox;   /* the workers' sandbox, kept for the report */
 	uint64_t write_start_boot_ns; /* CLOCK_BOOTTIME, the clock of the fault log */
 	struct run_phases phases;
 

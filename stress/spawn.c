@@ -59,10 +59,15 @@ static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
 		.data_dirfd = s->cfg->data_dirfd,
 		.seed = s->cfg->seed,
 	};
+	struct sandbox_params sandbox;
 	char name[16];
 
 	snprintf(name, sizeof(name), "poof-w%u", id);
 	child_setup(s, name, lw->container);
+	if (s->cfg->sandbox) {
+		sandbox_run_writer(s->cfg->sandbox, id, &sandbox);
+		ctx.sandbox = &sandbox;
+	}
 	_exit(writer_main(&ctx));
 }
 
@@ -138,6 +143,9 @@ static int hog_entry(void *arg)
 
 	snprintf(name, sizeof(name), "poof-h%u", a->h->id);
 	child_setup(a->s, name, a->h->container);
+	if (a->s->cfg->sandbox &&
+	    sandbox_run_enter_hog(a->s->cfg->sandbox, a->h->id, spec->kind) < 0)
+		return 1;
 	return hog_main(&cfg);
 }
 

@@ -17,6 +17,7 @@
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
 #include "profiles/profile.h"
+#include "sandbox-run.h"
 #include "timeline.h"
 #include "watch/task.h"
 
@@ -58,6 +59,7 @@ struct supervisor_config {
 	uint64_t seed;
 	struct kernel_watch *kernel;	   /* drained whenever /dev/kmsg has news; may be NULL */
 	struct run_containers *containers; /* NULL when processes run uncontained */
+	const struct sandbox_run *sandbox; /* the workers' sandbox; NULL: none */
 	/* Called about once a second while writers run; may be NULL. */
 	void (*progress)(const struct supervisor_status *st, void *userdata);
 	void *userdata;

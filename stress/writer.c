@@ -113,6 +113,33 @@ static void issue(struct writer *w, struct inflight_req *req)
 	} while (finished(w, req));
 }
 
+/* The syscall an injection rule names a request by. */
+static enum inject_call request_call(const struct engine_io *io)
+{
+	static const enum inject_call syncs[] = {
+		[SYNC_FSYNC] = INJECT_FSYNC,
+		[SYNC_FDATASYNC] = INJECT_FDATASYNC,
+		[SYNC_RANGE] = INJECT_SYNC_FILE_RANGE,
+	};
+
+	if (io->op == ENGINE_OP_WRITE)
+		return INJECT_WRITE;
+	return (unsigned)io->sync < ARRAY_SIZE(syncs) ? syncs[io->sync] : _INJECT_CALL_MAX;
+}
+
+/*
+ * An engine whose operations seccomp never sees: the same seeded decision
+ * the notification thread would take, on the completion. The operation did
+ * happen; the writer treats the error as the kernel's (stress/inject.h).
+ */
+static void inject_on_completion(const struct writer *w, struct engine_io *io)
+{
+	const struct sandbox_params *sp = w->ctx->sandbox;
+
+	if (w->ops->unseen_by_seccomp && sp && sp->inject)
+		io->res = inject_completion(sp->inject, sp->id, request_call(io), io->res);
+}
+
 /* The completions the engine has, waiting for at least min of them. */
 static int reap(struct writer *w, unsigned min)
 {
@@ -122,6 +149,7 @@ static int reap(struct writer *w, unsigned min)
 	for (int i = 0; i < n; i++) {
 		struct inflight_req *req = inflight_req_of(done[i]);
 
+		inject_on_completion(w, done[i]);
 		if (finished(w, req))
 			issue(w, req);
 	}
@@ -387,6 +415,8 @@ int writer_main(const struct writer_ctx *ctx)
 	int r;
 
 	r = writer_setup(&w);
+	if (r == 0 && ctx->sandbox)
+		r = sandbox_enter_writer(ctx->sandbox, ctx->group);
 	if (r == 0)
 		r = writer_loop(&w, w.files, w.self->nfiles);
 	writer_cleanup(&w);

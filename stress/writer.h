@@ -16,6 +16,7 @@
 #include "judge/ledger.h"
 #include "stress/engine.h"
 #include "profiles/profile.h"
+#include "stress/sandbox.h"
 
 /* Writer exit codes the supervisor understands. */
 enum {
@@ -29,6 +30,8 @@ struct writer_ctx {
 	const struct writer_group *group;
 	int data_dirfd;
 	uint64_t seed; /* for the write order */
+	/* Entered after the setup, before the first write; NULL: none (tests). */
+	const struct sandbox_params *sandbox;
 	/* The engine; NULL for the group's. Tests pass a scripted one. */
 	const struct engine_ops *engine;
 };

@@ -138,6 +138,11 @@ static void say_ledger_failed(const struct stress_run *run, int r)
 		  strerror(-r));
 }
 
+static void say_sandbox_failed(const struct stress_run *run _unused_, int r)
+{
+	log_error("cannot prepare the workers' sandbox: %s", strerror(-r));
+}
+
 static void say_ledger_unlocked(const struct stress_run *run, int error _unused_)
 {
 	log_warn("could not mlock the ledger (%zu bytes); it stays in shared memory owned by poof",
@@ -274,6 +279,7 @@ static say_fn *const sayers[_RUN_EV_MAX] = {
 	[RUN_EV_LEDGER_UNLOCKED] = say_ledger_unlocked,
 	[RUN_EV_LEDGER_PATH_TOO_LONG] = say_ledger_path_too_long,
 	[RUN_EV_KMSG_UNWATCHED] = say_kmsg_unwatched,
+	[RUN_EV_SANDBOX_FAILED] = say_sandbox_failed,
 	[RUN_EV_WRITE_STARTED] = say_write_started,
 	[RUN_EV_WRITE_ENDED] = say_write_ended,
 	[RUN_EV_TARGET_HUNG] = say_target_hung,

@@ -26,6 +26,7 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "stress-messages.h"
+#include "stress-sandbox.h"
 #include "stress/containers.h"
 #include "stress/engine.h"
 #include "stress/oom-score.h"
@@ -390,6 +391,9 @@ static int check_environment(struct stress_cmd *cmd)
 		r = check_oom_immune(p);
 	if (r != 0)
 		return r;
+	r = stress_check_sandbox(p);
+	if (r != 0)
+		return r;
 	if (cmd->args.dir) {
 		r = check_target_dir(cmd->args.dir);
 		return r < 0 ? -r : check_file_shares(cmd);
@@ -511,6 +515,7 @@ static void fill_report(struct stress_cmd *cmd)
 	rep->ledger = run->ledger;
 	rep->supervisor = &run->sup;
 	rep->kernel_watch = &run->kernel;
+	rep->sandbox = &run->sandbox;
 	snprintf(rep->run_id, sizeof(rep->run_id), "%s", run->rd.id);
 	rep->run_dir = run->rd.path;
 	rep->strict_errors = run->plan.strict_errors;

@@ -6,8 +6,9 @@
 # write, io_uring, mmap) SIGKILLed mid-run and at the end lose nothing:
 # `poof stress --profile smoke` exits 0 with PASS, no block in any failing
 # class (nor lost-reported), the blocks the killed writers were writing are
-# counted in-flight, killed writers were respawned, and the data files are
-# removed after a passing run.
+# counted in-flight, killed writers were respawned, the workers ran in
+# their sandbox without a violation, and the data files are removed after
+# a passing run.
 #
 # Overrides, and why: a writer killed inside fsync() leaves no block in
 # flight, and smoke's fsync every 32 blocks on a loop device keeps writers in
@@ -54,6 +55,9 @@ in_flight=$(json "$report" verify.classes.in-flight)
 assert_eq "ok + in-flight" "$blocks" $((ok + in_flight))
 assert_eq "read method" o_direct "$(json "$report" verify.method)"
 assert_eq engine "$engine" "$(json "$report" plan.writer_groups.0.engine)"
+# Under their allow-lists (sandbox=yes, the default), which no path left.
+assert_eq "sandbox enabled" true "$(json "$report" sandbox.enabled)"
+assert_eq violations 0 "$(json --count "$report" 'sandbox.violations.*')"
 
 # A passing run keeps nothing of the user's target.
 left=$(find "$MNT" -mindepth 1 -name 'poof-*' | head -1)

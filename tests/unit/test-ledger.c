@@ -269,8 +269,10 @@ static void test_damage_refused(void **state)
 	assert_damage(-EPROTO, LEDGER_NO_MAGIC, "not a poof ledger");
 	ledger_free(seal_sample());
 	corrupt_at(offsetof(struct ledger_header, version));
-	assert_damage(-EPROTO, LEDGER_BAD_VERSION,
-		      "format version is 0; this poof reads version 1");
+	/* corrupt_at() flips the lowest bit, whatever the current version is. */
+	snprintf(want, sizeof(want), "format version is %d; this poof reads version %d",
+		 LEDGER_VERSION ^ 1, LEDGER_VERSION);
+	assert_damage(-EPROTO, LEDGER_BAD_VERSION, want);
 	/* Cut short: by 8 bytes, inside the header, and to nothing. */
 	ledger_free(seal_sample());
 	truncate_ledger(-8);
