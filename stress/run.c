@@ -309,6 +309,7 @@ void stress_run_free(struct stress_run *run)
 {
 	verify_result_free(&run->vr);
 	timeline_free(&run->sup.timeline);
+	event_log_free(&run->sup.events);
 	kernel_watch_free(&run->kernel);
 	if (run->ledger)
 		ledger_free(run->ledger);
