@@ -100,6 +100,32 @@ static json_object *stopped_json(const struct report *r)
 	return o;
 }
 
+/* One event: what, when, whose (a writer or a hog), in which container. */
+static json_object *event_json(const struct report *r, const struct event *e)
+{
+	json_object *o = json_object_new_object();
+	char comm[24];
+
+	snprintf(comm, sizeof(comm), "poof-%c%u", e->hog ? 'h' : 'w', e->slot);
+	add_str(o, "kind", event_kind_name(e->kind));
+	add_seconds(o, "t_s", e->at_ns);
+	add_str(o, "container",
+		e->container < r->ncontainers ? r->containers[e->container].name : NULL);
+	add_u64(o, e->hog ? "hog" : "writer", e->slot);
+	add_int(o, "pid", e->pid);
+	add_str(o, "comm", comm);
+	return o;
+}
+
+static json_object *events_json(const struct report *r, const struct event_log *log)
+{
+	json_object *a = json_object_new_array_ext((int)log->n);
+
+	for (size_t i = 0; i < log->n; i++)
+		json_object_array_add(a, event_json(r, &log->e[i]));
+	return a;
+}
+
 static json_object *write_phase_json(const struct report *r)
 {
 	const struct supervisor_result *s = r->supervisor;
@@ -125,6 +151,8 @@ static json_object *write_phase_json(const struct report *r)
 	add_u64(o, "stalls", s->stalls);
 	json_object_object_add(o, "stalled", snapshots_json(s->stalled, s->nstalled));
 	json_object_object_add(o, "unkillable", snapshots_json(s->unkillable, s->nunkillable));
+	json_object_object_add(o, "events", events_json(r, &s->events));
+	add_u64(o, "events_dropped", s->events.dropped);
 	add_u64(o, "supervisor_late_ticks", s->late_ticks);
 	add_seconds(o, "supervisor_max_lateness_s", s->max_lateness_ns);
 	add_seconds(o, "supervisor_cpu_s", s->cpu_ns);

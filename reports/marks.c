@@ -115,6 +115,20 @@ static void add_task_mark(struct collector *c, json_object *e, enum mark_kind k)
 		describe_task(e, m->what, sizeof(m->what));
 }
 
+/* The kinds write_phase.events holds entries of, as bits (1 << kind). */
+static unsigned event_kinds(json_object *events)
+{
+	unsigned kinds = 0;
+
+	for (size_t i = 0; i < jlen(events); i++) {
+		enum mark_kind k;
+
+		if (event_kind(jget_str(jidx(events, i), "kind", NULL), &k))
+			kinds |= 1u << k;
+	}
+	return kinds;
+}
+
 /* write_phase.events; its OOM kills only when no better source had them. */
 static void add_events(struct collector *c, json_object *events, bool kills)
 {
@@ -239,16 +253,15 @@ static int compare_marks(const void *a, const void *b)
 }
 
 /* Kills from the best source there is, and which one that was. */
-static void add_kills(struct collector *c)
+static void add_kills(struct collector *c, unsigned event_kinds)
 {
 	json_object *kills = jget_array(c->report, "oom_kills");
-	json_object *events = jget_array(c->report, "write_phase.events");
 
 	if (kills) {
 		c->out->kill_source = KILLS_KERNEL_LOG;
 		for (size_t i = 0; i < jlen(kills); i++)
 			add_task_mark(c, jidx(kills, i), MARK_OOM_KILL);
-	} else if (events) {
+	} else if (event_kinds & (1u << MARK_OOM_KILL)) {
 		c->out->kill_source = KILLS_EVENTS;
 	} else if (jget_len(c->report, "timeline.containers")) {
 		c->out->kill_source = KILLS_SAMPLES;
@@ -260,16 +273,19 @@ int marks_collect(json_object *report, struct marks *ret)
 {
 	struct collector c = { .report = report, .out = ret };
 	json_object *events = jget_array(report, "write_phase.events");
+	unsigned kinds = event_kinds(events);
 	int64_t stalls = jget_int(report, "write_phase.stalls", 0);
 
 	*ret = (struct marks){ 0 };
-	add_kills(&c);
+	add_kills(&c, kinds);
 	add_events(&c, events, ret->kill_source == KILLS_EVENTS);
-	if (!events) {
+	/* Kinds the events do not hold (an older poof, or none recorded): the older keys. */
+	if (!(kinds & (1u << MARK_STALL)))
 		add_snapshots(&c, "write_phase.stalled", MARK_STALL);
+	if (!(kinds & (1u << MARK_WRITER_STOPPED)))
 		add_failed_writers(&c);
-	}
-	add_snapshots(&c, "write_phase.unkillable", MARK_UNKILLABLE);
+	if (!(kinds & (1u << MARK_UNKILLABLE)))
+		add_snapshots(&c, "write_phase.unkillable", MARK_UNKILLABLE);
 	if (stalls > (int64_t)ret->count[MARK_STALL])
 		ret->stalls_untimed = (size_t)stalls - ret->count[MARK_STALL];
 	if (c.error < 0) {

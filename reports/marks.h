@@ -13,6 +13,12 @@
  * timeline series, with the kills counted after the last sample
  * (containers[].oom_kill minus the series' last value) marked at the end of
  * the write phase. No kill is left without a mark.
+ *
+ * The other kinds: the entries of that kind in "write_phase.events" when it
+ * holds any, else the older keys: stalls from "write_phase.stalled",
+ * unkillable writers from "write_phase.unkillable", writers stopped by
+ * errors from "writers" (state "failed", stopped_s). Respawns have no older
+ * key.
  */
 
 #include <json-c/json.h>

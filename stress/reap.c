@@ -43,6 +43,8 @@ static void schedule(struct supervisor *s, struct respawn *r, uint64_t now)
 
 static void on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int status, uint64_t now)
 {
+	pid_t pid = lw->pid;
+
 	lw->pid = 0;
 	lw->last_status = status;
 	if (WIFEXITED(status)) {
@@ -50,6 +52,7 @@ static void on_writer_exit(struct supervisor *s, struct ledger_writer *lw, int s
 		if (lw->state == WRITER_FAILED) {
 			lw->stopped_ms = (uint32_t)((now - s->start_ns) / NSEC_PER_MSEC);
 			s->res.status.failed++;
+			supervisor_record(s, EVENT_WRITER_STOPPED, lw->writer_id, NULL, pid, now);
 		}
 		return;
 	}
@@ -134,6 +137,15 @@ void supervisor_schedule_first_starts(struct supervisor *s, uint64_t now)
 	s->starts_pending = nslots(s);
 }
 
+/* A writer or hog started again: counted (writers) and recorded (both). */
+static void record_respawn(struct supervisor *s, unsigned i, const struct hog_proc *h)
+{
+	if (!h)
+		s->res.status.respawns++;
+	supervisor_record(s, EVENT_RESPAWN, i, h, h ? h->pid : s->ledger->writers[i].pid,
+			  now_monotonic_ns());
+}
+
 /*
  * Start slot i, whose start is due: 0, or -errno for a failure no later
  * start can mend (any failure of a first start: the run cannot begin).
@@ -154,9 +166,11 @@ static int start_slot(struct supervisor *s, unsigned i, uint64_t now)
 		s->res.status.respawns_failed++;
 		return 0;
 	}
-	if (k >= 0 && !h && !first)
-		s->res.status.respawns++;
-	return k < 0 ? k : 0;
+	if (k < 0)
+		return k;
+	if (!first)
+		record_respawn(s, i, h);
+	return 0;
 }
 
 /* May slot r start now: within the turn's time and, for a respawn, the CPU budget? */

@@ -316,6 +316,7 @@ void stress_run_free(struct stress_run *run)
 {
 	verify_result_free(&run->vr);
 	timeline_free(&run->sup.timeline);
+	event_log_free(&run->sup.events);
 	kernel_watch_free(&run->kernel);
 	sandbox_run_free(&run->sandbox);
 	if (run->ledger)

@@ -29,6 +29,7 @@ void supervisor_check_stalls(struct supervisor *s, uint64_t now)
 
 		if (silent && !s->stalled[i]) {
 			s->res.stalls++;
+			supervisor_record(s, EVENT_STALL, i, NULL, lw->pid, now);
 			if (s->res.nstalled < SUPERVISOR_MAX_SNAPSHOTS)
 				supervisor_snapshot(s, lw, now, &s->res.stalled[s->res.nstalled++]);
 		}

@@ -82,6 +82,10 @@ int supervisor_reap(struct supervisor *s, unsigned max, bool *ret_more);
 int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more);
 void supervisor_refuse_respawns(struct supervisor *s);
 
+/* supervisor.c: record what slot (a writer, or hog h) met at `now`. */
+void supervisor_record(struct supervisor *s, enum event_kind kind, uint32_t slot,
+		       const struct hog_proc *h, pid_t pid, uint64_t now);
+
 /* hog-slots.c: a slot per hog process, made (kmem directories included) before any starts. */
 int hog_slots_setup(struct supervisor *s);
 void hog_slots_free(struct supervisor *s);

@@ -327,6 +327,22 @@ static int supervisor_open_fds(struct supervisor *s)
 	return 0;
 }
 
+void supervisor_record(struct supervisor *s, enum event_kind kind, uint32_t slot,
+		       const struct hog_proc *h, pid_t pid, uint64_t now)
+{
+	struct event ev = {
+		.at_ns = now - s->start_ns,
+		.slot = h ? h->id : slot,
+		.container = h ? h->container : s->ledger->writers[slot].container,
+		.pid = pid,
+		.kind = (uint8_t)kind,
+		.hog = h,
+	};
+
+	/* Not recorded: counted in events.dropped, which the report shows. */
+	(void)event_log_add(&s->res.events, &ev);
+}
+
 /* The supervisor's own CPU time (user + system) and its peak resident set in bytes. */
 static uint64_t own_usage(uint64_t *ret_max_rss)
 {

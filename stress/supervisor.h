@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "containers.h"
+#include "events.h"
 #include "watch/kernel-watch.h"
 #include "judge/ledger.h"
 #include "profiles/profile.h"
@@ -90,6 +91,7 @@ struct supervisor_result {
 	uint64_t spawn_cpu_ns; /* of that, starting writers and hogs (first starts and respawns) */
 	uint64_t max_rss;      /* the supervisor's peak resident set, bytes */
 	struct timeline timeline; /* owned; timeline_free() */
+	struct event_log events;  /* respawns, stalls, stopped writers; owned: event_log_free() */
 };
 
 /*

@@ -6,9 +6,10 @@
 # write, io_uring, mmap) SIGKILLed mid-run and at the end lose nothing:
 # `poof stress --profile smoke` exits 0 with PASS, no block in any failing
 # class (nor lost-reported), the blocks the killed writers were writing are
-# counted in-flight, killed writers were respawned, the workers ran in
-# their sandbox without a violation, and the data files are removed after
-# a passing run.
+# counted in-flight, killed writers were respawned (each respawn on the
+# report's timeline: one respawn event per counted respawn, none dropped),
+# the workers ran in their sandbox without a violation, and the data files
+# are removed after a passing run.
 #
 # Overrides, and why: a writer killed inside fsync() leaves no block in
 # flight, and smoke's fsync every 32 blocks on a loop device keeps writers in
@@ -48,6 +49,13 @@ info "writer deaths $(json "$report" write_phase.writer_deaths), respawns" \
 assert_ge writer_deaths 1 "$(json "$report" write_phase.writer_deaths)"
 assert_ge respawns 1 "$(json "$report" write_phase.respawns)"
 assert_eq stalls 0 "$(json "$report" write_phase.stalls)"
+# Every respawn of a writer is an event (kind and comm, element by element).
+getv respawns "$report" write_phase.respawns
+getv kinds "$report" 'write_phase.events.*.kind'
+getv comms "$report" 'write_phase.events.*.comm'
+writer_respawns=$(paste <(echo "$kinds") <(echo "$comms") | grep -c $'^respawn\tpoof-w' || true)
+assert_eq "writer respawn events" "$respawns" "$writer_respawns"
+assert_eq events_dropped 0 "$(json "$report" write_phase.events_dropped)"
 # Assignments, so that a missing value stops the test (set -e) instead of counting as 0.
 blocks=$(json "$report" verify.blocks)
 ok=$(json "$report" verify.classes.ok)

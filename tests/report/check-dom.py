@@ -7,7 +7,10 @@
 # --dump-dom) against the report it was rendered from: the verdict and
 # exit code in the banner, the four checks, a timeline figure for every
 # container with one OOM-kill mark per kill the report counts for it, as
-# many in the run's chart, the count of every verdict class, the loss
+# many in the run's chart, one respawn, stall, unkillable and
+# writer-stopped mark per such event in the run's chart (from
+# write_phase.events when it holds that kind, else from the older keys) and
+# in its container's chart, the count of every verdict class, the loss
 # table's first row, and nothing that
 # would load from elsewhere (scripts, external URLs). Prints what it found;
 # exit 1 with every mismatch named.
@@ -17,11 +20,15 @@ import json
 import sys
 
 
+EVENT_KINDS = ("respawn", "stall", "unkillable", "writer-stopped")
+
+
 class Dom(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
         self.figure = None          # id of the <figure> we are inside
         self.marks = {}             # figure id -> OOM-kill marks inside
+        self.kind_marks = {}        # (figure id, kind) -> marks of that kind inside
         self.figures = {}           # figure id -> attributes
         self.texts = {}             # element id -> its text
         self.ids = []               # stack of (tag, id) whose text we collect
@@ -50,6 +57,11 @@ class Dom(html.parser.HTMLParser):
             self.marks[self.figure] = 0
         if "mk" in cls and "oom-kill" in cls and self.figure:
             self.marks[self.figure] += 1
+        if "mk" in cls and self.figure:
+            for kind in EVENT_KINDS:
+                if kind in cls:
+                    key = (self.figure, kind)
+                    self.kind_marks[key] = self.kind_marks.get(key, 0) + 1
         if tag == "table" and a.get("id") == "loss-table":
             self.table = self.loss_rows
         if tag == "table" and "classes" in cls:
@@ -99,16 +111,42 @@ def get(r, path, default=None):
     return r if r is not None else default
 
 
+def events_of(r, kind):
+    """The entries of write_phase.events of that kind; None when it holds none."""
+    events = get(r, "write_phase.events")
+    if not isinstance(events, list):
+        return None
+    found = [e for e in events if isinstance(e, dict) and e.get("kind") == kind]
+    return found or None
+
+
 def expected_kills(r, name):
     """The kills the report counts for the container, from its most precise key."""
     if isinstance(r.get("oom_kills"), list):
         return sum(1 for k in r["oom_kills"] if k.get("container") == name)
-    events = get(r, "write_phase.events")
-    if isinstance(events, list):
-        return sum(1 for e in events if e.get("kind") == "oom-kill" and e.get("container") == name)
+    events = events_of(r, "oom-kill")
+    if events:
+        return sum(1 for e in events if e.get("container") == name)
     for c in r.get("containers") or []:
         if c.get("name") == name:
             return c.get("oom_kill", 0)
+    return 0
+
+
+def expected_marks(r, kind, name=None):
+    """Marks of kind for container name (None: the run's chart), from events or older keys."""
+    events = events_of(r, kind)
+    if events:
+        return sum(1 for e in events if isinstance(e.get("t_s"), (int, float))
+                   and (name is None or e.get("container") == name))
+    if name is not None:
+        return 0  # the older keys name no container
+    if kind in ("stall", "unkillable"):
+        snaps = get(r, "write_phase.stalled" if kind == "stall" else "write_phase.unkillable", [])
+        return sum(1 for s in snaps if isinstance(s.get("at_s"), (int, float)))
+    if kind == "writer-stopped":
+        return sum(1 for w in r.get("writers") or []
+                   if w.get("state") == "failed" and isinstance(w.get("stopped_s"), (int, float)))
     return 0
 
 
@@ -135,8 +173,15 @@ def main(dom_path, report_path):
         want = expected_kills(r, c["name"])
         total += want
         expect("OOM-kill marks of %s" % c["name"], want, dom.marks.get(fid))
+        for kind in EVENT_KINDS:
+            expect("%s marks of %s" % (kind, c["name"]), expected_marks(r, kind, c["name"]),
+                   dom.kind_marks.get((fid, kind), 0))
     if get(r, "timeline.containers"):
         expect("OOM-kill marks in the run's chart", total, dom.marks.get("run-chart"))
+    if "run-chart" in dom.figures:
+        for kind in EVENT_KINDS:
+            expect("%s marks in the run's chart" % kind, expected_marks(r, kind),
+                   dom.kind_marks.get(("run-chart", kind), 0))
     classes = get(r, "verify.classes")
     if get(r, "verify.ran") and isinstance(classes, dict):
         shown = {row[0]: row[1] for row in dom.class_rows[1:] if len(row) > 1}

@@ -9,7 +9,8 @@
 # elsewhere (check-dom.py); the screenshot must show a page, not a blank
 # (png-check.py). A FIXTURE is a file name in tests/fixtures/reports, or
 # future:NAME for that fixture with the keys a later poof adds
-# (synth-report.py), or long-run for an hour of 64 containers.
+# (synth-report.py), events:NAME for it with write_phase.events (whose
+# respawn marks must be there), or long-run for an hour of 64 containers.
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/chromium.sh"
@@ -18,6 +19,7 @@ fixture()
 {
 	case "$1" in
 	future:*) synth "future-${1#future:}" future "$FIXTURES/${1#future:}.json" ;;
+	events:*) synth "events-${1#events:}" events "$FIXTURES/${1#events:}.json" ;;
 	long-run) synth long-run big "$FIX_PASS" 60 64 ;;
 	*) echo "$FIXTURES/$1.json" ;;
 	esac
@@ -37,6 +39,12 @@ for f in "$@"; do
 	fi
 	browse "$out.html" "$out"
 	python3 "$HERE/check-dom.py" "$out.dom" "$report" >&2 || fail "$f: the DOM misses what the report holds"
+	case "$f" in
+	events:*)
+		# check-dom.py counts them; this says there were some to count.
+		grep -q 'class="mk respawn"' "$out.dom" || fail "$f: no respawn mark on the timeline"
+		;;
+	esac
 	python3 "$HERE/png-check.py" "$out.png" >&2 || fail "$f: the screenshot shows no page"
 	info "ok: $f"
 done

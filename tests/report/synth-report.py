@@ -12,6 +12,10 @@
 #       (default 60) with CONTAINERS (default 64), sampled once a second,
 #       with bursts of OOM kills (every container gets some; a few dense
 #       bursts of many kills within a second)
+#   synth-report.py events FIXTURE      the fixture with write_phase.events
+#       as this poof writes it: respawns of writers and hogs in every
+#       container, a stall and a stopped writer, no OOM kill (those stay
+#       with the timeline's series), and a stall snapshot the events replace
 #   synth-report.py bare                 a poof report that has nothing but
 #       its schema version, tool and verdict: every other key missing
 #
@@ -61,6 +65,34 @@ def future(r):
     r["kernel"].setdefault("first_lines", {})["warning"] = "WARNING: <&> \"quoted\" 'line'"
     if r["verify"].get("losses"):
         r["verify"]["losses"][0]["file"] = "w<0>&\"f\".dat"
+    return r
+
+
+def with_events(r):
+    r = copy.deepcopy(r)
+    tl = r["timeline"]
+    n = len(tl["t_s"])
+    wp = r["write_phase"]
+    events = []
+    for i, c in enumerate(tl["containers"]):
+        for k in range(0, n, 3):
+            events.append({"t_s": tl["t_s"][k] + 0.1, "kind": "respawn", "container": c["name"],
+                           "writer": i, "pid": 2000 + 10 * k + i, "comm": "poof-w%d" % i})
+        events.append({"t_s": tl["t_s"][n // 2], "kind": "respawn", "container": c["name"],
+                       "hog": i, "pid": 3000 + i, "comm": "poof-h%d" % i})
+    c0 = tl["containers"][0]["name"]
+    events.append({"t_s": tl["t_s"][n // 3], "kind": "stall", "container": c0, "writer": 0,
+                   "pid": 4000, "comm": "poof-w0"})
+    events.append({"t_s": tl["t_s"][-1], "kind": "writer-stopped", "container": c0,
+                   "writer": 0, "pid": 4001, "comm": "poof-w0"})
+    events.sort(key=lambda e: e["t_s"])
+    wp["respawns"] = sum(1 for e in events if e["kind"] == "respawn" and "writer" in e)
+    wp["stalls"] = 1
+    wp["stalled"] = [{"writer": 0, "pid": 4000, "at_s": tl["t_s"][0], "silent_s": 2.0,
+                      "state": "T", "wchan": "do_signal_stop", "stack": ""}]
+    wp["events"] = events
+    wp["events_dropped"] = 0
+    r.pop("oom_kills", None)
     return r
 
 
@@ -128,10 +160,12 @@ def main(argv):
         minutes = int(argv[3]) if len(argv) > 3 else 60
         count = int(argv[4]) if len(argv) > 4 else 64
         out = big(json.load(open(argv[2])), minutes, count)
+    elif len(argv) >= 3 and argv[1] == "events":
+        out = with_events(json.load(open(argv[2])))
     elif len(argv) == 2 and argv[1] == "bare":
         out = bare()
     else:
-        sys.stderr.write("usage: synth-report.py future|big FIXTURE [MINUTES [N]] | bare\n")
+        sys.stderr.write("usage: synth-report.py future|events|big FIXTURE [MINUTES [N]] | bare\n")
         return 2
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
