@@ -520,7 +520,8 @@ static json_object *reports_json(const struct report *r)
 	return o;
 }
 
-static json_object *report_json(const struct report *r)
+/* What the report is, of which run, and its verdict: the keys every report starts with. */
+static json_object *header_json(const struct report *r)
 {
 	json_object *o = json_object_new_object(), *tool = json_object_new_object();
 	char when[32];
@@ -539,6 +540,13 @@ static json_object *report_json(const struct report *r)
 	json_object_object_add(o, "verdicts", verdict_json(r));
 	add_bool(o, "interrupted", r->interrupted);
 	json_object_object_add(o, "reports", reports_json(r));
+	return o;
+}
+
+static json_object *report_json(const struct report *r)
+{
+	json_object *o = header_json(r);
+
 	json_object_object_add(o, "target", target_json(r));
 	json_object_object_add(o, "device_fault", device_fault_json(r));
 	json_object_object_add(o, "sandbox", report_sandbox_json(r));
