@@ -60,31 +60,9 @@ write | io_uring) call=write ;;
 esac
 POOF=$(realpath "$POOF")
 
-work='' img='' loop='' mnt=''
-cleanup() {
-	local rc=$?
-
-	trap - EXIT INT TERM
-	if [[ -n $mnt ]] && mountpoint -q "$mnt"; then
-		umount "$mnt" || umount -l "$mnt" || true
-	fi
-	if [[ -n $loop ]]; then losetup -d "$loop" || true; fi
-	if [[ -n $img ]]; then rm -f "$img"; fi
-	if [[ -n $work ]]; then rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-work=$(mktemp -d /tmp/poof-bench-inject.XXXXXX)
-img=$(mktemp "$IMAGE_DIR/poof-bench-inject.XXXXXX.img")
-mnt=$work/mnt
-mkdir "$mnt" "$work/out"
-truncate -s 1G "$img"
-mkfs.ext4 -q -F "$img"
-loop=$(losetup --find --show "$img")
-mount "$loop" "$mnt"
+. "$(dirname "$0")/lib.sh"
+loop_ext4 poof-bench-inject 1G
+mkdir "$work/out"
 
 mode_options() {
 	case "$1" in

@@ -103,31 +103,9 @@ print("" if v is None else json.dumps(v) if isinstance(v, (dict, list)) else v)
 PY
 }
 
-work='' img='' loop='' mnt=''
-cleanup() {
-	local rc=$?
-
-	trap - EXIT INT TERM
-	if [[ -n $mnt ]] && mountpoint -q "$mnt"; then
-		umount "$mnt" || umount -l "$mnt" || true
-	fi
-	if [[ -n $loop ]]; then losetup -d "$loop" || true; fi
-	if [[ -n $img ]]; then rm -f "$img"; fi
-	if [[ -n $work ]]; then rm -rf "$work"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-work=$(mktemp -d /tmp/poof-bench.XXXXXX)
-img=$(mktemp "$IMAGE_DIR/poof-bench.XXXXXX.img")
-mnt=$work/mnt
-mkdir "$mnt" "$work/runs" "$work/out"
-truncate -s $((FILE_MIB * 3 / 2 + 64))M "$img"
-mkfs.ext4 -q -F "$img"
-loop=$(losetup --find --show "$img")
-mount "$loop" "$mnt"
+. "$(dirname "$0")/lib.sh"
+loop_ext4 poof-bench $((FILE_MIB * 3 / 2 + 64))M
+mkdir "$work/runs" "$work/out"
 
 drop_caches() {
 	sync
