@@ -178,7 +178,7 @@ json_object *report_oom_kills_json(const struct report *r)
 	if (!k || k->open_error || !r->ncontainers)
 		return NULL;
 	a = json_object_new_array();
-	for (unsigned i = 0; i < k->nkills; i++) {
+	for (size_t i = 0; i < k->nkills; i++) {
 		const struct report_container *c = kill_container(r, k->kills[i].task_memcg);
 		json_object *o;
 

@@ -12,6 +12,7 @@
 #include "facts.h"
 #include "jsonget.h"
 #include "marks.h"
+#include "shared/array.h"
 #include "shared/macro.h"
 
 const char *mark_kind_name(enum mark_kind k)
@@ -38,23 +39,18 @@ static struct mark *add_mark(struct collector *c, enum mark_kind kind, double t,
 {
 	struct marks *m = c->out;
 	struct mark *slot;
+	int r;
 
 	if (c->error || isnan(t))
 		return NULL;
-	if (m->n >= MARKS_MAX) {
+	r = array_make_room(&m->m, &c->cap, m->n, sizeof(*m->m), 64, MARKS_MAX);
+	if (r == -ENOBUFS) {
 		m->unmarked++;
 		return NULL;
 	}
-	if (m->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		struct mark *grown = reallocarray(m->m, cap, sizeof(*grown));
-
-		if (!grown) {
-			c->error = -ENOMEM;
-			return NULL;
-		}
-		m->m = grown;
-		c->cap = cap;
+	if (r < 0) {
+		c->error = r;
+		return NULL;
 	}
 	slot = &m->m[m->n++];
 	*slot = (struct mark){ .t = t, .kind = kind, .container = container };

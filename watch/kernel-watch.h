@@ -46,7 +46,7 @@ struct kernel_watch {
 	int log_fd;    /* the kernel log excerpt, when kept (KWATCH_LOG_NAME), else -1 */
 	int log_error; /* -errno: the excerpt could not be written in full */
 	struct kernel_oom_kill *kills; /* every OOM kill from the "oom-kill:" and group lines */
-	unsigned nkills, kills_cap;
+	size_t nkills, kills_cap;
 	uint64_t kills_dropped; /* beyond KWATCH_OOM_KILLS_MAX, or out of memory */
 	int last_victim;	/* index in kills of the last "oom-kill:" victim, or -1 */
 	bool active;

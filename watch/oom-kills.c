@@ -11,23 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/array.h"
 #include "shared/macro.h"
 #include "watch/kernel-watch.h"
 
 static struct kernel_oom_kill *new_kill(struct kernel_watch *w)
 {
-	if (w->nkills == w->kills_cap) {
-		unsigned cap = w->kills_cap ? 2 * w->kills_cap : 64;
-		struct kernel_oom_kill *k;
-
-		if (w->kills_cap >= KWATCH_OOM_KILLS_MAX)
-			return NULL;
-		k = reallocarray(w->kills, MIN(cap, (unsigned)KWATCH_OOM_KILLS_MAX), sizeof(*k));
-		if (!k)
-			return NULL;
-		w->kills = k;
-		w->kills_cap = MIN(cap, (unsigned)KWATCH_OOM_KILLS_MAX);
-	}
+	if (array_make_room(&w->kills, &w->kills_cap, w->nkills, sizeof(*w->kills), 64,
+			    KWATCH_OOM_KILLS_MAX) < 0)
+		return NULL;
 	return &w->kills[w->nkills++];
 }
 
