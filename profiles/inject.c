@@ -36,7 +36,7 @@ const char *inject_call_name(enum inject_call c)
 
 int inject_call_from_name(const char *name)
 {
-	/* glibc's name for it, and the example: pwrite is pwrite64. */
+	/* pwrite is what users write (glibc's wrapper); the system call is pwrite64. */
 	if (streq(name, "pwrite"))
 		return INJECT_PWRITE64;
 	return enum_from_name(inject_call_names, name);

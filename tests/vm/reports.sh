@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The reports of a real OOM run, for people and for CI (issue 14): the
+# The reports of a real OOM run, for people and for CI: the
 # everyday profile under poof vm with --json, --html, --junit and --ktap in
 # the guest command. poof vm brings each file back to the host; the HTML is
 # loaded by headless chromium, whose DOM must hold the verdict and one
