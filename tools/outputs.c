@@ -40,11 +40,12 @@ bool outputs_option(int c)
 
 int outputs_set(struct outputs *o, int c, const char *path)
 {
-	const struct report_format *f = report_formats[format_index(c)];
+	size_t i = format_index(c);
+	const struct report_format *f = report_formats[i];
 
-	if (o->path[format_index(c)]) {
+	if (o->path[i]) {
 		log_error("%s given twice (%s and %s): each format is written once", f->option,
-			  o->path[format_index(c)], path);
+			  o->path[i], path);
 		return -EINVAL;
 	}
 	if (!*path || (streq(path, "-") && !f->dash_is_stdout)) {
@@ -52,7 +53,7 @@ int outputs_set(struct outputs *o, int c, const char *path)
 			  f->dash_is_stdout ? " or - for standard output" : "");
 		return -EINVAL;
 	}
-	o->path[format_index(c)] = path;
+	o->path[i] = path;
 	return 0;
 }
 
