@@ -21,10 +21,12 @@
 #include "shared/macro.h"
 #include "spawn.h"
 
-#define INITRAMFS_FORMAT "poof-initramfs-1"
+#define INITRAMFS_FORMAT "poof-initramfs-2" /* 2: an uncompressed cpio */
 #define FILE_MAX (512u << 20)
 #define LDD_TIMEOUT_NS (20 * NSEC_PER_SEC)
 #define STALE_AFTER_S (7 * 24 * 3600) /* images of older poof builds */
+#define KEEP_IMAGES 4		      /* the most recently used, besides the run's own */
+#define IN_USE_S 3600		      /* an image used this recently may be about to boot */
 
 extern const char guest_init_script[];
 
@@ -451,8 +453,6 @@ static int write_archive(const struct spec *s, int fd)
 	if (!a)
 		return -ENOMEM;
 	if (archive_write_set_format_cpio_newc(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(a, "gzip", "compression-level", "1") != ARCHIVE_OK ||
 	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
 		archive_write_free(a);
 		return -EIO;
@@ -487,25 +487,75 @@ static int build_image(const struct spec *s, const char *path)
 	return r;
 }
 
-/* Images of other inputs that nobody used for a week. */
-static void prune_stale(const char *dir, const char *keep)
+struct cached_image {
+	time_t used;
+	char name[64];
+};
+
+static int cmp_recent_first(const void *a, const void *b)
+{
+	const struct cached_image *x = a, *y = b;
+
+	return (x->used < y->used) - (x->used > y->used);
+}
+
+/* The cache's images other than keep, each with when it was last used. */
+static size_t list_images(DIR *d, const char *keep, struct cached_image *ret, size_t max)
+{
+	struct dirent *de;
+	size_t n = 0;
+
+	while (n < max && (de = readdir(d))) {
+		struct stat st;
+
+		if (!strstr(de->d_name, ".cpio") || streq(de->d_name, keep) ||
+		    strlen(de->d_name) >= sizeof(ret->name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		ret[n].used = MAX(st.st_atime, st.st_mtime);
+		strcpy(ret[n].name, de->d_name);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Images of other inputs: the KEEP_IMAGES most recently used stay unless
+ * nobody used them for a week; older ones, and the gzip-compressed images
+ * of older poof builds (.cpio.gz), go. An image is some 60 MiB. None used in
+ * the last hour goes (and it counts as kept): another poof vm may be about
+ * to hand it to QEMU.
+ */
+static void prune_images(const char *dir, const char *keep)
 {
 	_cleanup_closedir_ DIR *d = opendir(dir);
-	struct dirent *de;
+	struct cached_image img[256];
 	time_t now = time(NULL);
+	size_t n;
 
 	if (!d)
 		return;
-	while ((de = readdir(d))) {
-		struct stat st;
+	n = list_images(d, keep, img, ARRAY_SIZE(img));
+	qsort(img, n, sizeof(img[0]), cmp_recent_first);
+	for (size_t i = 0, kept = 0; i < n; i++) {
+		time_t idle = now - img[i].used;
 
-		if (!strstr(de->d_name, ".cpio.gz") || streq(de->d_name, keep))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode) && now - st.st_atime > STALE_AFTER_S &&
-		    now - st.st_mtime > STALE_AFTER_S)
-			unlinkat(dirfd(d), de->d_name, 0);
+		if (idle > IN_USE_S && (kept >= KEEP_IMAGES || idle > STALE_AFTER_S ||
+					strstr(img[i].name, ".cpio.gz")))
+			unlinkat(dirfd(d), img[i].name, 0);
+		else
+			kept++;
 	}
+}
+
+/* A cached image used now: the pruning of other runs goes by atime. */
+static void mark_used(const char *path)
+{
+	const struct timespec t[2] = { { .tv_nsec = UTIME_NOW }, { .tv_nsec = UTIME_OMIT } };
+
+	(void)utimensat(AT_FDCWD, path, t, 0);
 }
 
 int initramfs_prepare(const struct initramfs_config *c, struct initramfs_result *ret)
@@ -521,7 +571,7 @@ int initramfs_prepare(const struct initramfs_config *c, struct initramfs_result 
 	if (r < 0)
 		goto out;
 	snprintf(dir, sizeof(dir), "%s/initramfs", c->cache_dir);
-	snprintf(name, sizeof(name), "%016llx.cpio.gz", (unsigned long long)ret->key);
+	snprintf(name, sizeof(name), "%016llx.cpio", (unsigned long long)ret->key);
 	if (snprintf(ret->path, sizeof(ret->path), "%s/%s", dir, name) >= (int)sizeof(ret->path)) {
 		r = -ENAMETOOLONG;
 		goto out;
@@ -530,12 +580,13 @@ int initramfs_prepare(const struct initramfs_config *c, struct initramfs_result 
 	if (r < 0)
 		goto out;
 	if (access(ret->path, R_OK) == 0) {
+		mark_used(ret->path);
 		ret->cached = true;
 		goto out;
 	}
 	r = build_image(&s, ret->path);
 	if (r >= 0)
-		prune_stale(dir, name);
+		prune_images(dir, name);
 out:
 	spec_free(&s);
 	return r;
