@@ -8,8 +8,8 @@
 #
 # Prints one line a harness ("fuzz NAME: ok, N executions in S s") and
 # writes the same as "NAME ok|fail EXECUTIONS" to build-fuzz/fuzz-results.txt
-# for scripts/test.sh. FUZZ_ONLY=NAME runs one harness; extra arguments go
-# to every harness (e.g. -jobs=2).
+# for scripts/test.sh. FUZZ_JOBS harnesses run at once (default: one a CPU).
+# FUZZ_ONLY=NAME runs one harness; extra arguments go to every harness.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -43,11 +43,13 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
 : >$results
-failed=0
-for harness in $build/tests/fuzz/fuzz-*; do
-	[ -x "$harness" ] && [ -f "$harness" ] || continue
-	name=${harness##*/fuzz-}
-	[ -n "${FUZZ_ONLY:-}" ] && [ "$FUZZ_ONLY" != "$name" ] && continue
+
+# run_one HARNESS ARGS...: one harness for $seconds; its line on stdout (or
+# stderr) and in $out/NAME/result.
+run_one() {
+	local harness=$1 name=${1##*/fuzz-} rc execs
+	shift
+
 	rm -rf "${out:?}/$name"
 	mkdir -p "$out/$name/corpus"
 	# New inputs go to the scratch corpus, never into the tree's seeds.
@@ -58,13 +60,34 @@ for harness in $build/tests/fuzz/fuzz-*; do
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name/log" | tail -1)
 	if [ "$rc" = 0 ] && [ -n "$execs" ]; then
 		echo "fuzz $name: ok, ${execs} executions in ${seconds} s"
-		echo "$name ok $execs" >>$results
+		echo "$name ok $execs" >"$out/$name/result"
 	else
-		failed=$((failed + 1))
-		echo "fuzz $name: FAILED (exit $rc); its log and input are in $out/$name/" >&2
-		grep -m 20 -E 'ERROR|SUMMARY|runtime error|#[0-9]+ 0x' "$out/$name/log" >&2
-		echo "$name fail ${execs:-0}" >>$results
+		{
+			echo "fuzz $name: FAILED (exit $rc); its log and input are in $out/$name/"
+			grep -m 20 -E 'ERROR|SUMMARY|runtime error|#[0-9]+ 0x' "$out/$name/log"
+		} >&2
+		echo "$name fail ${execs:-0}" >"$out/$name/result"
 	fi
+}
+
+# FUZZ_JOBS harnesses at once (default: one a CPU), each single-threaded.
+jobs=${FUZZ_JOBS:-$(nproc)}
+names=()
+for harness in $build/tests/fuzz/fuzz-*; do
+	[ -x "$harness" ] && [ -f "$harness" ] || continue
+	name=${harness##*/fuzz-}
+	[ -n "${FUZZ_ONLY:-}" ] && [ "$FUZZ_ONLY" != "$name" ] && continue
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	run_one "$harness" "$@" &
+	names+=("$name")
+done
+wait
+failed=0
+for name in "${names[@]}"; do
+	cat "$out/$name/result" >>$results 2>/dev/null || echo "$name fail 0" >>$results
+	grep -q ' ok ' "$out/$name/result" 2>/dev/null || failed=$((failed + 1))
 done
 [ -s $results ] || {
 	echo "fuzz: no harness ran (FUZZ_ONLY=${FUZZ_ONLY:-})" >&2
