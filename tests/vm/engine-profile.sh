@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The engine profiles (io-uring, mmap, fsync-storm: $1) on cgroup v2 in the
-# guest, on the filesystem given as $2, shortened to 20 s: the container
+# guest, on the filesystem given as $2, shortened to 10 s: the container
 # reaches the OOM killer, writers are killed with blocks in flight (in a
 # ring, in the middle of a copy into a mapping, inside an fsync), and
 # nothing acknowledged is lost (exit 0).
@@ -10,7 +10,7 @@ profile=${1:?usage: engine-profile.sh io-uring|mmap|fsync-storm [ext4|xfs|btrfs]
 fs=${2:-ext4}
 command -v "mkfs.$fs" >/dev/null || skip "mkfs.$fs missing"
 
-vm_run run --fs "$fs" -- stress --profile "$profile" -o duration=20s --json "$tmp/run.json"
+vm_run run --fs "$fs" -- stress --profile "$profile" -o duration=10s --json "$tmp/run.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/run.json
 classes "$r"

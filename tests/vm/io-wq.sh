@@ -31,7 +31,7 @@ echo "container file $(sed -n 's/^file //p' "/sys/fs/cgroup$cg/memory.stat")"
 echo "container pids $(cat "/sys/fs/cgroup$cg/pids.current")"
 HOOK
 
-vm_run ring --guest-hook "$tmp/workers.sh" -- stress --profile io-uring -o duration=20s \
+vm_run ring --guest-hook "$tmp/workers.sh" -- stress --profile io-uring -o duration=12s \
 	--json "$tmp/ring.json"
 sed 's/^/   hook: /' "$tmp/ring/hook.log"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"

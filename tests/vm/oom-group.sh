@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# tight-container with memory.oom.group on cgroup v2, shortened to 15 s: the
+# tight-container with memory.oom.group on cgroup v2, shortened to 10 s: the
 # OOM killer kills the whole container at once (oom_group_kill in
 # memory.events), the writers are respawned and carry on from the ledger,
 # and nothing acknowledged is lost (exit 0).
 . "$(dirname "$0")/lib.sh"
 
-vm_run og -- stress --profile tight-container -o duration=15s -o container.box.oom-group=yes \
+vm_run og -- stress --profile tight-container -o duration=10s -o container.box.oom-group=yes \
 	--json "$tmp/og.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/og.json

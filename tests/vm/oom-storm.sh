@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The oom-storm profile on cgroup v2, shortened to 15 s: eight 16 MiB
+# The oom-storm profile on cgroup v2, shortened to 10 s: eight 16 MiB
 # containers, all in the report, reach the OOM killer, and nothing
 # acknowledged is lost (exit 0).
 . "$(dirname "$0")/lib.sh"
 
-vm_run storm -- stress --profile oom-storm -o duration=15s --json "$tmp/storm.json"
+vm_run storm -- stress --profile oom-storm -o duration=10s --json "$tmp/storm.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/storm.json
 kills=$(json "$r" write_phase.oom_kills)

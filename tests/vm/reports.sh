@@ -21,7 +21,7 @@ WORK=$tmp
 command -v python3 >/dev/null || skip "python3 not found"
 
 r=$tmp/tight.json
-vm_run tight -- stress --profile tight-container -o duration=20s --json "$r" \
+vm_run tight -- stress --profile tight-container -o duration=12s --json "$r" \
 	--html "$tmp/tight.html" --junit "$tmp/tight.xml" --ktap "$tmp/tight.ktap"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 for f in "$r" "$tmp/tight.html" "$tmp/tight.xml" "$tmp/tight.ktap"; do

@@ -30,7 +30,7 @@ assert_eq arch x86_64 "$(json "$r" sandbox.violations.0.arch)"
 assert_contains "the guest's summary" "writer 0 called socket (x86_64)" "$tmp/forbidden.out"
 echo "ok: a writer that left its sandbox is named, exit 70"
 
-vm_run fsync -- stress --profile tight-container -o duration=20s \
+vm_run fsync -- stress --profile tight-container -o duration=12s \
 	-o inject=fsync:ENOMEM:1/8 --json "$tmp/fsync.json"
 [ "$rc" -eq 0 ] || fail "fsync:ENOMEM:1/8 on tight-container: exit $rc, expected 0 (PASS)"
 r=$tmp/fsync.json
@@ -51,7 +51,7 @@ assert_contains "the guest's summary" "injected $injected errors" "$tmp/fsync.ou
 nothing_left fsync
 echo "ok: injected fsync errors under OOM kills: counted, nothing lost"
 
-vm_run write -- stress --profile tight-container -o duration=20s -o engine=write \
+vm_run write -- stress --profile tight-container -o duration=12s -o engine=write \
 	-o inject=write:EIO:1/50 --json "$tmp/write.json"
 [ "$rc" -eq 0 ] || fail "write:EIO:1/50 on tight-container: exit $rc, expected 0 (PASS)"
 r=$tmp/write.json
@@ -61,7 +61,7 @@ assert_ge "injected write errors" 1 "$(json "$r" injection.injected.write.EIO)"
 assert_ge "blocks in flight" 1 "$in_flight"
 echo "ok: the blocks injected write errors hit are in flight, not lost"
 
-vm_run uring -- stress --profile fsync-storm -o duration=20s \
+vm_run uring -- stress --profile fsync-storm -o duration=12s \
 	-o inject=write:EIO:1/50,fdatasync:ENOMEM:1/8 --json "$tmp/uring.json"
 [ "$rc" -eq 0 ] || fail "io_uring completions on fsync-storm: exit $rc, expected 0 (PASS)"
 r=$tmp/uring.json

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The everyday profile on cgroup v2 (cgroupfs manager in the guest), shortened
-# to 20 s: the 32 MiB container reaches the OOM killer, the report's OOM kill
+# to 12 s: the 32 MiB container reaches the OOM killer, the report's OOM kill
 # count equals both memory.events and the kernel's own oom-kill lines, killed
 # processes were respawned, nothing was lost (exit 0). Then the same run over
 # dm-flakey dropping every write, with a hook dropping the guest's caches
@@ -11,7 +11,7 @@
 # reported, and an unopenable file is judged, not an internal error.
 . "$(dirname "$0")/lib.sh"
 
-vm_run tight -- stress --profile tight-container -o duration=20s --json "$tmp/tight.json"
+vm_run tight -- stress --profile tight-container -o duration=12s --json "$tmp/tight.json"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 r=$tmp/tight.json
 kills=$(json "$r" write_phase.oom_kills)
@@ -42,7 +42,7 @@ done
 echo "dropped the caches $n times"
 HOOK
 vm_run tight-drop --fault drop-writes --guest-hook "$tmp/drop-caches.sh" -- stress \
-	--profile tight-container -o duration=20s --json "$tmp/tight-drop.json"
+	--profile tight-container -o duration=10s --json "$tmp/tight-drop.json"
 sed 's/^/   hook: /' "$tmp/tight-drop/hook.log"
 [ "$rc" -eq 1 ] || fail "exit $rc with drop-writes, expected 1 (FAIL)"
 r=$tmp/tight-drop.json
