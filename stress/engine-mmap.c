@@ -3,10 +3,17 @@
  * mmap: every file mapped MAP_SHARED, sized first with ftruncate (never
  * shrunk), and each block copied into the mapping, so that page faults
  * dirty the page cache. A block is acknowledged when the copy returned. One
- * file is mapped at a time, afresh for every pass: the writer writes one
- * file's pass at a time, and a new mapping faults in whole (large) folios
- * where the old one would take a write-protect fault for every page that
- * writeback cleaned since (measured: a second pass twice as slow).
+ * file is mapped at a time: the writer writes one file's pass at a time.
+ *
+ * A pass over the file still mapped keeps the mapping while most of the
+ * file's cached pages are still dirty (cachestat(2)): their page table
+ * entries are still writable, so the pass takes no fault at all, where a
+ * fresh mapping takes a fault for every large folio and, in a guest with
+ * shadow page tables, an exit for every page (measured: a second pass over
+ * 256 MiB 4x to 15x faster). Otherwise it maps the file afresh: a page that
+ * writeback cleaned since is write-protected, and the old mapping would
+ * split the folio's entry and take a fault for each of its pages, where a
+ * new one faults the folio in whole (measured: twice as fast).
  *
  * Syncs, by mmap-flush: *msync* (the default) makes the fsync and fdatasync
  * policies msync(MS_SYNC) over the range the policy covers, the bytes
@@ -28,6 +35,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -108,24 +116,65 @@ static void unmap(struct mmap_engine *m)
 	m->mapped = NULL;
 }
 
-static int map_file(struct mmap_engine *m, struct engine_file *f)
+/* Grown to its blocks' size if it is shorter; never shrunk. */
+static int size_file(const struct engine_file *f)
 {
 	struct stat st;
-	void *map;
 
-	if (f->map)
-		return 0;
-	unmap(m);
 	if (fstat(f->fd, &st) < 0)
 		return -errno;
 	if ((uint64_t)st.st_size < f->size && ftruncate(f->fd, (off_t)f->size) < 0)
 		return -errno;
+	return 0;
+}
+
+static int map_file(struct mmap_engine *m, struct engine_file *f)
+{
+	void *map;
+	int r;
+
+	if (f->map)
+		return 0;
+	unmap(m);
+	r = size_file(f);
+	if (r < 0)
+		return r;
 	map = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
 	f->map = map;
 	m->mapped = f;
 	return 0;
+}
+
+#ifndef __NR_cachestat
+#define __NR_cachestat 451 /* Linux 6.5, the same number on every architecture */
+#endif
+
+/* cachestat(2)'s arguments, as <linux/mman.h> of Linux 6.5 lays them out. */
+struct cache_range {
+	uint64_t off, len;
+};
+
+struct cache_stat {
+	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+};
+
+/*
+ * Whether more than half of f's cached pages are dirty: then keeping the
+ * mapping costs less than a fresh one (a dirty page costs nothing, a clean
+ * one twice a fresh fault, one evicted as much). False when the kernel
+ * cannot say (before Linux 6.5): the fresh mapping, which is never much
+ * worse.
+ */
+static bool mostly_dirty(const struct engine_file *f)
+{
+	struct cache_range range = { .off = 0, .len = f->size };
+	struct cache_stat cs;
+
+	if (syscall(__NR_cachestat, f->fd, &range, &cs, 0) < 0)
+		return false;
+	return cs.nr_dirty * 2 > cs.nr_cache;
 }
 
 static int msync_range(const struct engine_file *f, uint64_t off, uint64_t len)
@@ -202,10 +251,14 @@ static void mmap_exit(struct engine *e)
 	free(m);
 }
 
+/* A new pass over the file mapped keeps its mapping where that is cheaper; see the top. */
 static void mmap_pass(struct engine *e, struct engine_file *f)
 {
-	(void)f;
-	unmap(e->priv);
+	struct mmap_engine *m = e->priv;
+
+	if (m->mapped == f && mostly_dirty(f) && size_file(f) >= 0)
+		return;
+	unmap(m);
 }
 
 const struct engine_ops engine_mmap_ops = {

@@ -66,15 +66,17 @@ static const char *const write_calls[] = { "write", "lseek", NULL };
 static const char *const io_uring_calls[] = { "io_uring_enter", NULL };
 
 /*
- * mmap: a file is sized (fstat, then ftruncate) and mapped afresh for every
- * pass, and the last mapping is unmapped at the end; mmap-flush=msync
- * flushes with msync. A SIGBUS while copying unblocks SIGBUS again; the
- * engine's exit puts the old SIGBUS action back; a SIGBUS outside a copy
- * resets the action and raises the signal again to die of it.
+ * mmap: a file is sized (fstat, then ftruncate) and mapped; before each
+ * pass after the first, cachestat says whether it is mapped afresh (ENOSYS
+ * before Linux 6.5: always). The last mapping is unmapped at the end;
+ * mmap-flush=msync flushes with msync. A SIGBUS while copying unblocks
+ * SIGBUS again; the engine's exit puts the old SIGBUS action back; a SIGBUS
+ * outside a copy resets the action and raises the signal again to die of
+ * it.
  */
 static const char *const mmap_calls[] = {
-	"fstat",	"newfstatat", "fstatat64", "ftruncate", "msync", "rt_sigprocmask",
-	"rt_sigaction", "getpid",     "gettid",	   "tgkill",	NULL,
+	"fstat",	  "newfstatat",	  "fstatat64", "ftruncate", "cachestat", "msync",
+	"rt_sigprocmask", "rt_sigaction", "getpid",    "gettid",    "tgkill",	 NULL,
 };
 
 /*
