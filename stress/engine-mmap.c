@@ -5,15 +5,21 @@
  * dirty the page cache. A block is acknowledged when the copy returned. One
  * file is mapped at a time: the writer writes one file's pass at a time.
  *
- * A pass over the file still mapped keeps the mapping while most of the
- * file's cached pages are still dirty (cachestat(2)): their page table
- * entries are still writable, so the pass takes no fault at all, where a
- * fresh mapping takes a fault for every large folio and, in a guest with
- * shadow page tables, an exit for every page (measured: a second pass over
- * 256 MiB 4x to 15x faster). Otherwise it maps the file afresh: a page that
- * writeback cleaned since is write-protected, and the old mapping would
- * split the folio's entry and take a fault for each of its pages, where a
- * new one faults the folio in whole (measured: twice as fast).
+ * A pass over the file still mapped keeps the mapping, where the kernel
+ * has cachestat(2) (Linux 6.5). A page still dirty from the pass before
+ * then takes no fault at all, where a fresh mapping takes a fault for
+ * every large folio and, in a guest with shadow page tables, an exit for
+ * every page (measured: a second pass over 256 MiB 4x to 15x faster). A
+ * page that writeback cleaned since is write-protected, though: the copy
+ * would split its folio's entry and take a fault for each page, twice the
+ * cost of a fresh mapping. So before the first copy into each 2 MiB chunk
+ * of a pass, the engine asks cachestat about the chunk, and where most of
+ * it is cached and clean it makes it writable at once with
+ * MADV_POPULATE_WRITE: the same page_mkwrite, in one system call, which
+ * measured 0.6x the time of a fresh mapping. Pages not in the cache and
+ * dirty pages are left to the copy. Both are hints: whatever they fail to do, the copy
+ * faults in, under the SIGBUS handling below. Without cachestat every pass
+ * maps the file afresh.
  *
  * Syncs, by mmap-flush: *msync* (the default) makes the fsync and fdatasync
  * policies msync(MS_SYNC) over the range the policy covers, the bytes
@@ -30,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +48,14 @@
 #include "engine.h"
 #include "shared/macro.h"
 
+/* What a pass looks at, before its first copy into it: 2 MiB, a large folio on x86-64. */
+#define CHUNK_SIZE (UINT64_C(2) << 20)
+
 struct mmap_engine {
 	struct engine_file *mapped; /* the one file mapped now, or NULL */
+	/* A bit per chunk of the mapped file seen in this pass; NULL without cachestat. */
+	uint64_t *seen;
+	size_t nwords;
 	struct sigaction old_bus;
 };
 
@@ -114,6 +127,8 @@ static void unmap(struct mmap_engine *m)
 	munmap(m->mapped->map, m->mapped->size);
 	m->mapped->map = NULL;
 	m->mapped = NULL;
+	free(m->seen);
+	m->seen = NULL;
 }
 
 /* Grown to its blocks' size if it is shorter; never shrunk. */
@@ -126,6 +141,58 @@ static int size_file(const struct engine_file *f)
 	if ((uint64_t)st.st_size < f->size && ftruncate(f->fd, (off_t)f->size) < 0)
 		return -errno;
 	return 0;
+}
+
+#ifndef __NR_cachestat
+#define __NR_cachestat 451 /* Linux 6.5, the same number on every architecture */
+#endif
+
+/* cachestat(2)'s arguments, as <linux/mman.h> of Linux 6.5 lays them out. */
+struct cache_range {
+	uint64_t off, len;
+};
+
+struct cache_stat {
+	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+};
+
+static int cachestat(int fd, uint64_t off, uint64_t len, struct cache_stat *ret)
+{
+	struct cache_range range = { .off = off, .len = len };
+
+	return syscall(__NR_cachestat, fd, &range, ret, 0) < 0 ? -errno : 0;
+}
+
+/* The chunks' bits, when the kernel can say what a chunk holds. */
+static void track_chunks(struct mmap_engine *m, const struct engine_file *f)
+{
+	struct cache_stat cs;
+
+	if (cachestat(f->fd, 0, 1, &cs) < 0)
+		return;
+	m->nwords = (size_t)((f->size + CHUNK_SIZE * 64 - 1) / (CHUNK_SIZE * 64));
+	m->seen = calloc(MAX(m->nwords, (size_t)1), sizeof(*m->seen));
+}
+
+/*
+ * Before the pass's first copy into the chunk at off: where most of it is
+ * cached and clean, make it writable in one call. Errors are ignored: the
+ * copy faults in what this did not.
+ */
+static void prepare_chunk(struct mmap_engine *m, const struct engine_file *f, uint64_t off)
+{
+	uint64_t c = off / CHUNK_SIZE, start = c * CHUNK_SIZE;
+	uint64_t len = MIN(CHUNK_SIZE, f->size - start), bit = UINT64_C(1) << (c % 64);
+	long page = sysconf(_SC_PAGESIZE);
+	struct cache_stat cs;
+
+	if (!m->seen || m->seen[c / 64] & bit)
+		return;
+	m->seen[c / 64] |= bit;
+	if (cachestat(f->fd, start, len, &cs) < 0 || cs.nr_cache < cs.nr_dirty)
+		return;
+	if ((cs.nr_cache - cs.nr_dirty) * 2 * (uint64_t)page > len)
+		madvise((char *)f->map + start, len, MADV_POPULATE_WRITE);
 }
 
 static int map_file(struct mmap_engine *m, struct engine_file *f)
@@ -144,37 +211,8 @@ static int map_file(struct mmap_engine *m, struct engine_file *f)
 		return -errno;
 	f->map = map;
 	m->mapped = f;
+	track_chunks(m, f);
 	return 0;
-}
-
-#ifndef __NR_cachestat
-#define __NR_cachestat 451 /* Linux 6.5, the same number on every architecture */
-#endif
-
-/* cachestat(2)'s arguments, as <linux/mman.h> of Linux 6.5 lays them out. */
-struct cache_range {
-	uint64_t off, len;
-};
-
-struct cache_stat {
-	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
-};
-
-/*
- * Whether more than half of f's cached pages are dirty: then keeping the
- * mapping costs less than a fresh one (a dirty page costs nothing, a clean
- * one twice a fresh fault, one evicted as much). False when the kernel
- * cannot say (before Linux 6.5): the fresh mapping, which is never much
- * worse.
- */
-static bool mostly_dirty(const struct engine_file *f)
-{
-	struct cache_range range = { .off = 0, .len = f->size };
-	struct cache_stat cs;
-
-	if (syscall(__NR_cachestat, f->fd, &range, &cs, 0) < 0)
-		return false;
-	return cs.nr_dirty * 2 > cs.nr_cache;
 }
 
 static int msync_range(const struct engine_file *f, uint64_t off, uint64_t len)
@@ -218,6 +256,7 @@ static int mmap_write(struct engine *e, struct engine_io *io)
 
 	if (r < 0)
 		return r;
+	prepare_chunk(e->priv, f, io->off);
 	r = copy_block((char *)f->map + io->off, io->buf, io->len);
 	return r < 0 ? r : (int)io->len;
 }
@@ -251,13 +290,15 @@ static void mmap_exit(struct engine *e)
 	free(m);
 }
 
-/* A new pass over the file mapped keeps its mapping where that is cheaper; see the top. */
+/* A new pass over the file mapped keeps its mapping where chunks can be told apart. */
 static void mmap_pass(struct engine *e, struct engine_file *f)
 {
 	struct mmap_engine *m = e->priv;
 
-	if (m->mapped == f && mostly_dirty(f) && size_file(f) >= 0)
+	if (m->mapped == f && m->seen && size_file(f) >= 0) {
+		memset(m->seen, 0, MAX(m->nwords, (size_t)1) * sizeof(*m->seen));
 		return;
+	}
 	unmap(m);
 }
 
