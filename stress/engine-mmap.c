@@ -3,10 +3,23 @@
  * mmap: every file mapped MAP_SHARED, sized first with ftruncate (never
  * shrunk), and each block copied into the mapping, so that page faults
  * dirty the page cache. A block is acknowledged when the copy returned. One
- * file is mapped at a time, afresh for every pass: the writer writes one
- * file's pass at a time, and a new mapping faults in whole (large) folios
- * where the old one would take a write-protect fault for every page that
- * writeback cleaned since (measured: a second pass twice as slow).
+ * file is mapped at a time: the writer writes one file's pass at a time.
+ *
+ * A pass over the file still mapped keeps the mapping, where the kernel
+ * has cachestat(2) (Linux 6.5). A page still dirty from the pass before
+ * then takes no fault at all, where a fresh mapping takes a fault for
+ * every large folio and, in a guest with shadow page tables, an exit for
+ * every page (measured: a second pass over 256 MiB 4x to 15x faster). A
+ * page that writeback cleaned since is write-protected, though: the copy
+ * would split its folio's entry and take a fault for each page, twice the
+ * cost of a fresh mapping. So before the first copy into each 2 MiB chunk
+ * of a pass, the engine asks cachestat about the chunk, and where most of
+ * it is cached and clean it makes it writable at once with
+ * MADV_POPULATE_WRITE: the same page_mkwrite, in one system call, which
+ * measured 0.6x the time of a fresh mapping. Pages not in the cache and
+ * dirty pages are left to the copy. Both are hints: whatever they fail to do, the copy
+ * faults in, under the SIGBUS handling below. Without cachestat every pass
+ * maps the file afresh.
  *
  * Syncs, by mmap-flush: *msync* (the default) makes the fsync and fdatasync
  * policies msync(MS_SYNC) over the range the policy covers, the bytes
@@ -23,18 +36,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "shared/macro.h"
 
+/* What a pass looks at, before its first copy into it: 2 MiB, a large folio on x86-64. */
+#define CHUNK_SIZE (UINT64_C(2) << 20)
+
 struct mmap_engine {
 	struct engine_file *mapped; /* the one file mapped now, or NULL */
+	/* A bit per chunk of the mapped file seen in this pass; NULL without cachestat. */
+	uint64_t *seen;
+	size_t nwords;
 	struct sigaction old_bus;
 };
 
@@ -106,25 +127,91 @@ static void unmap(struct mmap_engine *m)
 	munmap(m->mapped->map, m->mapped->size);
 	m->mapped->map = NULL;
 	m->mapped = NULL;
+	free(m->seen);
+	m->seen = NULL;
 }
 
-static int map_file(struct mmap_engine *m, struct engine_file *f)
+/* Grown to its blocks' size if it is shorter; never shrunk. */
+static int size_file(const struct engine_file *f)
 {
 	struct stat st;
-	void *map;
 
-	if (f->map)
-		return 0;
-	unmap(m);
 	if (fstat(f->fd, &st) < 0)
 		return -errno;
 	if ((uint64_t)st.st_size < f->size && ftruncate(f->fd, (off_t)f->size) < 0)
 		return -errno;
+	return 0;
+}
+
+#ifndef __NR_cachestat
+#define __NR_cachestat 451 /* Linux 6.5, the same number on every architecture */
+#endif
+
+/* cachestat(2)'s arguments, as <linux/mman.h> of Linux 6.5 lays them out. */
+struct cache_range {
+	uint64_t off, len;
+};
+
+struct cache_stat {
+	uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+};
+
+static int cachestat(int fd, uint64_t off, uint64_t len, struct cache_stat *ret)
+{
+	struct cache_range range = { .off = off, .len = len };
+
+	return syscall(__NR_cachestat, fd, &range, ret, 0) < 0 ? -errno : 0;
+}
+
+/* The chunks' bits, when the kernel can say what a chunk holds. */
+static void track_chunks(struct mmap_engine *m, const struct engine_file *f)
+{
+	struct cache_stat cs;
+
+	if (cachestat(f->fd, 0, 1, &cs) < 0)
+		return;
+	m->nwords = (size_t)((f->size + CHUNK_SIZE * 64 - 1) / (CHUNK_SIZE * 64));
+	m->seen = calloc(MAX(m->nwords, (size_t)1), sizeof(*m->seen));
+}
+
+/*
+ * Before the pass's first copy into the chunk at off: where most of it is
+ * cached and clean, make it writable in one call. Errors are ignored: the
+ * copy faults in what this did not.
+ */
+static void prepare_chunk(struct mmap_engine *m, const struct engine_file *f, uint64_t off)
+{
+	uint64_t c = off / CHUNK_SIZE, start = c * CHUNK_SIZE;
+	uint64_t len = MIN(CHUNK_SIZE, f->size - start), bit = UINT64_C(1) << (c % 64);
+	long page = sysconf(_SC_PAGESIZE);
+	struct cache_stat cs;
+
+	if (!m->seen || m->seen[c / 64] & bit)
+		return;
+	m->seen[c / 64] |= bit;
+	if (cachestat(f->fd, start, len, &cs) < 0 || cs.nr_cache < cs.nr_dirty)
+		return;
+	if ((cs.nr_cache - cs.nr_dirty) * 2 * (uint64_t)page > len)
+		madvise((char *)f->map + start, len, MADV_POPULATE_WRITE);
+}
+
+static int map_file(struct mmap_engine *m, struct engine_file *f)
+{
+	void *map;
+	int r;
+
+	if (f->map)
+		return 0;
+	unmap(m);
+	r = size_file(f);
+	if (r < 0)
+		return r;
 	map = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
 	f->map = map;
 	m->mapped = f;
+	track_chunks(m, f);
 	return 0;
 }
 
@@ -169,6 +256,7 @@ static int mmap_write(struct engine *e, struct engine_io *io)
 
 	if (r < 0)
 		return r;
+	prepare_chunk(e->priv, f, io->off);
 	r = copy_block((char *)f->map + io->off, io->buf, io->len);
 	return r < 0 ? r : (int)io->len;
 }
@@ -202,10 +290,16 @@ static void mmap_exit(struct engine *e)
 	free(m);
 }
 
+/* A new pass over the file mapped keeps its mapping where chunks can be told apart. */
 static void mmap_pass(struct engine *e, struct engine_file *f)
 {
-	(void)f;
-	unmap(e->priv);
+	struct mmap_engine *m = e->priv;
+
+	if (m->mapped == f && m->seen && size_file(f) >= 0) {
+		memset(m->seen, 0, MAX(m->nwords, (size_t)1) * sizeof(*m->seen));
+		return;
+	}
+	unmap(m);
 }
 
 const struct engine_ops engine_mmap_ops = {

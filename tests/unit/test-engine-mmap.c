@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The mmap engine: blocks copied into a MAP_SHARED mapping of a file sized
- * first, msync over a range, and a SIGBUS while copying caught and made a
- * failed write (EIO) that leaves its block in flight, while a SIGBUS
- * anywhere else still kills the process.
+ * first, msync over a range, a mapping kept for the next pass, and a
+ * SIGBUS while copying caught and made a failed write (EIO) that leaves its
+ * block in flight, while a SIGBUS anywhere else still kills the process.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +102,56 @@ static void test_copy_and_msync(void **state)
 	rig_close(&r);
 }
 
+/* Whether the kernel has cachestat(2) (Linux 6.5), which the engine asks. */
+static bool have_cachestat(int fd)
+{
+	uint64_t range[2] = { 0, 0 }, cs[5];
+
+	return syscall(451, fd, range, cs, 0) == 0;
+}
+
+/*
+ * A pass over the file still mapped keeps the mapping where the kernel has
+ * cachestat, dirty pages or clean (those the engine makes writable ahead),
+ * and grows the file back to its size first; without cachestat it maps the
+ * file afresh.
+ */
+static void test_mapping_kept_across_passes(void **state)
+{
+	struct rig r;
+	uint8_t back[BS];
+	void *map;
+	bool kept;
+
+	(void)state;
+	rig_open(&r, MMAP_FLUSH_FSYNC);
+	kept = have_cachestat(r.file.fd);
+	for (uint32_t i = 0; i < NBLOCKS; i++)
+		assert_int_equal(write_block(&r, i, 1), INFLIGHT_DONE);
+	map = r.file.map;
+	assert_non_null(map);
+	engine_pass(&r.e, &r.file);
+	assert_ptr_equal(r.file.map, kept ? map : NULL);
+	/* Shrunk between passes: the pass grows it back, and no copy faults beyond its end. */
+	assert_int_equal(ftruncate(r.file.fd, BS), 0);
+	engine_pass(&r.e, &r.file);
+	for (uint32_t i = 0; i < NBLOCKS; i++)
+		assert_int_equal(write_block(&r, i, 2), INFLIGHT_DONE);
+	/* Written back: clean pages, made writable again before the copy. */
+	assert_int_equal(fsync(r.file.fd), 0);
+	engine_pass(&r.e, &r.file);
+	assert_ptr_equal(r.file.map, kept ? map : NULL);
+	for (uint32_t i = 0; i < NBLOCKS; i++)
+		assert_int_equal(write_block(&r, i, 3 + (int)i), INFLIGHT_DONE);
+	assert_int_equal(r.lf.write_errors, 0);
+	for (uint32_t i = 0; i < NBLOCKS; i++) {
+		assert_int_equal(pread(r.file.fd, back, BS, i * BS), BS);
+		assert_int_equal(back[0], 3 + i);
+		assert_int_equal(back[BS - 1], 3 + i);
+	}
+	rig_close(&r);
+}
+
 /*
  * The file shrinks under the mapping: the copy faults beyond its end and
  * the kernel sends SIGBUS. The write fails with EIO, the block stays in
@@ -152,6 +203,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_and_msync),
+		cmocka_unit_test(test_mapping_kept_across_passes),
 		cmocka_unit_test(test_sigbus_is_a_failed_write),
 		cmocka_unit_test(test_other_sigbus_kills),
 	};
