@@ -59,8 +59,8 @@ int kernel_parse_killed(const char *text, int *ret_pid, char *ret_comm, size_t l
 
 void kernel_oom_note(struct kernel_watch *w, const struct kmsg_record *r, enum kmsg_event e)
 {
+	char comm[64], memcg[sizeof(w->kills->task_memcg)];
 	struct kmsg_oom o;
-	char comm[64];
 	int pid;
 
 	if (e == KMSG_OOM_KILL) {
@@ -77,5 +77,7 @@ void kernel_oom_note(struct kernel_watch *w, const struct kmsg_record *r, enum k
 	if (w->last_victim < 0 || kernel_parse_killed(r->text, &pid, comm, sizeof(comm)) < 0 ||
 	    pid == w->kills[w->last_victim].pid)
 		return;
-	add_kill(w, r, pid, comm, w->kills[w->last_victim].task_memcg);
+	/* A copy: adding the member may move the array, the victim's record with it. */
+	snprintf(memcg, sizeof(memcg), "%s", w->kills[w->last_victim].task_memcg);
+	add_kill(w, r, pid, comm, memcg);
 }

@@ -230,6 +230,36 @@ static void test_oom_kills_kept(void **state)
 	kernel_watch_free(&w);
 }
 
+/*
+ * A group member's line when the kills fill the array: adding the member
+ * moves the array, and the victim's cgroup must still be read right.
+ */
+static void test_oom_member_moves_array(void **state)
+{
+	struct kernel_watch w = { .log_fd = -1, .last_victim = -1 };
+	struct kmsg_record r = { .ts_usec = 5000000 };
+	size_t n = 0;
+
+	(void)state;
+	while (w.nkills == 0 || w.nkills < w.kills_cap) {
+		snprintf(r.text, sizeof(r.text),
+			 "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,"
+			 "mems_allowed=0,oom_memcg=/poof-1a2b/box-%zu,task_memcg=/poof-1a2b/box-%zu,"
+			 "task=poof-h%zu,pid=%zu,uid=0",
+			 n, n, n, 1000 + n);
+		kernel_oom_note(&w, &r, kmsg_classify(&r));
+		n++;
+	}
+	snprintf(r.text, sizeof(r.text),
+		 "Memory cgroup out of memory: Killed process 99 (poof-w9) total-vm:9000kB, "
+		 "anon-rss:100kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:50kB oom_score_adj:0");
+	kernel_oom_note(&w, &r, kmsg_classify(&r));
+	assert_int_equal(w.nkills, n + 1);
+	assert_int_equal(w.kills[n].pid, 99);
+	assert_string_equal(w.kills[n].task_memcg, w.kills[n - 1].task_memcg);
+	kernel_watch_free(&w);
+}
+
 static void test_failure_events(void **state)
 {
 	(void)state;
@@ -369,10 +399,15 @@ static void test_reader_marker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify_lines),	cmocka_unit_test(test_parse_fields),
-		cmocka_unit_test(test_parse_malformed), cmocka_unit_test(test_oom_attribution),
-		cmocka_unit_test(test_oom_kills_kept),	cmocka_unit_test(test_failure_events),
-		cmocka_unit_test(test_loss_reported),	cmocka_unit_test(test_fs_trouble),
+		cmocka_unit_test(test_classify_lines),
+		cmocka_unit_test(test_parse_fields),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_oom_attribution),
+		cmocka_unit_test(test_oom_kills_kept),
+		cmocka_unit_test(test_oom_member_moves_array),
+		cmocka_unit_test(test_failure_events),
+		cmocka_unit_test(test_loss_reported),
+		cmocka_unit_test(test_fs_trouble),
 	};
 	const struct CMUnitTest root_tests[] = {
 		cmocka_unit_test(test_reader_marker),
