@@ -16,13 +16,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/sched.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "manager-internal.h"
@@ -327,23 +323,13 @@ int cg_v2_create_container(struct cg_container *c, const struct cg_limits *l)
 	return r;
 }
 
-static pid_t clone_into(int cgroup_fd)
-{
-	struct clone_args args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-		.cgroup = (uint64_t)cgroup_fd,
-	};
-
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
-
-int cg_v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid)
+int cg_v2_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *), void *arg,
+		pid_t *ret_pid)
 {
 	pid_t pid;
 
 	fflush(NULL);
-	pid = clone_into(c->dirfd);
+	pid = cg_clone3(flags, c->dirfd);
 	if (pid == 0)
 		_exit(fn(arg));
 	if (pid > 0) {
@@ -351,9 +337,9 @@ int cg_v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret
 		return 0;
 	}
 	/* Kernels before 5.7 (no CLONE_INTO_CGROUP) or without clone3. */
-	if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
-		return -errno;
-	return cg_spawn_fork_procs(c, "cgroup.procs", fn, arg, ret_pid);
+	if (pid != -ENOSYS && pid != -E2BIG && pid != -EINVAL)
+		return pid;
+	return cg_spawn_fork_procs(c, "cgroup.procs", flags, fn, arg, ret_pid);
 }
 
 int cg_v2_read_events(struct cg_container *c, struct cg_events *ret)

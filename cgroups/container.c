@@ -95,9 +95,10 @@ int cg_container_fd(const struct cg_container *c)
 											-ENOTSUP;
 }
 
-int cg_container_spawn(struct cg_container *c, int (*fn)(void *arg), void *arg, pid_t *ret_pid)
+int cg_container_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *arg), void *arg,
+		       pid_t *ret_pid)
 {
-	return c->destroyed ? -ESTALE : c->run->ops->spawn(c, fn, arg, ret_pid);
+	return c->destroyed ? -ESTALE : c->run->ops->spawn(c, flags, fn, arg, ret_pid);
 }
 
 int cg_container_read_events(struct cg_container *c, struct cg_events *ret)

@@ -75,7 +75,8 @@ struct cg_ops {
 	int (*open_run)(struct cg_run *run);
 	int (*close_run)(struct cg_run *run, uint64_t deadline_ns);
 	int (*create_container)(struct cg_container *c, const struct cg_limits *limits);
-	int (*spawn)(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid);
+	int (*spawn)(struct cg_container *c, unsigned flags, int (*fn)(void *), void *arg,
+		     pid_t *ret_pid);
 	int (*read_events)(struct cg_container *c, struct cg_events *ret);
 	/* Optional: read_events' oom_kill alone, where that is cheaper. */
 	int (*read_oom_kills)(struct cg_container *c, uint64_t *ret);
@@ -109,7 +110,8 @@ int cg_v2_validate(const struct cg_layout *layout, const char *root, const struc
 int cg_v2_open_run(struct cg_run *run);
 int cg_v2_close_run(struct cg_run *run, uint64_t deadline_ns);
 int cg_v2_create_container(struct cg_container *c, const struct cg_limits *l);
-int cg_v2_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid);
+int cg_v2_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *), void *arg,
+		pid_t *ret_pid);
 int cg_v2_read_events(struct cg_container *c, struct cg_events *ret);
 int cg_v2_populated(struct cg_container *c);
 int cg_v2_kill(struct cg_container *c);

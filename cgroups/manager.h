@@ -194,6 +194,17 @@ const char *cg_container_path(const struct cg_container *c);
 /* The group's directory fd, for clone3(CLONE_INTO_CGROUP) (v2); -ENOTSUP elsewhere. */
 int cg_container_fd(const struct cg_container *c);
 
+/* How cg_container_spawn() starts its child. */
+enum cg_spawn_flag {
+	/*
+	 * The child is made a child of the caller's parent (CLONE_PARENT),
+	 * which reaps it: for a helper process that starts children on its
+	 * parent's behalf. -ENOTSUP with the none manager, which must know its
+	 * children itself.
+	 */
+	CG_SPAWN_SIBLING = 1 << 0,
+};
+
 /*
  * Start fn(arg) in a new process that is inside the container from its
  * first instruction of fn: clone3(CLONE_INTO_CGROUP) on v2, else fork where
@@ -202,8 +213,10 @@ int cg_container_fd(const struct cg_container *c);
  * error). Never waits for the child. The child exits with fn's return value. Like
  * fork, the child runs on a copy of the caller; with clone3, glibc's
  * pthread_atfork handlers do not run, so the caller must be single-threaded.
+ * flags: enum cg_spawn_flag bits.
  */
-int cg_container_spawn(struct cg_container *c, int (*fn)(void *arg), void *arg, pid_t *ret_pid);
+int cg_container_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *arg), void *arg,
+		       pid_t *ret_pid);
 
 /* Memory events (see struct cg_events for what v1 lacks). */
 int cg_container_read_events(struct cg_container *c, struct cg_events *ret);

@@ -53,11 +53,15 @@ static int none_create_container(struct cg_container *c, const struct cg_limits 
 	return 0;
 }
 
-static int none_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid)
+static int none_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *), void *arg,
+		      pid_t *ret_pid)
 {
-	pid_t *pids = realloc(c->pids, (c->npids + 1) * sizeof(pid_t));
+	pid_t *pids;
 	pid_t pid;
 
+	if (flags & CG_SPAWN_SIBLING)
+		return -ENOTSUP; /* its pid would be known to the wrong process */
+	pids = realloc(c->pids, (c->npids + 1) * sizeof(pid_t));
 	if (!pids)
 		return -ENOMEM;
 	c->pids = pids;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "manager-internal.h"
 #include "shared/clock.h"
 #include "shared/fileio.h"
+#include "shared/fork.h"
 #include "shared/macro.h"
 
 #define CG_RETRY_NS (10 * NSEC_PER_MSEC)
@@ -209,13 +211,33 @@ static int move_pid(int procs_fd, pid_t pid)
 	return (size_t)w == n ? 0 : -EIO;
 }
 
+pid_t cg_clone3(unsigned flags, int cgroup_fd)
+{
+	uint64_t clone_flags = cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0;
+
+	if (flags & CG_SPAWN_SIBLING)
+		clone_flags |= CLONE_PARENT;
+	return fork_clone3(clone_flags, cgroup_fd);
+}
+
+/* fork(), or clone3() for a sibling: the child's pid, 0 in the child, -errno. */
+static pid_t fork_for(unsigned flags)
+{
+	pid_t pid;
+
+	if (flags & CG_SPAWN_SIBLING)
+		return cg_clone3(flags, -1);
+	pid = fork();
+	return pid < 0 ? -errno : pid;
+}
+
 /*
  * The parent moves the child, so that it never waits for the child to be
  * scheduled: on a machine full of runnable processes that wait was most of
  * a spawn's cost, and the supervisor's reap loop stood still meanwhile.
  */
-int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
-			pid_t *ret_pid)
+int cg_spawn_fork_procs(struct cg_container *c, const char *procs, unsigned flags,
+			int (*fn)(void *), void *arg, pid_t *ret_pid)
 {
 	_cleanup_close_ int fd = openat(c->dirfd, procs, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	_cleanup_close_ int go_read = -1, go_write = -1;
@@ -231,9 +253,9 @@ int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(voi
 	go_read = p[0];
 	go_write = p[1];
 	/* No fflush: the child leaves through _exit and never flushes its copy. */
-	pid = fork();
+	pid = fork_for(flags);
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0) {
 		close(go_write);
 		close(fd);
@@ -246,7 +268,8 @@ int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(voi
 		/* The child reads EOF and exits 127 without running fn. */
 		closep(&go_write);
 		go_write = -1;
-		(void)waitpid(pid, NULL, 0);
+		if (!(flags & CG_SPAWN_SIBLING))
+			(void)waitpid(pid, NULL, 0);
 		return r;
 	}
 	*ret_pid = pid;

@@ -74,12 +74,22 @@ int cg_read_u64_at(int dirfd, const char *file, uint64_t *ret);
 bool cg_file_exists_at(int dirfd, const char *file);
 
 /*
- * Fork; the parent writes the child's pid to `procs` below c->dirfd and only
- * then lets it run fn. No wait for the child: on failure -errno (the child
- * exits 127 without running fn, and is reaped).
+ * A new process like fork()'s, through clone3(): inside the v2 group
+ * cgroup_fd (CLONE_INTO_CGROUP) when it is >= 0, and a child of the
+ * caller's parent with CG_SPAWN_SIBLING. The child's pid in the caller, 0
+ * in the child, or -errno. glibc's pthread_atfork handlers do not run: the
+ * caller must be single-threaded.
  */
-int cg_spawn_fork_procs(struct cg_container *c, const char *procs, int (*fn)(void *), void *arg,
-			pid_t *ret_pid);
+pid_t cg_clone3(unsigned flags, int cgroup_fd);
+
+/*
+ * Fork (cg_clone3() with CG_SPAWN_SIBLING); the parent writes the child's
+ * pid to `procs` below c->dirfd and only then lets it run fn. No wait for
+ * the child: on failure -errno (the child exits 127 without running fn, and
+ * is reaped here, or by the caller's parent for a sibling).
+ */
+int cg_spawn_fork_procs(struct cg_container *c, const char *procs, unsigned flags,
+			int (*fn)(void *), void *arg, pid_t *ret_pid);
 
 /* Move the calling process (cgroup.procs) into the v2 group at dir. */
 int cg_move_self_to(const char *dir);

@@ -167,9 +167,10 @@ static int v1_create_container(struct cg_container *c, const struct cg_limits *l
 	return 0;
 }
 
-static int v1_spawn(struct cg_container *c, int (*fn)(void *), void *arg, pid_t *ret_pid)
+static int v1_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *), void *arg,
+		    pid_t *ret_pid)
 {
-	return cg_spawn_fork_procs(c, "cgroup.procs", fn, arg, ret_pid);
+	return cg_spawn_fork_procs(c, "cgroup.procs", flags, fn, arg, ret_pid);
 }
 
 static int v1_read_oom_control(struct cg_container *c, struct cg_events *ret)

@@ -94,7 +94,7 @@ static int spawn_in(struct supervisor *s, uint32_t container, int (*fn)(void *),
 	pid_t pid;
 
 	if (s->cfg->containers && container != CONTAINER_NONE)
-		return cg_container_spawn(s->cfg->containers->c[container].cg, fn, arg, ret_pid);
+		return cg_container_spawn(s->cfg->containers->c[container].cg, 0, fn, arg, ret_pid);
 	pid = fork();
 	if (pid < 0)
 		return -errno;

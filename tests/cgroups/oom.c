@@ -108,8 +108,8 @@ static int spawn_and_report(struct cg_container *c, bool fallback, char *buf, si
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
 	report_fd = p[1];
-	r = fallback ? cg_spawn_fork_procs(c, "cgroup.procs", child_report_cgroup, NULL, &pid) :
-		       cg_container_spawn(c, child_report_cgroup, NULL, &pid);
+	r = fallback ? cg_spawn_fork_procs(c, "cgroup.procs", 0, child_report_cgroup, NULL, &pid) :
+		       cg_container_spawn(c, 0, child_report_cgroup, NULL, &pid);
 	close(p[1]);
 	if (r < 0) {
 		close(p[0]);
@@ -148,7 +148,7 @@ static void check_oom(struct cg_container *c)
 	int status = -1, r;
 	pid_t pid;
 
-	r = cg_container_spawn(c, child_touch_64m, NULL, &pid);
+	r = cg_container_spawn(c, 0, child_touch_64m, NULL, &pid);
 	CHECK(r >= 0, "spawned a child touching 64 MiB (r=%d)", r);
 	if (r < 0)
 		return;
@@ -178,7 +178,7 @@ static void check_kill(struct cg_container *c)
 	int r;
 
 	for (int i = 0; i < 2; i++) {
-		r = cg_container_spawn(c, child_sleep, NULL, &pids[i]);
+		r = cg_container_spawn(c, 0, child_sleep, NULL, &pids[i]);
 		CHECK(r >= 0, "spawned sleeper %d (r=%d)", i, r);
 	}
 	CHECK(cg_container_populated(c) == 1, "populated with two sleepers");
@@ -276,7 +276,7 @@ static void run(const struct cg_layout *l, enum cg_manager_kind kind, bool limit
 	if (r >= 0) {
 		pid_t pid;
 
-		r = cg_container_spawn(c, child_sleep, NULL, &pid);
+		r = cg_container_spawn(c, 0, child_sleep, NULL, &pid);
 		CHECK(r >= 0, "a sleeper in it (r=%d)", r);
 	}
 	r = cg_run_close(run, now_monotonic_ns() + DEADLINE_NS);
