@@ -157,6 +157,7 @@ static json_object *write_phase_json(const struct report *r)
 	add_seconds(o, "supervisor_max_lateness_s", s->max_lateness_ns);
 	add_seconds(o, "supervisor_cpu_s", s->cpu_ns);
 	add_seconds(o, "supervisor_spawn_cpu_s", s->spawn_cpu_ns);
+	add_seconds(o, "supervisor_spawner_cpu_s", s->spawner_cpu_ns);
 	add_u64(o, "supervisor_max_rss", s->max_rss);
 	return o;
 }

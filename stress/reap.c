@@ -88,13 +88,16 @@ int supervisor_reap(struct supervisor *s, unsigned max, bool *ret_more)
 	for (unsigned n = 0; n < max; n++) {
 		struct ledger_writer *lw;
 		struct hog_proc *h;
+		struct rusage ru;
 		int status;
-		pid_t pid = waitpid(-1, &status, WNOHANG);
+		pid_t pid = wait4(-1, &status, WNOHANG, &ru);
 
 		if (pid == 0 || (pid < 0 && errno == ECHILD))
 			return 0;
 		if (pid < 0)
 			return -errno;
+		if (spawner_reaped(s, pid, &ru))
+			continue; /* died before its time: the supervisor starts children itself */
 		lw = writer_by_pid(s, pid);
 		h = lw ? NULL : hog_slot_by_pid(s, pid);
 		if (lw)
@@ -206,11 +209,11 @@ int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more)
 			defer(s, r);
 			continue;
 		}
-		cpu = process_cpu_ns();
+		cpu = supervisor_cpu_ns(s);
 		e = start_slot(s, i, now);
 		if (e < 0)
 			return e;
-		cpu = process_cpu_ns() - cpu;
+		cpu = supervisor_cpu_ns(s) - cpu;
 		s->res.spawn_cpu_ns += cpu;
 		if (respawn)
 			s->spawn_cpu_ns -= (int64_t)cpu;

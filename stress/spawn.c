@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Starting the supervisor's children: writers and hogs, each straight into
- * its container (or forked when uncontained), and what every child sets up
- * before it runs.
+ * its container (or forked when uncontained), by the spawner (spawner.c)
+ * while there is one, and what every child sets up before it runs.
  */
 #include <errno.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -13,6 +14,7 @@
 #include "hog.h"
 #include "oom-score.h"
 #include "shared/clock.h"
+#include "shared/fork.h"
 #include "shared/macro.h"
 #include "supervisor-internal.h"
 #include "writer.h"
@@ -46,6 +48,9 @@ static void child_setup(struct supervisor *s, const char *name, uint32_t contain
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 	close(s->sigfd);
 	close(s->timerfd);
+	/* Else the helper's death would not reach the supervisor as an EOF. */
+	if (s->spawner.fd >= 0)
+		close(s->spawner.fd);
 }
 
 static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
@@ -73,45 +78,94 @@ static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)
 
 struct child_arg {
 	struct supervisor *s;
-	uint32_t id;
+	uint32_t slot; /* a writer's id, or an index into s->hogs */
 };
 
-static int writer_entry(void *arg)
-{
-	struct child_arg *a = arg;
-
-	writer_child(a->s, a->id);
-}
-
 /*
- * fork(), or straight into the container when there is one. No fflush
- * first: a child never flushes its copy of the buffers (it leaves through
- * _exit), and a flush costs the supervisor a copied page per fork.
+ * fork(), or straight into the container when there is one; a sibling
+ * (CG_SPAWN_SIBLING) through clone3(CLONE_PARENT). No fflush first: a child
+ * never flushes its copy of the buffers (it leaves through _exit), and a
+ * flush costs the supervisor a copied page per fork.
  */
-static int spawn_in(struct supervisor *s, uint32_t container, int (*fn)(void *), void *arg,
-		    pid_t *ret_pid)
+static int spawn_in(struct supervisor *s, uint32_t container, unsigned flags, int (*fn)(void *),
+		    void *arg, pid_t *ret_pid)
 {
 	pid_t pid;
 
 	if (s->cfg->containers && container != CONTAINER_NONE)
-		return cg_container_spawn(s->cfg->containers->c[container].cg, 0, fn, arg, ret_pid);
-	pid = fork();
+		return cg_container_spawn(s->cfg->containers->c[container].cg, flags, fn, arg,
+					  ret_pid);
+	if (flags & CG_SPAWN_SIBLING) {
+		pid = fork_clone3(CLONE_PARENT, -1);
+	} else {
+		pid = fork();
+		pid = pid < 0 ? -errno : pid;
+	}
 	if (pid < 0)
-		return -errno;
+		return pid;
 	if (pid == 0)
 		_exit(fn(arg));
 	*ret_pid = pid;
 	return 0;
 }
 
+static int writer_entry(void *arg)
+{
+	const struct child_arg *a = arg;
+
+	writer_child(a->s, a->slot);
+}
+
+static int hog_entry(void *arg)
+{
+	const struct child_arg *a = arg;
+	const struct hog_proc *h = &a->s->hogs[a->slot];
+	const struct hog_spec *spec = &a->s->cfg->plan->hogs[h->spec];
+	struct hog_config cfg = {
+		.kind = spec->kind,
+		.size = spec->kind == HOG_KMEM ? spec->files : spec->size,
+		.rate = spec->rate,
+		.cycle = spec->cycle,
+		.dirfd = h->dirfd,
+		.id = h->id,
+	};
+	char name[16];
+
+	snprintf(name, sizeof(name), "poof-h%u", h->id);
+	child_setup(a->s, name, h->container);
+	if (a->s->cfg->sandbox && sandbox_run_enter_hog(a->s->cfg->sandbox, h->id, spec->kind) < 0)
+		return 1;
+	return hog_main(&cfg);
+}
+
+int supervisor_start_child(struct supervisor *s, enum child_kind kind, uint32_t slot,
+			   unsigned flags, pid_t *ret_pid)
+{
+	struct child_arg arg = { .s = s, .slot = slot };
+
+	if (kind == CHILD_WRITER && slot < s->ledger->hdr->nwriters)
+		return spawn_in(s, s->ledger->writers[slot].container, flags, writer_entry, &arg,
+				ret_pid);
+	if (kind == CHILD_HOG && slot < s->nhogs)
+		return spawn_in(s, s->hogs[slot].container, flags, hog_entry, &arg, ret_pid);
+	return -EINVAL;
+}
+
+/* Through the spawner while there is one, else here. */
+static int start_child(struct supervisor *s, enum child_kind kind, uint32_t slot, pid_t *ret_pid)
+{
+	int r = spawner_spawn(s, kind, slot, ret_pid);
+
+	return r == -ENOTCONN ? supervisor_start_child(s, kind, slot, 0, ret_pid) : r;
+}
+
 int supervisor_spawn_writer(struct supervisor *s, uint32_t id)
 {
 	struct ledger_writer *lw = &s->ledger->writers[id];
-	struct child_arg arg = { .s = s, .id = id };
 	pid_t pid;
 	int r;
 
-	r = spawn_in(s, lw->container, writer_entry, &arg, &pid);
+	r = start_child(s, CHILD_WRITER, id, &pid);
 	if (r < 0)
 		return r;
 	lw->pid = pid;
@@ -122,37 +176,9 @@ int supervisor_spawn_writer(struct supervisor *s, uint32_t id)
 	return 0;
 }
 
-struct hog_arg {
-	struct supervisor *s;
-	const struct hog_proc *h;
-};
-
-static int hog_entry(void *arg)
-{
-	const struct hog_arg *a = arg;
-	const struct hog_spec *spec = &a->s->cfg->plan->hogs[a->h->spec];
-	struct hog_config cfg = {
-		.kind = spec->kind,
-		.size = spec->kind == HOG_KMEM ? spec->files : spec->size,
-		.rate = spec->rate,
-		.cycle = spec->cycle,
-		.dirfd = a->h->dirfd,
-		.id = a->h->id,
-	};
-	char name[16];
-
-	snprintf(name, sizeof(name), "poof-h%u", a->h->id);
-	child_setup(a->s, name, a->h->container);
-	if (a->s->cfg->sandbox &&
-	    sandbox_run_enter_hog(a->s->cfg->sandbox, a->h->id, spec->kind) < 0)
-		return 1;
-	return hog_main(&cfg);
-}
-
 int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h)
 {
-	struct hog_arg arg = { .s = s, .h = h };
-	int r = spawn_in(s, h->container, hog_entry, &arg, &h->pid);
+	int r = start_child(s, CHILD_HOG, (uint32_t)(h - s->hogs), &h->pid);
 
 	if (r < 0)
 		return r;

@@ -14,6 +14,7 @@
 
 #include "respawn.h"
 #include "shared/macro.h"
+#include "spawner.h"
 #include "supervisor.h"
 
 #define TICK_NS (100 * NSEC_PER_MSEC) /* the event loop's timer */
@@ -27,6 +28,12 @@
 #define SPAWN_TURN_NS (100 * NSEC_PER_MSEC)
 #define SPAWN_CPU_PER_TICK (1 * NSEC_PER_MSEC)
 #define SPAWN_CPU_BURST (50 * NSEC_PER_MSEC)
+
+/* What a slot's process is: a writer (slot: its ledger id) or a hog (slot: its index in hogs). */
+enum child_kind {
+	CHILD_WRITER,
+	CHILD_HOG,
+};
 
 /* One hog process slot: a [hog] section's process in one container replica. */
 struct hog_proc {
@@ -58,6 +65,7 @@ struct supervisor {
 	unsigned starts_pending; /* slots whose start (first or respawn) is scheduled */
 	unsigned start_cursor;	 /* the slot the next turn's starts begin with */
 	int64_t spawn_cpu_ns;	 /* CPU time respawns may still use (the budget) */
+	struct spawner spawner;	 /* the helper that starts children, if any */
 	bool stopping;
 	struct supervisor_result res;
 };
@@ -69,6 +77,25 @@ struct supervisor {
  */
 int supervisor_spawn_writer(struct supervisor *s, uint32_t id);
 int supervisor_spawn_hog(struct supervisor *s, struct hog_proc *h);
+/*
+ * spawn.c: start the process of a slot, with enum cg_spawn_flag bits, and
+ * nothing else: no bookkeeping (what the spawner runs for the supervisor).
+ */
+int supervisor_start_child(struct supervisor *s, enum child_kind kind, uint32_t slot,
+			   unsigned flags, pid_t *ret_pid);
+
+/*
+ * spawner.c (see spawner.h): fork the helper (0, or -errno: children are
+ * then started by the supervisor); start a slot's process through it
+ * (-ENOTCONN: there is no helper, or no more); was the reaped pid the
+ * helper (its CPU time taken from ru)?; stop it and reap it. The CPU time
+ * of the supervisor and of its helper so far.
+ */
+int spawner_start(struct supervisor *s);
+int spawner_spawn(struct supervisor *s, enum child_kind kind, uint32_t slot, pid_t *ret_pid);
+bool spawner_reaped(struct supervisor *s, pid_t pid, const struct rusage *ru);
+void spawner_stop(struct supervisor *s);
+uint64_t supervisor_cpu_ns(const struct supervisor *s);
 
 /*
  * reap.c: schedule every slot's first start; reap at most `max` children

@@ -269,6 +269,7 @@ static int stop_writers(struct supervisor *s)
 	uint64_t deadline = now_monotonic_ns() + s->cfg->plan->stop_timeout_ns;
 
 	s->stopping = true;
+	spawner_stop(s); /* nothing starts from now on */
 	if (s->cfg->containers)
 		containers_kill(s->cfg->containers); /* cgroup.kill, or a kill loop */
 	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
@@ -371,6 +372,7 @@ static int supervisor_open(struct supervisor *s)
 
 static void supervisor_close(struct supervisor *s)
 {
+	spawner_stop(s);
 	free(s->pfd);
 	hog_slots_free(s);
 	free(s->stalled);
@@ -403,6 +405,13 @@ static int start_children(struct supervisor *s)
 	r = hog_slots_setup(s);
 	if (r < 0)
 		return r;
+	/*
+	 * Forked now, when it has everything a child needs. Without it (or
+	 * with the none manager, which must know its children itself) the
+	 * supervisor starts them.
+	 */
+	if (!rc || rc->manager != CG_MANAGER_NONE)
+		(void)spawner_start(s);
 	supervisor_schedule_first_starts(s, s->start_ns);
 	return 0;
 }
@@ -413,7 +422,9 @@ static void finish_status(struct supervisor *s, uint64_t cpu_start)
 	struct run_containers *rc = s->cfg->containers;
 
 	update_status(s, now_monotonic_ns());
-	s->res.cpu_ns = own_usage(&s->res.max_rss) - cpu_start;
+	/* The spawner is reaped by now: its whole CPU time. */
+	s->res.spawner_cpu_ns = s->spawner.cpu_ns;
+	s->res.cpu_ns = own_usage(&s->res.max_rss) - cpu_start + s->res.spawner_cpu_ns;
 	if (rc) {
 		containers_read_events(rc);
 		containers_read_psi_end(rc);
@@ -442,6 +453,7 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		.ledger = cfg->ledger,
 		.sigfd = -1,
 		.timerfd = -1,
+		.spawner = SPAWNER_INIT,
 		.rng = cfg->seed ^ 0x6b696c6c,
 	};
 	int r = supervisor_open(&s);

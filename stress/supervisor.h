@@ -87,9 +87,10 @@ struct supervisor_result {
 	unsigned nunkillable;
 	uint32_t late_ticks; /* the supervisor's own ticks more than a second late */
 	uint64_t max_lateness_ns;
-	uint64_t cpu_ns;       /* the supervisor's own CPU time (user + system) */
+	uint64_t cpu_ns;       /* the supervisor's and its spawner's CPU time (user + system) */
 	uint64_t spawn_cpu_ns; /* of that, starting writers and hogs (first starts and respawns) */
-	uint64_t max_rss;      /* the supervisor's peak resident set, bytes */
+	uint64_t spawner_cpu_ns;  /* of that, the spawner's (stress/spawner.h) */
+	uint64_t max_rss;	  /* the supervisor's peak resident set, bytes */
 	struct timeline timeline; /* owned; timeline_free() */
 	struct event_log events;  /* respawns, stalls, stopped writers; owned: event_log_free() */
 };

@@ -95,7 +95,7 @@ assert_eq "poof cleanup exit code" 0 "$rc"
 assert_contains "cleanup names the run" "$id" "$WORK/cleanup.out"
 [ ! -e "$parent/poof-$id" ] || fail "$parent/poof-$id is still there: $(find "$parent/poof-$id")"
 info "ok: no cgroup of the run is left"
-left=$(run_workers "$run")
+left=$(run_leftovers "$run")
 assert_eq "workers of the run left" "" "$left"
 [ -f "$run/ledger.live" ] || fail "the run directory lost its ledger.live: $(ls -l "$run")"
 info "ok: $run/ledger.live was kept"

@@ -31,7 +31,7 @@ assert_eq interrupted true "$(json "$report" interrupted)"
 assert_eq "verification skipped" true "$(json "$report" verify.skipped)"
 assert_eq "verification ran" false "$(json "$report" verify.ran)"
 assert_contains "the summary" "verification skipped" "$WORK/out"
-left=$(run_workers "$run")
+left=$(run_leftovers "$run")
 [ -z "$left" ] || fail "workers left behind: $left"
 info "ok: no writer left"
 

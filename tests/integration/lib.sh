@@ -151,12 +151,13 @@ data_files()
 	json "$1" 'files.*.name'
 }
 
-# run_workers RUNDIR: the workers of that run still alive, as "PID(comm)": named
-# poof-wN or poof-hN and mapping its ledger. Other runs on the machine (another
-# test, a benchmark) have workers of the same names: they are not counted. One
-# grep reads every process's maps: a process forked per candidate made one
-# call take tens of seconds on a loaded host with hundreds of other workers.
-run_workers()
+# run_procs RUNDIR REGEX: the processes of that run still alive, as
+# "PID(comm)": their comm matching REGEX and mapping its ledger. Other runs on
+# the machine (another test, a benchmark) have workers of the same names: they
+# are not counted. One grep reads every process's maps: a process forked per
+# candidate made one call take tens of seconds on a loaded host with hundreds
+# of other workers.
+run_procs()
 {
 	local f p comm
 
@@ -164,9 +165,21 @@ run_workers()
 		p=${f#/proc/}
 		p=${p%/maps}
 		read -r comm <"/proc/$p/comm" 2>/dev/null || continue
-		[[ $comm =~ ^poof-[wh][0-9]+$ ]] && echo "$p($comm)"
+		[[ $comm =~ $2 ]] && echo "$p($comm)"
 	done
 	true
+}
+
+# run_workers RUNDIR: the run's writers and hogs still alive (poof-wN, poof-hN).
+run_workers()
+{
+	run_procs "$1" '^poof-[wh][0-9]+$'
+}
+
+# run_leftovers RUNDIR: its workers and its spawner (poof-spawner) still alive.
+run_leftovers()
+{
+	run_procs "$1" '^poof-([wh][0-9]+|spawner)$'
 }
 
 # v1_memory_parent: for the tests that need the cgroup v1 memory controller.

@@ -38,7 +38,7 @@ for sig in INT TERM INT TERM; do
 	assert_eq "SIG$sig after ${delay}s: interrupted" true "$(json "$report" interrupted)"
 	id=$(json "$report" run_id)
 	groups=$(find "$parent" -maxdepth 1 -name "poof-$id*")
-	workers=$(run_workers "$run")
+	workers=$(run_leftovers "$run")
 	[ -z "$groups$workers" ] || fail "SIG$sig after ${delay}s: left behind: cgroups [$groups]" \
 		"processes [$workers]"
 	info "ok: SIG$sig after ${delay}s: no cgroup and no process of run $id left"

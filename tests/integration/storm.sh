@@ -70,7 +70,7 @@ nothing_left()
 
 	id=$(json "$report" run_id)
 	groups=$(find "$parent" -maxdepth 1 -name "poof-$id*")
-	workers=$(run_workers "$run")
+	workers=$(run_leftovers "$run")
 	[ -z "$groups$workers" ] || fail "$1: left behind: cgroups [$groups] processes [$workers]"
 	run_rc rc "$POOF" cleanup --dry-run >"$WORK/$1-cleanup.out" 2>&1
 	assert_eq "$1: poof cleanup --dry-run exit code" 0 "$rc"
