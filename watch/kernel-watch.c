@@ -176,18 +176,39 @@ static void note(struct kernel_watch *w, const struct kmsg_record *r, enum kmsg_
 		note_fs_trouble(&w->fs, r, e, w->reader.marker_usec);
 }
 
-/* "[   12.345678] text", as dmesg prints it: the run's excerpt of the kernel log. */
+#define KWATCH_LOG_BUF (64 * 1024)
+
+/* Write out the excerpt's buffered lines. */
+static void log_flush(struct kernel_watch *w)
+{
+	if (w->log_len && !w->log_error)
+		w->log_error = write_all(w->log_fd, w->log_buf, w->log_len);
+	w->log_len = 0;
+}
+
+/*
+ * "[   12.345678] text", as dmesg prints it: the run's excerpt of the kernel
+ * log. Buffered: an OOM kill alone logs a hundred lines.
+ */
 static void log_record(struct kernel_watch *w, const struct kmsg_record *r)
 {
-	char line[KMSG_TEXT_MAX + 32];
 	int n;
 
 	if (w->log_fd < 0 || w->log_error)
 		return;
-	n = snprintf(line, sizeof(line), "[%5llu.%06llu] %s\n",
+	if (!w->log_buf) {
+		w->log_buf = malloc(KWATCH_LOG_BUF);
+		if (!w->log_buf) {
+			w->log_error = -ENOMEM;
+			return;
+		}
+	}
+	if (KWATCH_LOG_BUF - w->log_len < KMSG_TEXT_MAX + 32)
+		log_flush(w);
+	n = snprintf(w->log_buf + w->log_len, KWATCH_LOG_BUF - w->log_len, "[%5llu.%06llu] %s\n",
 		     (unsigned long long)(r->ts_usec / 1000000),
 		     (unsigned long long)(r->ts_usec % 1000000), r->text);
-	w->log_error = write_all(w->log_fd, line, MIN((size_t)n, sizeof(line) - 1));
+	w->log_len += MIN((size_t)n, KWATCH_LOG_BUF - w->log_len - 1);
 }
 
 void kernel_watch_drain(struct kernel_watch *w)
@@ -208,6 +229,8 @@ void kernel_watch_drain(struct kernel_watch *w)
 			note(w, &r, e);
 		kernel_oom_note(w, &r, e);
 	}
+	if (w->log_fd >= 0)
+		log_flush(w);
 }
 
 void kernel_watch_free(struct kernel_watch *w)
@@ -215,9 +238,13 @@ void kernel_watch_free(struct kernel_watch *w)
 	free(w->kills);
 	w->kills = NULL;
 	w->nkills = w->kills_cap = 0;
-	if (w->log_fd >= 0)
+	if (w->log_fd >= 0) {
+		log_flush(w);
 		close(w->log_fd);
+	}
 	w->log_fd = -1;
+	free(w->log_buf);
+	w->log_buf = NULL;
 }
 
 void kernel_watch_stop(struct kernel_watch *w)

@@ -45,6 +45,8 @@ struct kernel_watch {
 	struct kmsg_reader reader;
 	int log_fd;    /* the kernel log excerpt, when kept (KWATCH_LOG_NAME), else -1 */
 	int log_error; /* -errno: the excerpt could not be written in full */
+	char *log_buf; /* its lines not yet written: one write(2) a drain, not one a line */
+	size_t log_len;
 	struct kernel_oom_kill *kills; /* every OOM kill from the "oom-kill:" and group lines */
 	size_t nkills, kills_cap;
 	uint64_t kills_dropped; /* beyond KWATCH_OOM_KILLS_MAX, or out of memory */
@@ -74,7 +76,7 @@ void kernel_oom_note(struct kernel_watch *w, const struct kmsg_record *r, enum k
 /* Pure: "... Killed process PID (COMM) ...": 0 with pid and comm, else -1. */
 int kernel_parse_killed(const char *text, int *ret_pid, char *ret_comm, size_t len);
 
-/* Free what the watch holds (its OOM kills, the log excerpt's fd). */
+/* Free what the watch holds (its OOM kills, the log excerpt's buffer and fd). */
 void kernel_watch_free(struct kernel_watch *w);
 
 /* The fd to poll for news, or -1. */
