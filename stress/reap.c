@@ -182,6 +182,25 @@ static bool may_start(const struct supervisor *s, const struct respawn *r, uint6
 	return now_monotonic_ns() < turn_end && (r->first || s->spawn_cpu_ns > 0);
 }
 
+/* Start slot i, and charge its CPU time (the spawner's included) to the right account. */
+static int start_counted(struct supervisor *s, unsigned i, uint64_t now)
+{
+	uint64_t before = s->budget_cpu_ns, used;
+	struct hog_proc *h;
+	bool first = slot_respawn(s, i, &h)->first;
+	int e = start_slot(s, i, now);
+	uint64_t after = supervisor_cpu_ns(s);
+
+	used = after - before;
+	s->res.spawn_cpu_ns += used;
+	if (first)
+		s->budget_exempt_ns += used;
+	else
+		s->budget_respawn_ns += used;
+	budget_update(s, now_monotonic_ns(), after);
+	return e;
+}
+
 int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more)
 {
 	unsigned n = nslots(s), from = s->start_cursor;
@@ -189,12 +208,11 @@ int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more)
 	bool held = false;
 
 	*ret_more = false;
+	budget_update(s, now, supervisor_cpu_ns(s));
 	for (unsigned k = 0; k < n && s->starts_pending && !s->stopping; k++) {
 		unsigned i = (from + k) % n;
 		struct hog_proc *h;
 		struct respawn *r = slot_respawn(s, i, &h);
-		bool respawn = !r->first;
-		uint64_t cpu;
 		int e;
 
 		if (!respawn_due(r, now))
@@ -209,16 +227,39 @@ int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more)
 			defer(s, r);
 			continue;
 		}
-		cpu = supervisor_cpu_ns(s);
-		e = start_slot(s, i, now);
+		e = start_counted(s, i, now);
 		if (e < 0)
 			return e;
-		cpu = supervisor_cpu_ns(s) - cpu;
-		s->res.spawn_cpu_ns += cpu;
-		if (respawn)
-			s->spawn_cpu_ns -= (int64_t)cpu;
 	}
 	return 0;
+}
+
+/* The earliest pending start; UINT64_MAX when there is none. */
+static uint64_t earliest_due(const struct supervisor *s)
+{
+	uint64_t due = UINT64_MAX;
+
+	for (uint32_t i = 0; i < s->ledger->hdr->nwriters; i++)
+		if (s->wrespawn[i].pending)
+			due = MIN(due, s->wrespawn[i].first ? 0 : s->wrespawn[i].due_ns);
+	for (unsigned i = 0; i < s->nhogs; i++)
+		if (s->hogs[i].respawn.pending)
+			due = MIN(due, s->hogs[i].respawn.first ? 0 : s->hogs[i].respawn.due_ns);
+	return due;
+}
+
+uint64_t supervisor_next_start_ns(const struct supervisor *s, uint64_t now)
+{
+	uint64_t due;
+
+	if (!s->starts_pending || s->stopping)
+		return UINT64_MAX;
+	due = earliest_due(s);
+	if (due == 0)
+		return now; /* a first start: not held by the budget */
+	if (due != UINT64_MAX && s->spawn_cpu_ns <= 0)
+		due = MAX(due, now + budget_wait_ns(s));
+	return MAX(due, now);
 }
 
 void supervisor_refuse_respawns(struct supervisor *s)

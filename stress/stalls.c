@@ -2,7 +2,7 @@
 /*
  * What the supervisor notices of things standing still: a writer whose
  * heartbeat stopped (a stall episode, with a snapshot of the task), and its
- * own ticks arriving late (the whole machine stalled).
+ * own timer firing late (the whole machine stalled).
  */
 #include "shared/macro.h"
 #include "supervisor-internal.h"
@@ -37,14 +37,13 @@ void supervisor_check_stalls(struct supervisor *s, uint64_t now)
 	}
 }
 
-/* The supervisor's own ticks arriving late: the whole machine stalled. */
-void supervisor_check_lateness(struct supervisor *s, uint64_t now)
+/* The supervisor's timer firing more than LATE_NS after wake_ns: the whole machine stalled. */
+void supervisor_check_lateness(struct supervisor *s, uint64_t wake_ns, uint64_t now)
 {
-	uint64_t gap = now - s->last_tick_ns;
+	uint64_t late = wake_ns && now > wake_ns ? now - wake_ns : 0;
 
-	s->last_tick_ns = now;
-	if (gap <= TICK_NS + LATE_NS)
+	if (late <= LATE_NS)
 		return;
 	s->res.late_ticks++;
-	s->res.max_lateness_ns = MAX(s->res.max_lateness_ns, gap - TICK_NS);
+	s->res.max_lateness_ns = MAX(s->res.max_lateness_ns, late);
 }

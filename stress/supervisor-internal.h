@@ -17,17 +17,29 @@
 #include "spawner.h"
 #include "supervisor.h"
 
-#define TICK_NS (100 * NSEC_PER_MSEC) /* the event loop's timer */
+/*
+ * The event loop's timer is set for the next thing due (a start, a kill,
+ * the deadline) and at least every SLOW_TICK_NS, for the work done by the
+ * second: stall checks, samples, progress. A wake that gives nothing to
+ * do costs here as much as a hundred system calls.
+ */
+#define SLOW_TICK_NS NSEC_PER_SEC
 /*
  * What one turn of the event loop may do, however fast children die: reap
- * this many, and spend this long starting children. Respawns (not first
- * starts) may also use no more of the supervisor's CPU than
- * SPAWN_CPU_PER_TICK a tick, which may be saved up to SPAWN_CPU_BURST.
+ * this many, and spend this long starting children.
  */
 #define REAP_PER_TURN 32
 #define SPAWN_TURN_NS (100 * NSEC_PER_MSEC)
-#define SPAWN_CPU_PER_TICK (1 * NSEC_PER_MSEC)
+/*
+ * The respawns' CPU budget (budget.c): 1 ns of CPU time for every
+ * CPU_BUDGET_DIVISOR ns of wall time (1% of one core), saved up to
+ * SPAWN_CPU_BURST; first starts are not charged. A respawn starts only
+ * while some is left, and one held back waits until SPAWN_CPU_BATCH is
+ * saved: a few starts a wake, not a wake a start.
+ */
+#define CPU_BUDGET_DIVISOR 100
 #define SPAWN_CPU_BURST (50 * NSEC_PER_MSEC)
+#define SPAWN_CPU_BATCH (5 * NSEC_PER_MSEC)
 
 /* What a slot's process is: a writer (slot: its ledger id) or a hog (slot: its index in hogs). */
 enum child_kind {
@@ -54,7 +66,8 @@ struct supervisor {
 	uint64_t next_kill_ns;
 	uint64_t next_progress_ns;
 	uint64_t rng;
-	uint64_t last_tick_ns;
+	uint64_t wake_ns; /* the timer is set for then; 0: not set */
+	uint64_t next_slow_ns;
 	uint64_t next_sample_ns;
 	struct pollfd *pfd;
 	unsigned npfd;
@@ -62,10 +75,14 @@ struct supervisor {
 	struct respawn *wrespawn; /* per writer */
 	struct hog_proc *hogs;
 	unsigned nhogs;
-	unsigned starts_pending; /* slots whose start (first or respawn) is scheduled */
-	unsigned start_cursor;	 /* the slot the next turn's starts begin with */
-	int64_t spawn_cpu_ns;	 /* CPU time respawns may still use (the budget) */
-	struct spawner spawner;	 /* the helper that starts children, if any */
+	unsigned starts_pending;    /* slots whose start (first or respawn) is scheduled */
+	unsigned start_cursor;	    /* the slot the next turn's starts begin with */
+	int64_t spawn_cpu_ns;	    /* CPU time respawns may still use (the budget) */
+	uint64_t budget_at_ns;	    /* the budget was brought up to date then */
+	uint64_t budget_cpu_ns;	    /* with the CPU time then (supervisor_cpu_ns()) */
+	uint64_t budget_respawn_ns; /* CPU time of respawns since then */
+	uint64_t budget_exempt_ns;  /* CPU time of first starts since then */
+	struct spawner spawner;	    /* the helper that starts children, if any */
 	bool stopping;
 	struct supervisor_result res;
 };
@@ -108,6 +125,17 @@ void supervisor_schedule_first_starts(struct supervisor *s, uint64_t now);
 int supervisor_reap(struct supervisor *s, unsigned max, bool *ret_more);
 int supervisor_start_due(struct supervisor *s, uint64_t now, bool *ret_more);
 void supervisor_refuse_respawns(struct supervisor *s);
+/* reap.c: when the next start is due and may go (UINT64_MAX: none pending). */
+uint64_t supervisor_next_start_ns(const struct supervisor *s, uint64_t now);
+
+/*
+ * budget.c: start the budget at `now`, full; charge it the respawns since
+ * the last update and credit it the time passed (cpu_ns: the CPU time now,
+ * supervisor_cpu_ns()); how long until a held respawn may go.
+ */
+void budget_start(struct supervisor *s, uint64_t now);
+void budget_update(struct supervisor *s, uint64_t now, uint64_t cpu_ns);
+uint64_t budget_wait_ns(const struct supervisor *s);
 
 /* supervisor.c: record what slot (a writer, or hog h) met at `now`. */
 void supervisor_record(struct supervisor *s, enum event_kind kind, uint32_t slot,
@@ -121,12 +149,13 @@ uint32_t hog_slots_alive(const struct supervisor *s);
 
 /*
  * stalls.c: a snapshot of writer lw at `now`, for the stalled and the
- * unkillable; stall episodes of silent writers and late ticks, once a tick.
+ * unkillable; stall episodes of silent writers, every slow tick; the timer
+ * firing late (due at wake_ns).
  */
 void supervisor_snapshot(struct supervisor *s, const struct ledger_writer *lw, uint64_t now,
 			 struct writer_snapshot *ret);
 void supervisor_check_stalls(struct supervisor *s, uint64_t now);
-void supervisor_check_lateness(struct supervisor *s, uint64_t now);
+void supervisor_check_lateness(struct supervisor *s, uint64_t wake_ns, uint64_t now);
 
 /* signals.c: a signalfd for the stop signals and SIGCHLD (blocked already), or -errno. */
 int supervisor_signal_fd(void);

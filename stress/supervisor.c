@@ -95,19 +95,29 @@ static bool all_finished(const struct supervisor *s)
 	return true;
 }
 
-/*
- * One tick: time-driven work, nothing in it per writer and per container
- * at once, and the containers' files only once a second. The kernel log is read here rather than whenever it has news: an OOM
- * storm writes it many times a second, and nothing needs it sooner.
- */
-static void on_tick(struct supervisor *s, uint64_t now)
+/* How often the slow work comes: a second, or often enough for a short stall-timeout. */
+static uint64_t slow_tick_ns(const struct supervisor *s)
 {
-	supervisor_check_lateness(s, now);
-	supervisor_check_stalls(s, now);
-	if (s->cfg->kernel)
+	return MIN(SLOW_TICK_NS, MAX(s->cfg->plan->stall_timeout_ns / 2, 10 * NSEC_PER_MSEC));
+}
+
+/*
+ * The work whose time has come, at any wake: nothing in it per writer and
+ * per container at once, and the containers' files only once a sample. The
+ * kernel log is read after deaths (an OOM kill logs a lot at once) and at
+ * every slow tick, not whenever it has news: an OOM storm writes it many
+ * times a second, and nothing needs it sooner.
+ */
+static void on_time(struct supervisor *s, uint64_t now, bool reaped)
+{
+	bool slow = now >= s->next_slow_ns;
+
+	if (s->cfg->kernel && (slow || reaped))
 		kernel_watch_drain(s->cfg->kernel);
-	s->spawn_cpu_ns = MIN(s->spawn_cpu_ns + (int64_t)SPAWN_CPU_PER_TICK,
-			      (int64_t)SPAWN_CPU_BURST);
+	if (slow) {
+		supervisor_check_stalls(s, now);
+		s->next_slow_ns = now + slow_tick_ns(s);
+	}
 	if (now >= s->next_sample_ns) {
 		if (s->cfg->containers) {
 			containers_sample_events(s->cfg->containers);
@@ -126,6 +136,32 @@ static void on_tick(struct supervisor *s, uint64_t now)
 		s->cfg->progress(&s->res.status, s->cfg->userdata);
 		s->next_progress_ns = now + PROGRESS_NS;
 	}
+}
+
+/* The next moment something is due: the deadline, timed work, a start. */
+static uint64_t next_wake(const struct supervisor *s, uint64_t now)
+{
+	uint64_t t = MIN(s->start_ns + s->cfg->plan->duration_ns, s->next_slow_ns);
+
+	t = MIN(t, MIN(s->next_sample_ns, s->next_kill_ns));
+	if (s->cfg->progress)
+		t = MIN(t, s->next_progress_ns);
+	return MAX(MIN(t, supervisor_next_start_ns(s, now)), now);
+}
+
+/* Set the timer for `at` (CLOCK_MONOTONIC), unless it is set for then already. */
+static int set_timer(struct supervisor *s, uint64_t at)
+{
+	struct itimerspec its = {
+		.it_value = { (time_t)(at / NSEC_PER_SEC), (long)(at % NSEC_PER_SEC) },
+	};
+
+	if (at == s->wake_ns)
+		return 0;
+	if (timerfd_settime(s->timerfd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+		return -errno;
+	s->wake_ns = at;
+	return 0;
 }
 
 /* A stop signal: the first one stops the run, one more while stopping is the second. */
@@ -214,7 +250,7 @@ static int read_timer(struct supervisor *s, bool *ret_tick)
  */
 static int turn(struct supervisor *s, bool *ret_more, bool *ret_done)
 {
-	bool stop = false, child = false, tick, reap_more = false, start_more = false;
+	bool stop = false, child = false, tick, reaped, reap_more = false, start_more = false;
 	uint64_t now;
 	int r = 0;
 
@@ -230,16 +266,20 @@ static int turn(struct supervisor *s, bool *ret_more, bool *ret_done)
 	if (r < 0)
 		return r;
 	now = now_monotonic_ns();
+	if (tick) {
+		supervisor_check_lateness(s, s->wake_ns, now);
+		s->wake_ns = 0;
+	}
 	if (now - s->start_ns >= s->cfg->plan->duration_ns) {
 		s->res.reason = STOP_DURATION;
 		*ret_done = true;
 		return 0;
 	}
 	on_pressure(s);
-	if (child || *ret_more)
+	reaped = child || *ret_more;
+	if (reaped)
 		r = supervisor_reap(s, REAP_PER_TURN, &reap_more);
-	if (tick)
-		on_tick(s, now);
+	on_time(s, now, reaped);
 	if (r >= 0)
 		r = supervisor_start_due(s, now, &start_more);
 	*ret_more = reap_more || start_more;
@@ -247,6 +287,9 @@ static int turn(struct supervisor *s, bool *ret_more, bool *ret_done)
 		s->res.reason = STOP_FINISHED;
 		*ret_done = true;
 	}
+	/* Busy turns come back at once; a quiet one sleeps until something is due. */
+	if (r >= 0 && !*ret_done && !*ret_more)
+		r = set_timer(s, next_wake(s, now_monotonic_ns()));
 	return r;
 }
 
@@ -310,22 +353,14 @@ static int stop_writers(struct supervisor *s)
 	return 0;
 }
 
+/* The signals, and the timer, set by every quiet turn (set_timer()). */
 static int supervisor_open_fds(struct supervisor *s)
 {
-	struct itimerspec its = {
-		.it_interval = { 0, (long)TICK_NS },
-		.it_value = { 0, (long)TICK_NS },
-	};
-
 	s->sigfd = supervisor_signal_fd();
 	if (s->sigfd < 0)
 		return s->sigfd;
 	s->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (s->timerfd < 0)
-		return -errno;
-	if (timerfd_settime(s->timerfd, 0, &its, NULL) < 0)
-		return -errno;
-	return 0;
+	return s->timerfd < 0 ? -errno : 0;
 }
 
 void supervisor_record(struct supervisor *s, enum event_kind kind, uint32_t slot,
@@ -394,11 +429,10 @@ static int start_children(struct supervisor *s)
 	int r;
 
 	s->start_ns = now_monotonic_ns();
-	s->last_tick_ns = s->start_ns;
+	s->next_slow_ns = s->start_ns + slow_tick_ns(s);
 	s->next_sample_ns = s->start_ns;
 	s->res.timeline.ncontainers = rc ? rc->n : 0;
 	s->next_progress_ns = s->start_ns + PROGRESS_NS;
-	s->spawn_cpu_ns = SPAWN_CPU_BURST;
 	schedule_kill(s, s->start_ns);
 	if (rc)
 		containers_read_events(rc); /* the counters' baseline */
@@ -412,6 +446,7 @@ static int start_children(struct supervisor *s)
 	 */
 	if (!rc || rc->manager != CG_MANAGER_NONE)
 		(void)spawner_start(s);
+	budget_start(s, now_monotonic_ns());
 	supervisor_schedule_first_starts(s, s->start_ns);
 	return 0;
 }
