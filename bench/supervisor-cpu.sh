@@ -4,13 +4,13 @@
 # The supervisor's own cost as the storm grows: for each container count,
 # `poof stress --profile oom-storm -o container.storm.count=N` (N 16 MiB
 # containers, each with a writer and a hog, all OOM-killed) for DURATION on
-# a loop-mounted ext4 image, and from the JSON report the supervisor's CPU
-# time as a share of one core (all of it, and without the time spent
-# starting children), its peak RSS, how the run ended and how many respawns
-# waited or were refused. The target is at most 1% of one core at
-# 64 containers. It needs root and a cgroup manager with the memory
-# controller (v1 on this project's hybrid hosts); under `poof vm` run the
-# same command by hand.
+# a loop-mounted ext4 image, and from the JSON report the CPU time of the
+# supervisor and of its spawner as a share of one core (all of it, without
+# the time spent starting children, and the spawner's), the supervisor's
+# peak RSS, how the run ended and how many respawns waited or were
+# refused. The target is at most 1% of one core at 64 containers. It needs
+# root and a cgroup manager with the memory controller (v1 on this
+# project's hybrid hosts); under `poof vm` run the same command by hand.
 #
 # Like every script here it reports and does not judge timing: it exits 0
 # whatever the figures, 1 when a run ended without a verdict (exit 64 or
@@ -59,9 +59,9 @@ mkdir "$mnt"
 mount -o loop "$work/ext4.img" "$mnt"
 
 echo "oom-storm for $duration per count, manager $manager, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-row='%-10s %-8s %9s %8s %7s %7s %7s %7s %6s %9s %9s %8s\n'
-printf "$row" containers verdict ran-over ended cpu-s share other rss oom respawns deferred \
-	refused
+row='%-10s %-8s %9s %8s %7s %7s %7s %8s %7s %6s %9s %9s %8s\n'
+printf "$row" containers verdict ran-over ended cpu-s share other spawner rss oom respawns \
+	deferred refused
 status=0
 for n in "${counts[@]}"; do
 	run=$work/run-$n
@@ -91,17 +91,19 @@ ended = float(sys.argv[4]) - float(sys.argv[3]) - d
 # Writers and hogs started again: oom-storm has one hog a container.
 respawns = w["respawns"] + w["hogs_started"] - int(sys.argv[2])
 other = cpu - w["supervisor_spawn_cpu_s"]
+# The spawner's part of cpu (0 from a poof without one).
+helper = w.get("supervisor_spawner_cpu_s", 0)
+share = lambda x: f"{100.0 * x / wall if wall else 0:.2f}%"
 print(sys.argv[2], r["verdict"], f"{wall - d:+.1f}s", f"{ended:+.1f}s", f"{cpu:.3f}",
-      f"{100.0 * cpu / wall if wall else 0:.2f}%", f"{100.0 * other / wall if wall else 0:.2f}%",
-      f"{w['supervisor_max_rss'] / 1048576:.1f}M",
+      share(cpu), share(other), share(helper), f"{w['supervisor_max_rss'] / 1048576:.1f}M",
       w["oom_kills"], respawns, w["respawns_deferred"], w["respawns_refused"])
 PY
 )
 	rm -rf "$mnt"/poof-*
 done
-echo "share: the supervisor's CPU time over the write phase, of one core (target <= 1% at 64);"
-echo "other: the share without the time spent starting writers and hogs (forking them): watching,"
-echo "reaping, and the pages each fork leaves the supervisor to copy;"
+echo "share: the CPU time of the supervisor and its spawner over the write phase, of one core"
+echo "(target <= 1% at 64); other: the share without the time spent starting writers and hogs"
+echo "(forking them): watching and reaping; spawner: the spawner's part of the share (starting);"
 echo "ran-over: the write phase past its duration; ended: the whole run (verification and"
 echo "clean-up included) past its duration; respawns: writers and hogs started again"
 exit $status
