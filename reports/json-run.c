@@ -123,7 +123,7 @@ json_object *report_timeline_json(const struct report *r)
 	json_object *o = json_object_new_object(), *ts = json_object_new_array();
 	json_object *bytes = json_object_new_array(), *cs = json_object_new_array();
 
-	add_seconds(o, "interval_s", SAMPLE_NS);
+	add_seconds(o, "interval_s", t->interval_ns ? t->interval_ns : SAMPLE_NS);
 	for (unsigned i = 0; i < t->nsamples; i++) {
 		json_object_array_add(ts,
 				      json_object_new_double((double)t->t_ns[i] / NSEC_PER_SEC));

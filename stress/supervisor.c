@@ -125,7 +125,7 @@ static void on_time(struct supervisor *s, uint64_t now, bool reaped)
 		}
 		timeline_sample(&s->res.timeline, s->cfg->containers, now - s->start_ns,
 				bytes_total(s));
-		s->next_sample_ns = now + SAMPLE_NS;
+		s->next_sample_ns = now + s->res.timeline.interval_ns;
 	}
 	if (now >= s->next_kill_ns) {
 		kill_random_writer(s);
@@ -432,6 +432,7 @@ static int start_children(struct supervisor *s)
 	s->next_slow_ns = s->start_ns + slow_tick_ns(s);
 	s->next_sample_ns = s->start_ns;
 	s->res.timeline.ncontainers = rc ? rc->n : 0;
+	s->res.timeline.interval_ns = timeline_interval_ns(s->res.timeline.ncontainers);
 	s->next_progress_ns = s->start_ns + PROGRESS_NS;
 	schedule_kill(s, s->start_ns);
 	if (rc)

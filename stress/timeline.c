@@ -57,3 +57,8 @@ void timeline_sample(struct timeline *t, const struct run_containers *rc, uint64
 	}
 	t->nsamples++;
 }
+
+uint64_t timeline_interval_ns(unsigned n)
+{
+	return SAMPLE_NS * MAX(1u, (n + SAMPLE_CONTAINERS - 1) / SAMPLE_CONTAINERS);
+}

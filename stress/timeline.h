@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * The run's timeline: once a second, every container's memory.current,
- * memory.stat, memory.pressure totals and OOM kills, and the bytes the writers had acknowledged.
- * The supervisor samples it during the write phase; the reports draw it.
+ * The run's timeline: once a second (less often with many containers),
+ * every container's memory.current, memory.stat, memory.pressure totals and
+ * OOM kills, and the bytes the writers had acknowledged. The supervisor
+ * samples it during the write phase; the reports draw it.
  */
 
 #include <stdint.h>
@@ -13,7 +14,8 @@
 #include "containers.h"
 #include "shared/macro.h"
 
-#define SAMPLE_NS NSEC_PER_SEC /* the timeline's rate: one sample a second */
+#define SAMPLE_NS NSEC_PER_SEC /* the timeline's rate: one sample a second, */
+#define SAMPLE_CONTAINERS 16   /* for up to this many containers; one in 2 s up to 32, ... */
 
 /* One container at one moment of the timeline. */
 struct container_sample {
@@ -23,9 +25,10 @@ struct container_sample {
 	struct psi_totals psi; /* memory.pressure totals; UINT64_MAX when not read */
 };
 
-/* The timeline: every container once a second, and what the writers had written. */
+/* The timeline: every container once an interval, and what the writers had written. */
 struct timeline {
 	unsigned ncontainers;
+	uint64_t interval_ns; /* timeline_interval_ns() */
 	unsigned nsamples, cap;
 	uint64_t *t_ns;		    /* since the start, per sample */
 	uint64_t *bytes;	    /* acknowledged bytes, per sample */
@@ -41,3 +44,11 @@ void timeline_sample(struct timeline *t, const struct run_containers *rc, uint64
 		     uint64_t bytes);
 
 void timeline_free(struct timeline *t);
+
+/*
+ * The time between two samples of n containers: SAMPLE_NS, times one more
+ * for every SAMPLE_CONTAINERS beyond the first, so that the cost of the
+ * samples stays that of SAMPLE_CONTAINERS a second (each is a few files
+ * read and parsed).
+ */
+uint64_t timeline_interval_ns(unsigned n);
