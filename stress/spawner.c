@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "oom-score.h"
 #include "shared/clock.h"
 #include "shared/macro.h"
 #include "supervisor-internal.h"
@@ -38,6 +39,9 @@ static _noreturn_ void helper_main(struct supervisor *s, pid_t supervisor)
 	if (getppid() != supervisor)
 		_exit(0); /* the supervisor is gone already */
 	prctl(PR_SET_NAME, "poof-spawner");
+	/* Most children want 0: they inherit it, and need not write it themselves. */
+	if (oom_score_adj_set(0, 0) == 0)
+		s->children_oom_score_adj = 0;
 	for (;;) {
 		struct spawn_request q;
 		struct spawn_answer a = { .result = -EINVAL };

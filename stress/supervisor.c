@@ -6,6 +6,7 @@
  * detection, the timeline and the signal set live in files of their own.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -490,6 +491,7 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		.sigfd = -1,
 		.timerfd = -1,
 		.spawner = SPAWNER_INIT,
+		.children_oom_score_adj = INT_MIN,
 		.rng = cfg->seed ^ 0x6b696c6c,
 	};
 	int r = supervisor_open(&s);
