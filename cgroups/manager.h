@@ -206,6 +206,13 @@ enum cg_spawn_flag {
 };
 
 /*
+ * A process outside any container, as cg_container_spawn() would start it:
+ * fork(), or clone3(CLONE_PARENT) with CG_SPAWN_SIBLING. The child's pid in
+ * the caller, 0 in the child, or -errno.
+ */
+pid_t cg_fork(unsigned flags);
+
+/*
  * Start fn(arg) in a new process that is inside the container from its
  * first instruction of fn: clone3(CLONE_INTO_CGROUP) on v2, else fork where
  * the parent writes the child's pid to cgroup.procs before the child may run

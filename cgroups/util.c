@@ -220,15 +220,9 @@ pid_t cg_clone3(unsigned flags, int cgroup_fd)
 	return fork_clone3(clone_flags, cgroup_fd);
 }
 
-/* fork(), or clone3() for a sibling: the child's pid, 0 in the child, -errno. */
-static pid_t fork_for(unsigned flags)
+pid_t cg_fork(unsigned flags)
 {
-	pid_t pid;
-
-	if (flags & CG_SPAWN_SIBLING)
-		return cg_clone3(flags, -1);
-	pid = fork();
-	return pid < 0 ? -errno : pid;
+	return fork_with(flags & CG_SPAWN_SIBLING ? CLONE_PARENT : 0);
 }
 
 /*
@@ -253,7 +247,7 @@ int cg_spawn_fork_procs(struct cg_container *c, const char *procs, unsigned flag
 	go_read = p[0];
 	go_write = p[1];
 	/* No fflush: the child leaves through _exit and never flushes its copy. */
-	pid = fork_for(flags);
+	pid = cg_fork(flags);
 	if (pid < 0)
 		return pid;
 	if (pid == 0) {

@@ -83,7 +83,7 @@ bool cg_file_exists_at(int dirfd, const char *file);
 pid_t cg_clone3(unsigned flags, int cgroup_fd);
 
 /*
- * Fork (cg_clone3() with CG_SPAWN_SIBLING); the parent writes the child's
+ * Fork (cg_fork()); the parent writes the child's
  * pid to `procs` below c->dirfd and only then lets it run fn. No wait for
  * the child: on failure -errno (the child exits 127 without running fn, and
  * is reaped here, or by the caller's parent for a sibling).

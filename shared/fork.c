@@ -19,3 +19,13 @@ pid_t fork_clone3(uint64_t clone_flags, int cgroup_fd)
 
 	return pid < 0 ? -errno : (pid_t)pid;
 }
+
+pid_t fork_with(uint64_t clone_flags)
+{
+	pid_t pid;
+
+	if (clone_flags)
+		return fork_clone3(clone_flags, -1);
+	pid = fork();
+	return pid < 0 ? -errno : pid;
+}

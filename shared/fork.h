@@ -13,3 +13,10 @@
  * run: the caller must be single-threaded.
  */
 pid_t fork_clone3(uint64_t clone_flags, int cgroup_fd);
+
+/*
+ * fork() when clone_flags is 0 (its atfork handlers run, so a threaded
+ * caller may use it), else fork_clone3(clone_flags, -1). The child's pid in
+ * the caller, 0 in the child, or -errno.
+ */
+pid_t fork_with(uint64_t clone_flags);

@@ -5,7 +5,6 @@
  * while there is one, and what every child sets up before it runs.
  */
 #include <errno.h>
-#include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -14,7 +13,6 @@
 #include "hog.h"
 #include "oom-score.h"
 #include "shared/clock.h"
-#include "shared/fork.h"
 #include "shared/macro.h"
 #include "supervisor-internal.h"
 #include "writer.h"
@@ -100,12 +98,7 @@ static int spawn_in(struct supervisor *s, uint32_t container, unsigned flags, in
 	if (s->cfg->containers && container != CONTAINER_NONE)
 		return cg_container_spawn(s->cfg->containers->c[container].cg, flags, fn, arg,
 					  ret_pid);
-	if (flags & CG_SPAWN_SIBLING) {
-		pid = fork_clone3(CLONE_PARENT, -1);
-	} else {
-		pid = fork();
-		pid = pid < 0 ? -errno : pid;
-	}
+	pid = cg_fork(flags);
 	if (pid < 0)
 		return pid;
 	if (pid == 0)
