@@ -11,7 +11,7 @@ void budget_start(struct supervisor *s, uint64_t now)
 	s->spawn_cpu_ns = SPAWN_CPU_BURST;
 	s->budget_at_ns = now;
 	s->budget_cpu_ns = supervisor_cpu_ns(s);
-	s->budget_respawn_ns = s->budget_exempt_ns = 0;
+	s->budget_respawn_ns = 0;
 }
 
 void budget_update(struct supervisor *s, uint64_t now, uint64_t cpu_ns)
@@ -23,7 +23,7 @@ void budget_update(struct supervisor *s, uint64_t now, uint64_t cpu_ns)
 			      (int64_t)SPAWN_CPU_BURST);
 	s->budget_at_ns = now;
 	s->budget_cpu_ns = cpu_ns;
-	s->budget_respawn_ns = s->budget_exempt_ns = 0;
+	s->budget_respawn_ns = 0;
 }
 
 uint64_t budget_wait_ns(const struct supervisor *s)

@@ -193,9 +193,7 @@ static int start_counted(struct supervisor *s, unsigned i, uint64_t now)
 
 	used = after - before;
 	s->res.spawn_cpu_ns += used;
-	if (first)
-		s->budget_exempt_ns += used;
-	else
+	if (!first) /* first starts are not charged */
 		s->budget_respawn_ns += used;
 	budget_update(s, now_monotonic_ns(), after);
 	return e;

@@ -81,7 +81,6 @@ struct supervisor {
 	uint64_t budget_at_ns;	    /* the budget was brought up to date then */
 	uint64_t budget_cpu_ns;	    /* with the CPU time then (supervisor_cpu_ns()) */
 	uint64_t budget_respawn_ns; /* CPU time of respawns since then */
-	uint64_t budget_exempt_ns;  /* CPU time of first starts since then */
 	struct spawner spawner;	    /* the helper that starts children, if any */
 	int children_oom_score_adj; /* what children inherit; INT_MIN: not known */
 	bool stopping;
