@@ -24,10 +24,11 @@
  *
  * Buffered writes that cannot complete inline run in io-wq worker threads
  * (iou-wrk-*): on ext4 every buffered write does (measured on Linux 6.18:
- * it has no non-blocking buffered write). They are threads of the writer, so they sit in its container,
- * are charged to it and count against its pids.max; they die with it. Rings
- * bypass seccomp: a filter never sees these writes, so injected errors are
- * decided by the writer on their completions (stress/inject.h).
+ * it has no non-blocking buffered write). They are threads of the writer,
+ * so they sit in its container, are charged to it and count against its
+ * pids.max; they die with it. Rings bypass seccomp: a filter never sees
+ * these writes, so injected errors are decided by the writer on their
+ * completions (stress/inject.h).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -17,9 +17,9 @@
  * it is cached and clean it makes it writable at once with
  * MADV_POPULATE_WRITE: the same page_mkwrite, in one system call, which
  * measured 0.6x the time of a fresh mapping. Pages not in the cache and
- * dirty pages are left to the copy. Both are hints: whatever they fail to do, the copy
- * faults in, under the SIGBUS handling below. Without cachestat every pass
- * maps the file afresh.
+ * dirty pages are left to the copy. Both are hints: whatever they fail to
+ * do, the copy faults in, under the SIGBUS handling below. Without
+ * cachestat every pass maps the file afresh.
  *
  * Syncs, by mmap-flush: *msync* (the default) makes the fsync and fdatasync
  * policies msync(MS_SYNC) over the range the policy covers, the bytes
