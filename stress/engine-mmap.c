@@ -183,15 +183,14 @@ static void prepare_chunk(struct mmap_engine *m, const struct engine_file *f, ui
 {
 	uint64_t c = off / CHUNK_SIZE, start = c * CHUNK_SIZE;
 	uint64_t len = MIN(CHUNK_SIZE, f->size - start), bit = UINT64_C(1) << (c % 64);
-	long page = sysconf(_SC_PAGESIZE);
 	struct cache_stat cs;
 
 	if (!m->seen || m->seen[c / 64] & bit)
-		return;
+		return; /* every block but a chunk's first: nothing to do */
 	m->seen[c / 64] |= bit;
 	if (cachestat(f->fd, start, len, &cs) < 0 || cs.nr_cache < cs.nr_dirty)
 		return;
-	if ((cs.nr_cache - cs.nr_dirty) * 2 * (uint64_t)page > len)
+	if ((cs.nr_cache - cs.nr_dirty) * 2 * (uint64_t)sysconf(_SC_PAGESIZE) > len)
 		madvise((char *)f->map + start, len, MADV_POPULATE_WRITE);
 }
 
