@@ -70,11 +70,10 @@ static const char *const io_uring_calls[] = { "io_uring_enter", NULL };
  * the next pass over it where cachestat works (ENOSYS before Linux 6.5:
  * mapped afresh); cachestat looks at each 2 MiB chunk before its first copy
  * of a pass, and madvise (on the list above) makes it writable where it is
- * clean. The last mapping is unmapped at the end;
- * mmap-flush=msync flushes with msync. A SIGBUS while copying unblocks
- * SIGBUS again; the engine's exit puts the old SIGBUS action back; a SIGBUS
- * outside a copy resets the action and raises the signal again to die of
- * it.
+ * clean. The last mapping is unmapped at the end; mmap-flush=msync flushes
+ * with msync. A SIGBUS while copying unblocks SIGBUS again; the engine's
+ * exit puts the old SIGBUS action back; a SIGBUS outside a copy resets the
+ * action and raises the signal again to die of it.
  */
 static const char *const mmap_calls[] = {
 	"fstat",	  "newfstatat",	  "fstatat64", "ftruncate", "cachestat", "msync",
