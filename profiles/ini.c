@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "profiles/ini.h"
+#include "shared/parse.h"
 
 /*
  * libinih's compiled-in MAX_SECTION: a longer section name would be cut short
@@ -64,17 +65,6 @@ static int entries_grow(struct collector *c)
 	c->entries = e;
 	c->max_entries = (unsigned)want;
 	return 0;
-}
-
-char *strip(char *s)
-{
-	char *end;
-
-	s += strspn(s, " \t\r\n");
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
 }
 
 /* "run", or "writer NAME": how sections are named in keys of error messages. */

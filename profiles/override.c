@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "profiles/profile-internal.h"
+#include "shared/parse.h"
 
 /* The sections -o can name one of: writer.NAME.KEY, container.NAME.KEY, hog.NAME.KEY. */
 static const struct override_type {

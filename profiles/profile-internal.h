@@ -168,9 +168,6 @@ int profile_read(FILE *f, struct plan *ret, struct profile_error *err);
 
 /* ---- Text helpers of the readers: the INI file and -o ---- */
 
-/* s without its leading and trailing blanks; cuts them off in place. */
-char *strip(char *s);
-
 static inline bool startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -224,3 +224,14 @@ const char *format_duration(uint64_t ns, char *buf, unsigned len)
 			 (unsigned long long)(s / 60 % 60));
 	return buf;
 }
+
+char *strip(char *s)
+{
+	char *end;
+
+	s += strspn(s, " \t\r\n");
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}

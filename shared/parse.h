@@ -40,3 +40,6 @@ const char *format_size(uint64_t bytes, char *buf, unsigned len);
 
 /* "1m30s" style rendering into buf. */
 const char *format_duration(uint64_t ns, char *buf, unsigned len);
+
+/* s without its leading and trailing blanks; cuts them off in place. */
+char *strip(char *s);

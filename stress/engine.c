@@ -18,13 +18,6 @@ const struct engine_ops *engine_get(enum engine_kind kind)
 	return (unsigned)kind < ARRAY_SIZE(engines) ? engines[kind] : NULL;
 }
 
-bool engine_unseen_by_seccomp(enum engine_kind kind)
-{
-	const struct engine_ops *ops = engine_get(kind);
-
-	return ops && ops->unseen_by_seccomp;
-}
-
 uint32_t engine_depth(const struct engine_ops *ops, uint32_t queue_depth)
 {
 	return ops->async ? MAX(queue_depth, 1u) : 1;

@@ -91,9 +91,6 @@ extern const struct engine_ops engine_mmap_ops;
 
 const struct engine_ops *engine_get(enum engine_kind kind);
 
-/* Whether the engine's operations bypass seccomp; false for an unknown kind. */
-bool engine_unseen_by_seccomp(enum engine_kind kind);
-
 /* Requests in flight the engine keeps: queue_depth, or 1 when it is synchronous. */
 uint32_t engine_depth(const struct engine_ops *ops, uint32_t queue_depth);
 

@@ -223,14 +223,10 @@ int sandbox_enter_writer(const struct sandbox_params *p, const struct writer_gro
 		sandbox_list_writer(),
 		sandbox_list_engine(g->engine),
 	};
-	struct sandbox_params q = *p;
 
 	if (p->allow_list && !lists[2])
 		return -ENOTSUP;
-	/* Nothing of its to notify: its writer decides on the completions instead. */
-	if (engine_unseen_by_seccomp(g->engine))
-		q.handover_fd = -1;
-	return load(&q, lists, ARRAY_SIZE(lists), SANDBOX_WRITER);
+	return load(p, lists, ARRAY_SIZE(lists), SANDBOX_WRITER);
 }
 
 int sandbox_enter_hog(const struct sandbox_params *p, enum hog_kind kind)

@@ -52,8 +52,9 @@ struct sandbox_params {
 
 /*
  * Load a writer's filter (the allow-list of its group's engine and the
- * syncs), hand the notification listener over when errors are injected.
- * 0, or -errno: the writer must not start its loop.
+ * syncs), hand the notification listener over when errors are injected
+ * (none for an engine seccomp cannot see: its caller passes handover_fd
+ * -1). 0, or -errno: the writer must not start its loop.
  */
 int sandbox_enter_writer(const struct sandbox_params *p, const struct writer_group *g);
 

@@ -405,6 +405,16 @@ static void writer_cleanup(struct writer *w)
 	free(w->perm);
 }
 
+static int enter_sandbox(const struct writer *w)
+{
+	struct sandbox_params p = *w->ctx->sandbox;
+
+	/* Nothing of its to notify: the writer decides on the completions instead. */
+	if (w->ops->unseen_by_seccomp)
+		p.handover_fd = -1;
+	return sandbox_enter_writer(&p, w->ctx->group);
+}
+
 int writer_main(const struct writer_ctx *ctx)
 {
 	struct writer w = {
@@ -416,7 +426,7 @@ int writer_main(const struct writer_ctx *ctx)
 
 	r = writer_setup(&w);
 	if (r == 0 && ctx->sandbox)
-		r = sandbox_enter_writer(ctx->sandbox, ctx->group);
+		r = enter_sandbox(&w);
 	if (r == 0)
 		r = writer_loop(&w, w.files, w.self->nfiles);
 	writer_cleanup(&w);
