@@ -6,6 +6,7 @@
  * manager's ops do the work; this file keeps the state they share.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 
@@ -93,6 +94,18 @@ int cg_container_fd(const struct cg_container *c)
 
 	return (k == CG_MANAGER_CGROUPFS || k == CG_MANAGER_SYSTEMD) && c->dirfd >= 0 ? c->dirfd :
 											-ENOTSUP;
+}
+
+int cg_container_open_procs(struct cg_container *c)
+{
+	int fd;
+
+	if (c->destroyed)
+		return -ESTALE;
+	if (c->run->ops->kind == CG_MANAGER_NONE || c->dirfd < 0)
+		return -ENOTSUP;
+	fd = openat(c->dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
 }
 
 int cg_container_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *arg), void *arg,

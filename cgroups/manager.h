@@ -225,6 +225,14 @@ pid_t cg_fork(unsigned flags);
 int cg_container_spawn(struct cg_container *c, unsigned flags, int (*fn)(void *arg), void *arg,
 		       pid_t *ret_pid);
 
+/*
+ * The group's cgroup.procs, open for writing: a process that writes "0"
+ * to it moves itself in (v1 and v2), for a child that must move before it
+ * calls execve (shared/exec.h). Its fd, or -errno; -ENOTSUP with the none
+ * manager.
+ */
+int cg_container_open_procs(struct cg_container *c);
+
 /* Memory events (see struct cg_events for what v1 lacks). */
 int cg_container_read_events(struct cg_container *c, struct cg_events *ret);
 

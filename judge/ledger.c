@@ -102,6 +102,7 @@ int ledger_create(int dirfd, const struct ledger_params *p, struct ledger **ret)
 	}
 	l->size = size;
 	l->live = true;
+	l->fd = steal_fd(&fd);
 	prefault(l->map, size);
 	l->locked = mlock(l->map, size) == 0;
 
@@ -377,12 +378,42 @@ void ledger_damage_text(const struct ledger_damage *d, char *buf, size_t len)
 	}
 }
 
+int ledger_attach(int fd, struct ledger **ret)
+{
+	_cleanup_ledger_ struct ledger *l = calloc(1, sizeof(*l));
+	struct stat st;
+
+	if (!l)
+		return -ENOMEM;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size < LEDGER_HEADER_SIZE || (uint64_t)st.st_size > LEDGER_MAX_SIZE)
+		return -EBADMSG;
+	l->map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (l->map == MAP_FAILED) {
+		l->map = NULL;
+		return -errno;
+	}
+	l->size = (size_t)st.st_size;
+	l->live = true;
+	l->fd = -1;
+	l->hdr = l->map;
+	if (memcmp(l->map, LEDGER_MAGIC, 8) != 0 || l->hdr->size != l->size)
+		return -EBADMSG;
+	ledger_bind(l);
+	*ret = steal_pointer(&l);
+	return 0;
+}
+
 void ledger_free(struct ledger *l)
 {
 	if (l->live) {
 		if (l->locked)
 			munlock(l->map, l->size);
-		munmap(l->map, l->size);
+		if (l->map)
+			munmap(l->map, l->size);
+		if (l->fd >= 0)
+			close(l->fd);
 	} else {
 		free(l->map);
 	}

@@ -210,6 +210,7 @@ struct ledger {
 	struct ledger_block *blocks;
 	void *map;
 	size_t size;
+	int fd;	     /* live: ledger.live, open for ledger_attach(); else -1 or unused */
 	bool live;   /* MAP_SHARED mapping of ledger.live */
 	bool locked; /* mlock succeeded */
 };
@@ -230,6 +231,13 @@ size_t ledger_size(uint32_t nwriters, uint32_t nfiles, uint64_t nblocks);
  * mlock it. The caller fills writers[] and files[] and then forks.
  */
 int ledger_create(int dirfd, const struct ledger_params *p, struct ledger **ret);
+
+/*
+ * In a writer started by exec: map the live ledger at fd (the creator's
+ * ledger->fd) as the creator did, the header checked for its magic and
+ * size. -EBADMSG when it is not one.
+ */
+int ledger_attach(int fd, struct ledger **ret);
 
 /* Refresh the header checksum after the supervisor edited header fields. */
 void ledger_header_changed(struct ledger *l);

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "inject.h"
 #include "shared/macro.h"
@@ -89,19 +91,49 @@ static size_t log_size(uint32_t nwriters)
 }
 
 /* Touched here, so that the pages are the supervisor's, not a container's. */
-int inject_log_map(uint32_t nwriters, struct inject_log **ret)
+int inject_log_create(uint32_t nwriters, struct inject_log **ret, int *ret_fd)
 {
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (nwriters == 0)
+		return -EINVAL;
+	fd = memfd_create("poof-inject-log", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)log_size(nwriters)) < 0)
+		return -errno;
+	r = inject_log_attach(fd, nwriters, ret);
+	if (r < 0)
+		return r;
+	memset(*ret, 0, log_size(nwriters));
+	*ret_fd = steal_fd(&fd);
+	return 0;
+}
+
+int inject_log_attach(int fd, uint32_t nwriters, struct inject_log **ret)
+{
+	struct stat st;
 	void *p;
 
 	if (nwriters == 0)
 		return -EINVAL;
-	p = mmap(NULL, log_size(nwriters), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-		 0);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((uint64_t)st.st_size != log_size(nwriters))
+		return -EBADMSG;
+	p = mmap(NULL, log_size(nwriters), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
-	memset(p, 0, log_size(nwriters));
 	*ret = p;
 	return 0;
+}
+
+int inject_log_map(uint32_t nwriters, struct inject_log **ret)
+{
+	int fd, r = inject_log_create(nwriters, ret, &fd);
+
+	if (r >= 0)
+		close(fd);
+	return r;
 }
 
 void inject_log_unmap(struct inject_log *log, uint32_t nwriters)

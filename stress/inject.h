@@ -79,7 +79,13 @@ int inject_completion(const struct inject_ctx *c, uint32_t writer, enum inject_c
 /* The names seccomp knows `call` by, NULL-terminated (sync_file_range2 too). */
 const char *const *inject_call_syscalls(enum inject_call call);
 
-/* The shared log of nwriters writers, pre-faulted by the caller's process. */
+/*
+ * The shared log of nwriters writers, pre-faulted by the caller's process:
+ * a memfd (its fd in *ret_fd) that a writer started by exec maps again
+ * with inject_log_attach(); inject_log_map() keeps no fd.
+ */
+int inject_log_create(uint32_t nwriters, struct inject_log **ret, int *ret_fd);
+int inject_log_attach(int fd, uint32_t nwriters, struct inject_log **ret);
 int inject_log_map(uint32_t nwriters, struct inject_log **ret);
 void inject_log_unmap(struct inject_log *log, uint32_t nwriters);
 

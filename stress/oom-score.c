@@ -9,12 +9,21 @@
 #include "oom-score.h"
 #include "shared/macro.h"
 
+int oom_score_adj_write(int fd, int value)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", value);
+	ssize_t n = pwrite(fd, buf, (size_t)len, 0);
+
+	if (n < 0)
+		return -errno;
+	return n == len ? 0 : -EIO;
+}
+
 int oom_score_adj_set(pid_t pid, int value)
 {
-	char path[64], buf[16];
+	char path[64];
 	_cleanup_close_ int fd = -1;
-	ssize_t n;
-	int len;
 
 	if (pid > 0)
 		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
@@ -23,11 +32,23 @@ int oom_score_adj_set(pid_t pid, int value)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	len = snprintf(buf, sizeof(buf), "%d", value);
-	n = write(fd, buf, (size_t)len);
+	return oom_score_adj_write(fd, value);
+}
+
+int oom_score_adj_open_self(int *ret_value)
+{
+	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_RDWR | O_CLOEXEC);
+	char buf[16] = { 0 };
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n < 0)
 		return -errno;
-	return n == len ? 0 : -EIO;
+	if (sscanf(buf, "%d", ret_value) != 1)
+		return -EIO;
+	return steal_fd(&fd);
 }
 
 int oom_score_adj_can_lower(void)

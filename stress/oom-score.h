@@ -24,3 +24,12 @@ int oom_score_adj_set(pid_t pid, int value);
  * -errno of its write (-EACCES without CAP_SYS_RESOURCE).
  */
 int oom_score_adj_can_lower(void);
+
+/*
+ * This process's oom_score_adj, kept open for oom_score_adj_write(): its fd
+ * and, in *ret_value, its value; or -errno.
+ */
+int oom_score_adj_open_self(int *ret_value);
+
+/* Write value through an fd of oom_score_adj_open_self(): 0 or -errno. */
+int oom_score_adj_write(int fd, int value);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "sandbox-run.h"
 #include "shared/macro.h"
@@ -22,22 +23,28 @@ uint32_t sandbox_run_hogs(const struct plan *plan)
 }
 
 /*
- * Shared with the hogs, which inherit the mapping, and touched here, so
- * that its pages are charged to the supervisor and not to a container
- * that an OOM kill is about to empty.
+ * Shared with the hogs, which inherit the mapping or, started by exec, map
+ * the memfd (stress/hog-exec.h); touched here, so that its pages are
+ * charged to the supervisor and not to a container that an OOM kill is
+ * about to empty.
  */
 static int hog_slots_map(struct sandbox_run *sr)
 {
 	size_t size = (size_t)sr->nhogs * sizeof(*sr->hog_slots);
+	_cleanup_close_ int fd = -1;
 	void *p;
 
 	if (size == 0)
 		return 0;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	fd = memfd_create("poof-hog-slots", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)size) < 0)
+		return -errno;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
 	memset(p, 0, size);
 	sr->hog_slots = p;
+	sr->hog_slots_fd = steal_fd(&fd);
 	return 0;
 }
 
@@ -57,7 +64,7 @@ static void record_in_header(const struct sandbox_run *sr, const struct plan *pl
 static int inject_start(struct sandbox_run *sr)
 {
 	uint32_t nwriters = sr->ledger->hdr->nwriters;
-	int r = inject_log_map(nwriters, &sr->ictx.log);
+	int r = inject_log_create(nwriters, &sr->ictx.log, &sr->inject_log_fd);
 
 	if (r < 0)
 		return r;
@@ -65,6 +72,8 @@ static int inject_start(struct sandbox_run *sr)
 	if (r < 0) {
 		inject_log_unmap(sr->ictx.log, nwriters);
 		sr->ictx.log = NULL;
+		closep(&sr->inject_log_fd);
+		sr->inject_log_fd = -1;
 	}
 	return r;
 }
@@ -104,9 +113,13 @@ void sandbox_run_stop(struct sandbox_run *sr)
 void sandbox_run_free(struct sandbox_run *sr)
 {
 	sandbox_run_stop(sr);
-	if (sr->hog_slots)
+	if (sr->hog_slots) {
 		munmap(sr->hog_slots, (size_t)sr->nhogs * sizeof(*sr->hog_slots));
+		close(sr->hog_slots_fd);
+	}
 	sr->hog_slots = NULL;
+	if (sr->ictx.log)
+		close(sr->inject_log_fd);
 	inject_log_unmap(sr->ictx.log, sr->ledger ? sr->ledger->hdr->nwriters : 0);
 	sr->ictx.log = NULL;
 }

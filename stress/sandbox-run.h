@@ -25,10 +25,12 @@ struct sandbox_run {
 	bool allow_list;		    /* sandbox=yes */
 	struct ledger *ledger;		    /* the writers' slots */
 	struct ledger_violation *hog_slots; /* MAP_SHARED, pre-faulted by the supervisor */
+	int hog_slots_fd;		    /* their memfd, open while hog_slots is mapped */
 	uint32_t nhogs;
 	/* With -o inject: what decides, the thread that answers, and what it did. */
 	bool inject;
 	struct inject_ctx ictx;
+	int inject_log_fd; /* the memfd of ictx.log, open while it is mapped */
 	struct inject_notifier *notifier;
 	struct inject_notifier_stats stats;
 };
