@@ -146,6 +146,8 @@ static json_object *write_phase_json(const struct report *r)
 	add_bool(o, "cut_off", r->cut_off);
 	add_u64(o, "oom_kills", s->status.oom_kills);
 	add_u64(o, "hogs_started", s->status.hogs);
+	add_u64(o, "hogs_started_by_exec", s->status.hogs_exec);
+	add_u64(o, "writers_started_by_exec", s->status.writers_exec);
 	add_u64(o, "hog_deaths", s->status.hog_deaths);
 	add_u64(o, "unreaped_writers", s->unreaped);
 	add_u64(o, "stalls", s->stalls);

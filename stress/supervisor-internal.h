@@ -82,6 +82,11 @@ struct supervisor {
 	uint64_t budget_cpu_ns;	    /* with the CPU time then (supervisor_cpu_ns()) */
 	uint64_t budget_respawn_ns; /* CPU time of respawns since then */
 	struct spawner spawner;	    /* the helper that starts children, if any */
+	int worker_exec_fd;	    /* poof-worker (worker-exec.h), or -1: workers are forked */
+	int plan_fd;		    /* the plan, for writers started by exec; or -1 */
+	int self_score_fd; /* the supervisor's oom_score_adj, kept open for spawn.c; or -1 */
+	int self_score;	   /* its value */
+	bool score_lent;   /* it holds a child's for the moment (spawn.c) */
 	int children_oom_score_adj; /* what children inherit; INT_MIN: not known */
 	bool stopping;
 	struct supervisor_result res;

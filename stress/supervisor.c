@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "worker-exec.h"
+#include "oom-score.h"
 #include "shared/clock.h"
 #include "shared/macro.h"
 #include "shared/random.h"
@@ -409,6 +411,12 @@ static int supervisor_open(struct supervisor *s)
 static void supervisor_close(struct supervisor *s)
 {
 	spawner_stop(s);
+	if (s->worker_exec_fd >= 0)
+		close(s->worker_exec_fd);
+	if (s->plan_fd >= 0)
+		close(s->plan_fd);
+	if (s->self_score_fd >= 0)
+		close(s->self_score_fd);
 	free(s->pfd);
 	hog_slots_free(s);
 	free(s->stalled);
@@ -417,6 +425,30 @@ static void supervisor_close(struct supervisor *s)
 		close(s->sigfd);
 	if (s->timerfd >= 0)
 		close(s->timerfd);
+}
+
+/*
+ * Workers started by exec (worker-exec.h), where poof-worker is found and
+ * the manager lets a child move itself (not none's, which must know its
+ * children): else they are forked. The supervisor's own OOM score, kept
+ * open to lend it to them (spawn.c); else they write theirs themselves.
+ */
+static void exec_setup(struct supervisor *s)
+{
+	const struct run_containers *rc = s->cfg->containers;
+
+	if (rc && rc->manager == CG_MANAGER_NONE)
+		return;
+	s->worker_exec_fd = worker_exec_open();
+	if (s->worker_exec_fd < 0)
+		return;
+	s->plan_fd = worker_exec_plan_fd(s->cfg->plan);
+	if (s->plan_fd < 0 || !s->ledger->live) {
+		closep(&s->worker_exec_fd);
+		s->worker_exec_fd = -1;
+		return;
+	}
+	s->self_score_fd = oom_score_adj_open_self(&s->self_score);
 }
 
 /*
@@ -441,6 +473,7 @@ static int start_children(struct supervisor *s)
 	r = hog_slots_setup(s);
 	if (r < 0)
 		return r;
+	exec_setup(s);
 	/*
 	 * Forked now, when it has everything a child needs. Without it (or
 	 * with the none manager, which must know its children itself) the
@@ -491,6 +524,10 @@ int supervisor_run(const struct supervisor_config *cfg, struct supervisor_result
 		.sigfd = -1,
 		.timerfd = -1,
 		.spawner = SPAWNER_INIT,
+		.worker_exec_fd = -1,
+		.plan_fd = -1,
+		.self_score_fd = -1,
+		.self_score = INT_MIN,
 		.children_oom_score_adj = INT_MIN,
 		.rng = cfg->seed ^ 0x6b696c6c,
 	};

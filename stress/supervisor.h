@@ -47,9 +47,11 @@ struct supervisor_status {
 	uint32_t deaths;	    /* writers that died by a signal */
 	uint32_t failed;	    /* writers stopped by an error */
 	uint32_t hogs;		    /* hog processes started, respawns included */
-	uint32_t hog_deaths;	    /* hogs that died by a signal (the OOM killer, mostly) */
-	uint64_t oom_kills;	    /* memory.events oom_kill since the start, all containers */
-	uint32_t stalls;	    /* stall episodes so far */
+	uint32_t hogs_exec;    /* of those, started by exec as poof-worker (stress/worker-exec.h) */
+	uint32_t writers_exec; /* writers started so, respawns included */
+	uint32_t hog_deaths;   /* hogs that died by a signal (the OOM killer, mostly) */
+	uint64_t oom_kills;    /* memory.events oom_kill since the start, all containers */
+	uint32_t stalls;       /* stall episodes so far */
 	const struct timeline *timeline; /* the samples so far, for a live view */
 };
 

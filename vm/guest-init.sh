@@ -145,6 +145,11 @@ boot_systemd() {
 	mkdir -p "/sysroot$GUEST_DIR" && cp /init "/sysroot$GUEST_DIR/init.sh" &&
 		cp /usr/bin/poof /xfer/config.sh "/sysroot$GUEST_DIR/" ||
 		fail "cannot copy poof to the new root"
+	# Its worker program beside it, where the image has one (poof-stress(1)).
+	if [ -x /usr/bin/poof-worker ]; then
+		cp /usr/bin/poof-worker "/sysroot$GUEST_DIR/" ||
+			fail "cannot copy poof-worker to the new root"
+	fi
 	write_units || fail "cannot write the units guest-poof.target and guest-poof.service"
 	step "switching to systemd"
 	# systemd's first jobs include guest-poof-heartbeat.service: the heartbeat goes on.

@@ -20,6 +20,7 @@
 #include "shared/fileio.h"
 #include "shared/macro.h"
 #include "spawn.h"
+#include "stress/worker-exec.h"
 
 #define INITRAMFS_FORMAT "poof-initramfs-2" /* 2: an uncompressed cpio */
 #define FILE_MAX (512u << 20)
@@ -173,12 +174,29 @@ static int add_program(struct spec *s, const char *src, const char *dst)
 	return r < 0 ? r : add_libraries(s, src);
 }
 
+/* poof-worker from beside poof, where it is (stress/worker-exec.h): else the guest forks workers. */
+static int add_worker(const struct initramfs_config *c, struct spec *s)
+{
+	const char *slash = strrchr(c->poof, '/');
+	char path[PATH_MAX];
+
+	if (!slash)
+		return 0;
+	snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - c->poof), c->poof,
+		 WORKER_EXEC_PROGRAM);
+	if (access(path, X_OK) < 0)
+		return 0;
+	return add_program(s, path, "/usr/bin/" WORKER_EXEC_PROGRAM);
+}
+
 static int add_programs(const struct initramfs_config *c, struct spec *s, char *missing,
 			size_t missing_len)
 {
 	int r;
 
 	r = add_program(s, c->poof, "/usr/bin/poof");
+	if (r >= 0)
+		r = add_worker(c, s);
 	if (r < 0) {
 		snprintf(missing, missing_len, "%s", c->poof);
 		return r;

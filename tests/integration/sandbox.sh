@@ -82,7 +82,11 @@ if [ "$case" = writer ]; then
 	assert_eq "writer 0 spawns" 1 "$(json "$report" writers.0.spawns)"
 	assert_ge "writer 1's bytes" 1 "$(json "$report" writers.1.bytes)"
 	assert_eq "writers stopped by errors" 0 "$(json "$report" write_phase.stopped_by_errors.writers)"
+	# tests/helpers/poof-worker, with the same hook: its slot is the ledger's.
+	assert_ge "writers started by exec" 2 "$(json "$report" write_phase.writers_started_by_exec)"
 else
 	assert_eq "hogs started (never again after the violation)" 1 \
 		"$(json "$report" write_phase.hogs_started)"
+	# tests/helpers/poof-worker, with the same hook: its slot is the memfd's.
+	assert_eq "hogs started by exec" 1 "$(json "$report" write_phase.hogs_started_by_exec)"
 fi

@@ -12,7 +12,10 @@
 #     the respawns that had to wait;
 #   - a SIGINT 3 s in ends the run within 60 s, marked interrupted;
 #   - neither leaves a cgroup or a process behind, and poof cleanup finds
-#     nothing of either.
+#     nothing of either;
+#   - every writer and hog is started as poof-worker, by exec; a poof
+#     without poof-worker beside it (nor installed) forks them, and the
+#     storm runs the same.
 #
 # Usage: storm.sh [COUNT]      (default 32)
 
@@ -90,9 +93,27 @@ assert_ge "duration: respawns deferred" 1 "$(json "$report" write_phase.respawns
 info "ok: $(json "$report" verdict) after $(json "$report" write_phase.oom_kills) OOM kills," \
 	"$(json "$report" write_phase.respawns_deferred) respawns deferred," \
 	"$(json "$report" write_phase.respawns_refused) refused at the stop"
+assert_eq "duration: hogs started by exec" "$(json "$report" write_phase.hogs_started)" \
+	"$(json "$report" write_phase.hogs_started_by_exec)"
+assert_eq "duration: writers started by exec" \
+	$(($(json "$report" write_phase.respawns) + count)) \
+	"$(json "$report" write_phase.writers_started_by_exec)"
 nothing_left duration
 
 storm interrupt 3
 assert_eq "SIGINT: interrupted" true "$(json "$report" interrupted)"
 assert_eq "SIGINT: signal" INT "$(json "$report" write_phase.signal)"
 nothing_left interrupt
+
+# A copy of poof alone in a directory: no poof-worker beside it, so it forks them.
+if ! ls /usr/libexec/poof/poof-worker /usr/local/libexec/poof/poof-worker >/dev/null 2>&1; then
+	mkdir "$WORK/alone"
+	cp "$POOF" "$WORK/alone/poof"
+	POOF=$WORK/alone/poof storm forked
+	assert_eq "forked: stop reason" duration "$(json "$report" write_phase.stop_reason)"
+	assert_ge "forked: hogs started" "$count" "$(json "$report" write_phase.hogs_started)"
+	assert_eq "forked: hogs started by exec" 0 "$(json "$report" write_phase.hogs_started_by_exec)"
+	assert_eq "forked: writers started by exec" 0 \
+		"$(json "$report" write_phase.writers_started_by_exec)"
+	nothing_left forked
+fi
