@@ -18,6 +18,7 @@
 #include "judge/ledger.h"
 #include "stress/rundir.h"
 #include "stress/scratch.h"
+#include "stress/worker-exec.h"
 #include "watch/task.h"
 
 #define RUN_PREFIX "poof-"
@@ -58,6 +59,8 @@ static bool is_hex_id(const char *s, size_t len)
 
 bool leftover_is_worker(const char *comm)
 {
+	if (strcmp(comm, WORKER_EXEC_PROGRAM) == 0)
+		return true; /* started by exec, not named yet */
 	return (strncmp(comm, "poof-w", 6) == 0 || strncmp(comm, "poof-h", 6) == 0) && comm[6] &&
 	       strspn(comm + 6, "0123456789") == strlen(comm + 6);
 }

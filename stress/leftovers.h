@@ -102,7 +102,10 @@ void leftovers_find_loop(const char *image, char *buf, size_t len);
 int leftover_group_run_id(const char *name, bool all, char *buf, size_t len);
 int leftover_scope_run_id(const char *unit, bool all, char *buf, size_t len);
 
-/* Workers name themselves poof-w<N> and poof-h<N> (stress/supervisor.c). */
+/*
+ * Workers name themselves poof-w<N> and poof-h<N> (stress/spawn.c,
+ * tools/poof-worker.c); one started by exec is poof-worker until then.
+ */
 bool leftover_is_worker(const char *comm);
 
 /* A supervisor's own leaf, poof-<id>-supervisor: a live supervisor sits in it. */

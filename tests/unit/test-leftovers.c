@@ -105,10 +105,11 @@ static void test_id_too_long(void **state)
 
 static void test_is_worker(void **state)
 {
-	static const char *const workers[] = { "poof-w3", "poof-h12", "poof-w0", "poof-h9999" };
-	static const char *const others[] = { "poof-x1", "poof-w",  "poof-w1a", "poof-h",
-					      "poof",	 "poof-",   "poof-w-1", "bash",
-					      "poof-W1", "xpoof-w1" };
+	static const char *const workers[] = { "poof-w3", "poof-h12", "poof-w0", "poof-h9999",
+					       "poof-worker" };
+	static const char *const others[] = { "poof-x1", "poof-w",   "poof-w1a",    "poof-h",
+					      "poof",	 "poof-",    "poof-w-1",    "bash",
+					      "poof-W1", "xpoof-w1", "poof-workers" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(workers) / sizeof(workers[0]); i++)
