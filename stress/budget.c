@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The respawns' CPU budget (supervisor-internal.h): 1% of one core, so
+ * The respawns' CPU budget (supervisor-internal.h): 0.5% of one core, so
  * that a storm too large for it is held back by the supervisor rather than
  * by the machine.
  */

@@ -32,12 +32,12 @@
 #define SPAWN_TURN_NS (100 * NSEC_PER_MSEC)
 /*
  * The respawns' CPU budget (budget.c): 1 ns of CPU time for every
- * CPU_BUDGET_DIVISOR ns of wall time (1% of one core), saved up to
+ * CPU_BUDGET_DIVISOR ns of wall time (0.5% of one core), saved up to
  * SPAWN_CPU_BURST; first starts are not charged. A respawn starts only
  * while some is left, and one held back waits until SPAWN_CPU_BATCH is
  * saved: a few starts a wake, not a wake a start.
  */
-#define CPU_BUDGET_DIVISOR 100
+#define CPU_BUDGET_DIVISOR 200
 #define SPAWN_CPU_BURST (50 * NSEC_PER_MSEC)
 #define SPAWN_CPU_BATCH (5 * NSEC_PER_MSEC)
 
