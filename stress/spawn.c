@@ -217,7 +217,7 @@ static unsigned writer_exec_setup(const struct supervisor *s, uint32_t id,
  * once.
  *
  * hold_score(): does the supervisor's score equal score now (else the
- * child must write its own)? release_score(): its own back, 0 or -errno.
+ * child must write its own)? release_score(): its own back.
  */
 static bool hold_score(struct supervisor *s, int score)
 {
@@ -229,12 +229,21 @@ static bool hold_score(struct supervisor *s, int score)
 	return true;
 }
 
-static int release_score(struct supervisor *s)
+static void release_score(struct supervisor *s)
 {
 	if (!s->score_lent)
-		return 0;
+		return;
 	s->score_lent = false;
-	return oom_score_adj_write(s->self_score_fd, s->self_score);
+	/*
+	 * It took the lower score once, so it may again (the kernel keeps the
+	 * floor it set). Should it fail all the same, nothing more is lent:
+	 * the supervisor is left as when it could not protect itself at the
+	 * start, outside every container the OOM killer empties.
+	 */
+	if (oom_score_adj_write(s->self_score_fd, s->self_score) < 0) {
+		closep(&s->self_score_fd);
+		s->self_score_fd = -1;
+	}
 }
 
 /* The container of a slot's worker, or CONTAINER_NONE. */
@@ -259,7 +268,6 @@ static int worker_exec(struct supervisor *s, enum child_kind kind, uint32_t slot
 	struct exec_fd fds[5];
 	struct exec_spec e = { .binfd = s->worker_exec_fd, .argv = v.argv, .fds = fds };
 	pid_t pid;
-	int r;
 
 	if (container != CONTAINER_NONE) {
 		procs = cg_container_open_procs(s->cfg->containers->c[container].cg);
@@ -273,12 +281,11 @@ static int worker_exec(struct supervisor *s, enum child_kind kind, uint32_t slot
 		a.oom_score_adj = score;
 	worker_exec_argv(&a, &v);
 	pid = exec_spawn(&e);
-	r = release_score(s);
+	release_score(s);
 	if (pid < 0)
 		return pid;
 	*ret_pid = pid;
-	/* Never carry on unprotected: the run ends, and the worker dies with it. */
-	return r < 0 ? r : 1;
+	return 1;
 }
 
 int supervisor_start_child(struct supervisor *s, enum child_kind kind, uint32_t slot,
