@@ -27,7 +27,7 @@ struct exec_child {
  * target: no target overwrites a source not placed yet. dup2 leaves the
  * copy without FD_CLOEXEC; the first copies keep it, and go with the exec.
  */
-static int place_fds(const struct exec_spec *e)
+__attribute__((no_sanitize_address)) static int place_fds(const struct exec_spec *e)
 {
 	int tmp[EXEC_MAX_FDS];
 
@@ -68,7 +68,7 @@ pid_t exec_spawn(const struct exec_spec *e)
 	/* Aligned for any ABI: the child's stack pointer starts at its end. */
 	_Alignas(64) char stack[EXEC_STACK_SIZE];
 	struct exec_child c = { .e = e };
-	int flags = CLONE_VM | CLONE_VFORK | (e->sibling ? CLONE_PARENT : SIGCHLD);
+	int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 	sigset_t all, old;
 	pid_t pid;
 
@@ -79,7 +79,7 @@ pid_t exec_spawn(const struct exec_spec *e)
 	if (pid < 0)
 		c.error = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (pid > 0 && c.error && !e->sibling)
+	if (pid > 0 && c.error)
 		(void)waitpid(pid, NULL, 0);
 	return c.error ? -c.error : pid;
 }

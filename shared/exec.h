@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <stdbool.h>
 #include <sys/types.h>
 
 /*
@@ -26,13 +25,12 @@ struct exec_spec {
 	int procs_fd;	   /* a cgroup.procs opened for writing, or -1: stay */
 	const struct exec_fd *fds;
 	unsigned nfds;
-	bool sibling; /* CLONE_PARENT: a child of the caller's parent, which reaps it */
 };
 
 /*
  * The child's pid once it runs the program, or -errno. On an error after
- * the clone (the move or the exec failed) the child has exited with 127;
- * with sibling it is left for the caller's parent to reap. All signals stay
- * blocked from before the clone into the program, which sets up its own.
+ * the clone (the move or the exec failed) the child has exited with 127
+ * and is reaped. All signals stay blocked from before the clone into the
+ * program, which sets up its own.
  */
 pid_t exec_spawn(const struct exec_spec *e);
