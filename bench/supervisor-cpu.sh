@@ -103,7 +103,8 @@ PY
 done
 echo "share: the CPU time of the supervisor and its spawner over the write phase, of one core"
 echo "(target <= 1% at 64); other: the share without the time spent starting writers and hogs"
-echo "(forking them): watching and reaping; spawner: the spawner's part of the share (starting);"
+echo "(by exec as poof-worker, or forked): watching and reaping; spawner: the spawner's part of"
+echo "the share (it forks workers only where poof-worker cannot be started);"
 echo "ran-over: the write phase past its duration; ended: the whole run (verification and"
 echo "clean-up included) past its duration; respawns: writers and hogs started again"
 exit $status
