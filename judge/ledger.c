@@ -192,6 +192,63 @@ static int ledger_validate_header(const struct ledger_header *h, size_t file_siz
 	return 0;
 }
 
+/* An error as a system call returns it: 0, or -1 to -4095. */
+static bool errno_valid(int32_t e)
+{
+	return e <= 0 && e >= -4095;
+}
+
+/* The first error of file f that no system call returns, or 0. */
+static int32_t file_bad_errno(const struct ledger_file *f)
+{
+	const int32_t e[] = { f->first_write_errno, f->last_write_errno, f->first_fsync_errno,
+			      f->last_fsync_errno, f->first_range_errno };
+
+	for (size_t i = 0; i < ARRAY_SIZE(e); i++)
+		if (!errno_valid(e[i]))
+			return e[i];
+	return 0;
+}
+
+/* The first error of the header that no system call returns, or 0. */
+static int32_t header_bad_errno(const struct ledger_header *h)
+{
+	if (!errno_valid(h->syncfs_result) && h->syncfs_result != LEDGER_SYNCFS_NOT_RUN)
+		return h->syncfs_result;
+	for (unsigned c = 0; c < LEDGER_INJECT_CALLS; c++)
+		if (h->inject_errno[c] < 0 || h->inject_errno[c] > 4095)
+			return h->inject_errno[c];
+	return 0;
+}
+
+/*
+ * Every error the report names is one a system call can return: the
+ * reports turn them into names, and a number from a damaged ledger must
+ * not reach them.
+ */
+static int ledger_validate_errnos(const struct ledger *l, struct ledger_damage *d)
+{
+	int32_t e;
+
+	for (uint32_t i = 0; i < l->hdr->nfiles; i++) {
+		d->index = i;
+		e = file_bad_errno(&l->files[i]);
+		if (e)
+			return damaged(d, LEDGER_BAD_ERRNO, (uint64_t)(int64_t)e,
+				       LEDGER_ERRNO_IN_FILE);
+	}
+	for (uint32_t i = 0; i < l->hdr->nwriters; i++) {
+		d->index = i;
+		e = l->writers[i].error;
+		if (!errno_valid(e))
+			return damaged(d, LEDGER_BAD_ERRNO, (uint64_t)(int64_t)e,
+				       LEDGER_ERRNO_IN_WRITER);
+	}
+	d->index = 0;
+	e = header_bad_errno(l->hdr);
+	return e ? damaged(d, LEDGER_BAD_ERRNO, (uint64_t)(int64_t)e, LEDGER_ERRNO_IN_HEADER) : 0;
+}
+
 /* Files must tile the block array and belong to existing writers. */
 static int ledger_validate_tables(const struct ledger *l, struct ledger_damage *d)
 {
@@ -217,7 +274,7 @@ static int ledger_validate_tables(const struct ledger *l, struct ledger_damage *
 	}
 	if (next != l->hdr->nblocks)
 		return damaged(d, LEDGER_BAD_BLOCKS, next, l->hdr->nblocks);
-	return 0;
+	return ledger_validate_errnos(l, d);
 }
 
 int ledger_parse(void *data, size_t len, struct ledger **ret, struct ledger_damage *ret_damage)
@@ -337,6 +394,16 @@ static void ledger_damage_text_more(const struct ledger_damage *d, char *buf, si
 		break;
 	case LEDGER_BAD_BLOCKS:
 		snprintf(buf, len, "its files cover %llu blocks, its header says %llu", have, want);
+		break;
+	case LEDGER_BAD_ERRNO:
+		if (want == LEDGER_ERRNO_IN_HEADER)
+			snprintf(buf, len,
+				 "its header holds error %lld, which no system call returns",
+				 (long long)(int64_t)have);
+		else
+			snprintf(buf, len, "%s %u holds error %lld, which no system call returns",
+				 want == LEDGER_ERRNO_IN_FILE ? "file" : "writer", d->index,
+				 (long long)(int64_t)have);
 		break;
 	case LEDGER_LIVE_SEALED:
 		snprintf(buf, len, "%s says it is sealed, which only %s can be", LEDGER_LIVE_NAME,

@@ -262,7 +262,15 @@ enum ledger_damage_kind {
 	LEDGER_BAD_BLOCK_SIZE,	/* file `index` has block size have, which no block can have */
 	LEDGER_BAD_WRITER,	/* entry `index` of the writer table does not fit */
 	LEDGER_BAD_BLOCKS,	/* the files cover have blocks, the header says want */
+	LEDGER_BAD_ERRNO,	/* where want says, entry `index` holds error have (negative) */
 	LEDGER_LIVE_SEALED,	/* ledger.live says it is sealed, which only ledger may be */
+};
+
+/* LEDGER_BAD_ERRNO: where the error no system call returns is (in want). */
+enum {
+	LEDGER_ERRNO_IN_FILE,
+	LEDGER_ERRNO_IN_WRITER,
+	LEDGER_ERRNO_IN_HEADER,
 };
 
 struct ledger_damage {

@@ -301,6 +301,30 @@ static void test_bad_tables_refused(void **state)
 	assert_damage(-EBADMSG, LEDGER_BAD_BLOCK_SIZE,
 		      "file 0 of its file table has block size 4195328, not a power of two");
 	ledger_free(l);
+	/* Errors no system call returns, which the reports would name (found by the fuzzer). */
+	l = make_ledger(16);
+	l->files[0].last_fsync_errno = INT32_MIN;
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_ERRNO,
+		      "file 0 holds error -2147483648, which no system call returns");
+	ledger_free(l);
+	l = make_ledger(16);
+	l->writers[0].error = 5;
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_ERRNO, "writer 0 holds error 5");
+	ledger_free(l);
+	l = make_ledger(16);
+	l->hdr->inject_errno[0] = -1;
+	ledger_header_changed(l);
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_ERRNO, "its header holds error -1");
+	ledger_free(l);
+	l = make_ledger(16);
+	l->hdr->syncfs_result = -4096;
+	ledger_header_changed(l);
+	assert_int_equal(ledger_seal(l, dirfd_), 0);
+	assert_damage(-EBADMSG, LEDGER_BAD_ERRNO, "its header holds error -4096");
+	ledger_free(l);
 }
 
 static void test_live_fallback(void **state)
