@@ -57,12 +57,7 @@ static void child_setup(struct supervisor *s, const char *name, uint32_t contain
 	/* Else the helper's death would not reach the supervisor as an EOF. */
 	if (s->spawner.fd >= 0)
 		close(s->spawner.fd);
-	if (s->worker_exec_fd >= 0)
-		close(s->worker_exec_fd);
-	if (s->plan_fd >= 0)
-		close(s->plan_fd);
-	if (s->self_score_fd >= 0)
-		close(s->self_score_fd);
+	exec_close(s);
 }
 
 static _noreturn_ void writer_child(struct supervisor *s, uint32_t id)

@@ -92,6 +92,9 @@ struct supervisor {
 	struct supervisor_result res;
 };
 
+/* supervisor.c: close what starting workers by exec keeps open (also in a forked child). */
+void exec_close(struct supervisor *s);
+
 /*
  * spawn.c: start writer `id` (its ledger slot), or the hog of a slot, in its
  * container. The child closes the supervisor's fds and takes its container's

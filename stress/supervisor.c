@@ -411,12 +411,7 @@ static int supervisor_open(struct supervisor *s)
 static void supervisor_close(struct supervisor *s)
 {
 	spawner_stop(s);
-	if (s->worker_exec_fd >= 0)
-		close(s->worker_exec_fd);
-	if (s->plan_fd >= 0)
-		close(s->plan_fd);
-	if (s->self_score_fd >= 0)
-		close(s->self_score_fd);
+	exec_close(s);
 	free(s->pfd);
 	hog_slots_free(s);
 	free(s->stalled);
@@ -449,6 +444,14 @@ static void exec_setup(struct supervisor *s)
 		return;
 	}
 	s->self_score_fd = oom_score_adj_open_self(&s->self_score);
+}
+
+void exec_close(struct supervisor *s)
+{
+	closep(&s->worker_exec_fd);
+	closep(&s->plan_fd);
+	closep(&s->self_score_fd);
+	s->worker_exec_fd = s->plan_fd = s->self_score_fd = -1;
 }
 
 /*
