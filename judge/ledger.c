@@ -345,6 +345,18 @@ int ledger_load(int dirfd, struct ledger **ret, bool *ret_unsealed,
 	return r;
 }
 
+/* "file 3 holds error -5000, ...": LEDGER_BAD_ERRNO's words. */
+static void bad_errno_text(const struct ledger_damage *d, char *buf, size_t len)
+{
+	long long e = (long long)(int64_t)d->have;
+
+	if (d->want == LEDGER_ERRNO_IN_HEADER)
+		snprintf(buf, len, "its header holds error %lld, which no system call returns", e);
+	else
+		snprintf(buf, len, "%s %u holds error %lld, which no system call returns",
+			 d->want == LEDGER_ERRNO_IN_FILE ? "file" : "writer", d->index, e);
+}
+
 /* ledger_damage_text() past the header's first fields. */
 static void ledger_damage_text_more(const struct ledger_damage *d, char *buf, size_t len)
 {
@@ -396,14 +408,7 @@ static void ledger_damage_text_more(const struct ledger_damage *d, char *buf, si
 		snprintf(buf, len, "its files cover %llu blocks, its header says %llu", have, want);
 		break;
 	case LEDGER_BAD_ERRNO:
-		if (want == LEDGER_ERRNO_IN_HEADER)
-			snprintf(buf, len,
-				 "its header holds error %lld, which no system call returns",
-				 (long long)(int64_t)have);
-		else
-			snprintf(buf, len, "%s %u holds error %lld, which no system call returns",
-				 want == LEDGER_ERRNO_IN_FILE ? "file" : "writer", d->index,
-				 (long long)(int64_t)have);
+		bad_errno_text(d, buf, len);
 		break;
 	case LEDGER_LIVE_SEALED:
 		snprintf(buf, len, "%s says it is sealed, which only %s can be", LEDGER_LIVE_NAME,
