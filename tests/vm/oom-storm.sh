@@ -5,23 +5,29 @@
 # acknowledged is lost (exit 0). Every writer and hog is started as
 # poof-worker, by exec: a guest hook sees them run that program in their
 # container at OOM score 0, while the supervisor, which lends them that
-# score for the moment of each start, keeps its own -1000.
+# score for the moment of each start, holds its own -1000 the rest of the
+# time: read up to 20 times, a tenth of a second apart, it is -1000 in
+# most readings (under TCG a start takes milliseconds) and never anything
+# but -1000 or the lent 0.
 . "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/scores.sh" <<'HOOK'
-sleep 4
+sleep 3
 workers=$(pidof poof-w0 poof-w1 poof-h0 poof-h1)
 set -- $workers
 sup=$(cut -d' ' -f4 /proc/$1/stat) # their parent
-echo "supervisor $sup score $(cat /proc/$sup/oom_score_adj)"
+echo "supervisor $sup"
 for p in $workers; do
 	# Skipped if the OOM killer took it meanwhile.
 	comm=$(cat /proc/$p/comm) && exe=$(readlink /proc/$p/exe) &&
 		score=$(cat /proc/$p/oom_score_adj) && cg=$(sed -n 's/^0:://p' /proc/$p/cgroup) &&
 		echo "worker $comm exe ${exe##*/} score $score cgroup $cg"
 done
-sleep 2
-echo "supervisor-later score $(cat /proc/$sup/oom_score_adj)"
+for i in $(seq 20); do
+	score=$(cat /proc/$sup/oom_score_adj) || break # the run is over
+	echo "supervisor-score $score"
+	sleep 0.1
+done
 HOOK
 
 vm_run storm --guest-hook "$tmp/scores.sh" -- stress --profile oom-storm -o duration=10s \
@@ -29,8 +35,12 @@ vm_run storm --guest-hook "$tmp/scores.sh" -- stress --profile oom-storm -o dura
 sed 's/^/   hook: /' "$tmp/storm/hook.log"
 [ "$rc" -eq 0 ] || fail "exit $rc, expected 0 (PASS)"
 log=$tmp/storm/hook.log
-assert_eq "the supervisor's OOM score" -1000 "$(sed -n 's/^supervisor [0-9]* score //p' "$log")"
-assert_eq "... two seconds later" -1000 "$(sed -n 's/^supervisor-later score //p' "$log")"
+scores=$(sed -n 's/^supervisor-score //p' "$log")
+readings=$(echo "$scores" | grep -c .)
+assert_ge "the supervisor's readings" 10 "$readings"
+assert_eq "readings other than -1000 or the lent 0" 0 "$(echo "$scores" | grep -cvx -- '-1000\|0')"
+assert_gt "readings at -1000 (more than half)" $((readings / 2)) \
+	"$(echo "$scores" | grep -cx -- -1000)"
 workers=$(grep -c '^worker ' "$log")
 assert_ge "workers seen" 2 "$workers"
 assert_eq "workers running poof-worker at score 0 in a storm container" "$workers" \

@@ -101,8 +101,10 @@ scenario_cleanup() {
 	echo "container $box, supervisor ${sup:-not found} (poof $poof_pid)" >"$d/hook.log"
 	sleep 2
 	if [ -n "$sup" ]; then
-		# A process of the container that will outlive the supervisor.
-		sh -c "echo \$\$ >$box/cgroup.procs && exec sleep 600" &
+		# A process of the container that will outlive the supervisor, and
+		# the OOM killer: the box is squeezed, and its workers are small.
+		sh -c "echo -1000 >/proc/self/oom_score_adj && echo \$\$ >$box/cgroup.procs &&
+			exec sleep 600" &
 		sleep 1
 		kill -KILL "$sup" && echo "killed the supervisor $sup" >>"$d/hook.log"
 	else
