@@ -92,12 +92,12 @@ median() {
 	sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+reporting_state
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$RUNS"); do
 	echo "round $round of $RUNS"
 	for mode in "${MODES[@]}"; do
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
+		drop_caches
 		run "$mode" "$round"
 	done
 done
