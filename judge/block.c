@@ -2,10 +2,8 @@
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
-#define XXH_INLINE_ALL /* SSE2 XXH3 inlined: ~1.5x the shared library on 4 KiB blocks */
-#include <xxhash.h>
-
 #include "judge/block.h"
+#include "judge/block-payload.h" /* XXH3 inlined: ~1.5x the shared library on 4 KiB blocks */
 #include "shared/macro.h"
 #include "shared/random.h"
 #include "shared/names.h"
@@ -100,18 +98,18 @@ static uint64_t payload_key(const struct block_id *id)
 	return k;
 }
 
-static void payload_fill(const struct block_pattern *p, uint64_t key, uint8_t *payload)
+/* The writer's hot path: the payload keyed key, and its checksum under seed. */
+static uint64_t payload_encode(const struct block_pattern *p, uint64_t key, uint8_t *payload,
+			       uint64_t seed)
 {
 	size_t nwords = (p->block_size - BLOCK_HEADER_SIZE) / 8;
-	const uint64_t *restrict src = p->words;
-	uint64_t *restrict dst = (uint64_t *)(void *)payload;
+	uint64_t *dst = (uint64_t *)(void *)payload;
 
-	/*
-	 * The writer's hot path. Local restrict pointers: under -fno-strict-aliasing
-	 * a store through dst could change p->words, which stops vectorization.
-	 */
-	for (size_t i = 0; i < nwords; i++)
-		dst[i] = src[i] ^ key;
+#if HAVE_BLOCK_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return payload_fill_sum_avx2(p->words, key, dst, nwords, seed);
+#endif
+	return payload_fill_sum(p->words, key, dst, nwords, seed);
 }
 
 static uint64_t header_checksum(const uint8_t *b)
@@ -121,8 +119,14 @@ static uint64_t header_checksum(const uint8_t *b)
 
 static uint64_t data_checksum(const uint8_t *b, size_t block_size, uint64_t header_csum)
 {
-	return XXH3_64bits_withSeed(b + BLOCK_HEADER_SIZE, block_size - BLOCK_HEADER_SIZE,
-				    header_csum);
+	const uint8_t *payload = b + BLOCK_HEADER_SIZE;
+	size_t len = block_size - BLOCK_HEADER_SIZE;
+
+#if HAVE_BLOCK_AVX2
+	if (__builtin_cpu_supports("avx2"))
+		return payload_sum_avx2(payload, len, header_csum);
+#endif
+	return payload_sum(payload, len, header_csum);
 }
 
 void block_encode(const struct block_pattern *p, const struct block_id *id, void *buf)
@@ -142,8 +146,7 @@ void block_encode(const struct block_pattern *p, const struct block_id *id, void
 	put64(b, OFF_TIME, id->time_ns);
 	hcsum = header_checksum(b);
 	put64(b, OFF_HEADER_CSUM, hcsum);
-	payload_fill(p, payload_key(id), b + BLOCK_HEADER_SIZE);
-	put64(b, OFF_DATA_CSUM, data_checksum(b, p->block_size, hcsum));
+	put64(b, OFF_DATA_CSUM, payload_encode(p, payload_key(id), b + BLOCK_HEADER_SIZE, hcsum));
 }
 
 bool block_is_zero(const void *buf, size_t size)

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Block format: round trips, and that every single flipped bit is caught. */
+/*
+ * Block format: round trips, that every single flipped bit is caught, that
+ * version 1 stays the bytes it was, and that the AVX2 encoder writes the
+ * same bytes as the plain one.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdbool.h>
@@ -12,6 +16,9 @@
 #include <cmocka.h>
 
 #include "judge/block.h"
+#include "judge/block-payload.h"
+#include "shared/macro.h"
+#include "shared/random.h"
 
 static const uint32_t sizes[] = { 512, 1024, 4096, 65536, 1u << 20 };
 
@@ -172,6 +179,86 @@ static void test_size_validation(void **state)
 	}
 }
 
+/*
+ * Known answers for sample_id(1): the checksums of version 1 as the first
+ * encoder wrote them (plain SSE2, before there was an AVX2 copy). Whatever
+ * this CPU runs must still give them.
+ */
+static void test_known_answers(void **state)
+{
+	static const struct {
+		uint32_t size;
+		uint64_t header_csum, data_csum;
+	} known[] = {
+		{ 512, 0x74a9920c9a7bf46bULL, 0x3f7fe11fe0ab5eb9ULL },
+		{ 4096, 0x873fc8cdd87b73feULL, 0x9fa8cde25b9db841ULL },
+		{ 1u << 20, 0x882986e923c3a575ULL, 0xd0f10317b0c2c259ULL },
+	};
+	struct block_id id = sample_id(1);
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		struct block_pattern p;
+		uint8_t *buf = aligned_alloc(64, known[i].size);
+		uint64_t h, d;
+
+		assert_non_null(buf);
+		assert_int_equal(block_pattern_init(&p, id.run_id, known[i].size), 0);
+		block_encode(&p, &id, buf);
+		memcpy(&h, buf + 48, 8);
+		memcpy(&d, buf + 56, 8);
+		assert_true(h == known[i].header_csum);
+		assert_true(d == known[i].data_csum);
+		block_pattern_free(&p);
+		free(buf);
+	}
+}
+
+#if HAVE_BLOCK_AVX2
+/* Fills and sums nwords of random words both ways; they must agree word for word. */
+static void assert_same_both_ways(uint64_t *src, size_t nwords, uint64_t *state)
+{
+	uint64_t *a = calloc(nwords + 1, 8), *b = calloc(nwords + 1, 8);
+	uint64_t key = splitmix64(state), seed = splitmix64(state);
+
+	assert_non_null(a);
+	assert_non_null(b);
+	for (size_t i = 0; i < nwords; i++)
+		src[i] = splitmix64(state);
+	assert_true(payload_fill_sum(src, key, a, nwords, seed) ==
+		    payload_fill_sum_avx2(src, key, b, nwords, seed));
+	assert_memory_equal(a, b, nwords * 8 + 8);
+	/* Every length up to a stripe or two, where XXH3 changes its code path. */
+	for (size_t len = 0; len <= MIN(nwords * 8, (size_t)1100); len += 7)
+		assert_true(payload_sum(src, len, seed) == payload_sum_avx2(src, len, seed));
+	free(a);
+	free(b);
+}
+#endif
+
+static void test_avx2_same_bytes(void **state)
+{
+#if HAVE_BLOCK_AVX2
+	uint64_t rng = 0x706f6f66;
+	uint64_t *src = malloc(BLOCK_SIZE_MAX);
+
+	(void)state;
+	if (!__builtin_cpu_supports("avx2")) {
+		free(src);
+		skip();
+	}
+	assert_non_null(src);
+	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		assert_same_both_ways(src, (sizes[i] - BLOCK_HEADER_SIZE) / 8, &rng);
+	for (size_t n = 0; n < 80; n++)
+		assert_same_both_ways(src, n, &rng);
+	free(src);
+#else
+	(void)state;
+	skip(); /* built without the AVX2 copy */
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +269,8 @@ int main(void)
 		cmocka_unit_test(test_zero_and_garbage),
 		cmocka_unit_test(test_size_mismatch_is_corrupt),
 		cmocka_unit_test(test_size_validation),
+		cmocka_unit_test(test_known_answers),
+		cmocka_unit_test(test_avx2_same_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
