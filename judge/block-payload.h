@@ -16,6 +16,11 @@
 #define XXH_INLINE_ALL /* XXH3 inlined, built for its includer's instruction set */
 #include <xxhash.h>
 
+static inline uint64_t payload_sum(const void *payload, size_t len, uint64_t seed)
+{
+	return XXH3_64bits_withSeed(payload, len, seed);
+}
+
 /* Fills nwords of dst with src ^ key; returns their checksum under seed. */
 static inline uint64_t payload_fill_sum(const uint64_t *restrict src, uint64_t key,
 					uint64_t *restrict dst, size_t nwords, uint64_t seed)
@@ -23,12 +28,7 @@ static inline uint64_t payload_fill_sum(const uint64_t *restrict src, uint64_t k
 	/* Restrict: under -fno-strict-aliasing a store to dst could change src. */
 	for (size_t i = 0; i < nwords; i++)
 		dst[i] = src[i] ^ key;
-	return XXH3_64bits_withSeed(dst, nwords * 8, seed);
-}
-
-static inline uint64_t payload_sum(const void *payload, size_t len, uint64_t seed)
-{
-	return XXH3_64bits_withSeed(payload, len, seed);
+	return payload_sum(dst, nwords * 8, seed);
 }
 
 #if HAVE_BLOCK_AVX2
