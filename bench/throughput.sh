@@ -46,7 +46,8 @@
 #                     verify_only bs=4k direct=1 over the fio-written file.
 #
 # Times are what each tool reports for its own I/O phase (poof's write phase
-# includes forking its writer; dd's and fio's exclude process start-up).
+# includes starting its writer, about 3 ms; dd's and fio's exclude process
+# start-up).
 # The table gives medians and ratios of throughput (>1 means poof is faster)
 # with the targets next to them. PASS/MISS is informational: the script exits
 # 0 unless a tool failed to run or poof found a loss.
